@@ -147,7 +147,10 @@ def cmd_travel_matrix(argv: list[str]) -> int:
 def cmd_browser_check(args: argparse.Namespace) -> int:
     from .browser_check import main as browser_main
 
-    return browser_main(args.page, args.html)
+    status = 0
+    for page in args.page.split(","):
+        status |= browser_main(page, args.html, args.screenshot)
+    return status
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -184,7 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("browser-check", help="render a built page offline in headless Chromium")
     c.add_argument("--html", default=str(build_dir() / "html"))
-    c.add_argument("--page", default="book/generated/lanet.html")
+    c.add_argument("--page", default="book/generated/lanet.html", help="comma-separated pages, relative to --html")
+    c.add_argument("--screenshot", help="also save a PNG screenshot here")
     c.set_defaults(func=cmd_browser_check)
     return parser
 

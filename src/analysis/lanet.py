@@ -49,27 +49,21 @@ def display_table(table: pd.DataFrame) -> pd.DataFrame:
         rows.append(
             {
                 "Kommun": r.name,
-                "Kod": r.scb_code,
                 "Folkmängd 2024": sv_number(r.population),
                 "Kvinnor 15–44 år (skattning)": sv_number(r.women_15_44),
                 "Födda per år (skattning)": sv_number(r.births_per_year),
                 "Andel av länets födda": sv_pct(r.births_share_pct),
-                "Landareal km²": sv_number(r.area_land_km2),
                 "Invånare per km²": sv_number(r.density, 1),
-                "Tätorter": int(r.tatorter),
                 "Vårdcentraler": int(r.vardcentraler),
             }
         )
     total = {
         "Kommun": "Länet totalt",
-        "Kod": "19",
         "Folkmängd 2024": sv_number(table["population"].sum()),
         "Kvinnor 15–44 år (skattning)": sv_number(table["women_15_44"].sum()),
         "Födda per år (skattning)": sv_number(table["births_per_year"].sum()),
         "Andel av länets födda": sv_pct(100.0),
-        "Landareal km²": sv_number(table["area_land_km2"].sum()),
         "Invånare per km²": sv_number(table["population"].sum() / table["area_land_km2"].sum(), 1),
-        "Tätorter": int(table["tatorter"].sum()),
         "Vårdcentraler": int(table["vardcentraler"].sum()),
     }
     return pd.DataFrame([*rows, total])
@@ -105,14 +99,13 @@ def overview_map(municipality_values: pd.DataFrame | None = None) -> alt.LayerCh
     sites = site_points()
     site_layer = (
         alt.Chart(sites)
-        .mark_point(filled=True, size=110, opacity=0.95, stroke="white", strokeWidth=0.8)
+        .mark_point(filled=True, size=120, opacity=0.95, stroke="white", strokeWidth=0.8, shape="diamond")
         .encode(
             longitude="sweref99tm_x:Q",
             latitude="sweref99tm_y:Q",
-            shape=alt.Shape("kategori:N", title="Vårdenhet", scale=alt.Scale(
-                domain=list(SITE_LABELS_SV.values()), range=["diamond", "square", "triangle-up", "triangle-down"])),
             color=alt.Color("kategori:N", title="Vårdenhet", scale=alt.Scale(
-                domain=list(SITE_LABELS_SV.values()), range=[ACCENT_COLOURS[1], ACCENT_COLOURS[0], ACCENT_COLOURS[2], "#9e9e9e"])),
+                domain=list(SITE_LABELS_SV.values()), range=[ACCENT_COLOURS[1], ACCENT_COLOURS[0], ACCENT_COLOURS[2], "#7a7a7a"]),
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=320)),
             tooltip=[alt.Tooltip("name:N", title="Namn"), alt.Tooltip("kategori:N", title="Typ"), alt.Tooltip("town:N", title="Ort")],
         )
         .project(**maps.PROJECTION)

@@ -38,16 +38,14 @@ def glue(key: str, value: Any) -> None:
     _glue(key, value, display=False)
 
 
-def glue_number(key: str, value: float | int, decimals: int = 0) -> str:
-    text = charts.sv_number(value, decimals)
-    glue(key, text)
-    return text
+def glue_number(key: str, value: float | int, decimals: int = 0) -> None:
+    """Glue a number formatted the Swedish way (``12 345,6``)."""
+    glue(key, charts.sv_number(value, decimals))
 
 
-def glue_pct(key: str, value: float, decimals: int = 1) -> str:
-    text = charts.sv_pct(value, decimals)
-    glue(key, text)
-    return text
+def glue_pct(key: str, value: float, decimals: int = 1) -> None:
+    """Glue a percentage (0–100 scale) formatted the Swedish way (``12,3 %``)."""
+    glue(key, charts.sv_pct(value, decimals))
 
 
 def notice(title: str, body: str, kind: str = "warning") -> None:
@@ -84,6 +82,13 @@ def show_table(df: pd.DataFrame, caption: str | None = None) -> None:
     if caption:
         styler = styler.set_caption(caption)
     display(HTML(styler.to_html()))
+
+
+def save_results(page_name: str, figures: dict[str, Any]) -> None:
+    """Write the page's key figures to ``<results>/<page>.json`` (nothing is displayed)."""
+    from . import results
+
+    results.write(page_name, figures)
 
 
 def is_synthetic(births_path: str | Path) -> bool:

@@ -230,7 +230,9 @@ def parse_config(data: Any, source: str = "<dict>") -> RiskConfig:
         age_groups=_parse_bands(data.get("age_groups"), f"{source}: age_groups"),
         parity_groups=_parse_bands(data.get("parity_groups"), f"{source}: parity_groups"),
         categories=categories,
-        published_indicators=_parse_categories(data.get("published_indicators") or [], f"{source}: published_indicators"),
+        published_indicators=_parse_categories(
+            data.get("published_indicators") or [], f"{source}: published_indicators"
+        ),
         source=source,
     )
 
@@ -669,7 +671,8 @@ def combinations(
         rows.append({"rank": np.nan, "combination": "other", "label_sv": "Övriga kombinationer",
                      "label_en": "Other combinations", "n_factors": np.nan, "count": rest,
                      "hidden_combinations": hidden})
-    out = pd.DataFrame(rows, columns=[c for c in columns if c not in ("share", "denominator", "excluded_incomplete", "suppressed")])
+    derived = ("share", "denominator", "excluded_incomplete", "suppressed")
+    out = pd.DataFrame(rows, columns=[c for c in columns if c not in derived])
     out["share"] = 100 * out["count"] / denominator if denominator else np.nan
     out["denominator"] = denominator
     out["excluded_incomplete"] = excluded
@@ -799,7 +802,8 @@ def direct_standardise(
     crude = x_r / n_r if n_r else math.nan
     national = X / N if N else math.nan
     if ci_method == "normal":
-        var = float((w_used**2 * p_region.fillna(0) * (1 - p_region.fillna(0)) / strata["n_region"].where(present)).fillna(0).sum())
+        p = p_region.fillna(0)
+        var = float((w_used**2 * p * (1 - p) / strata["n_region"].where(present)).fillna(0).sum())
         z = stats.norm.ppf(1 - alpha / 2)
         lo, hi = max(0.0, std - z * math.sqrt(var)), min(1.0, std + z * math.sqrt(var))
     elif ci_method == "gamma":
@@ -969,10 +973,9 @@ def stratified(
     order = [c.key for c in cats] + sorted(set(stratum.dropna()) - {c.key for c in cats})
     names = {c.key: (c.label_sv, c.label_en) for c in cats}
     avail = factor_availability(sel, cfg).set_index("factor")["available"]
+    source_column = {"age_group": "maternal_age", "parity_group": "parity"}.get(by, by)
     keys = [k for k in (factors or cfg.keys)
-            if bool(avail[cfg.factor(k).key]) and by not in cfg.factor(k).requires
-            and not (by in ("age_group",) and "maternal_age" in cfg.factor(k).requires)
-            and not (by in ("parity_group",) and "parity" in cfg.factor(k).requires)]
+            if bool(avail[cfg.factor(k).key]) and source_column not in cfg.factor(k).requires]
     flags = factor_flags(sel, cfg)
     in_region = (codes == code).to_numpy()
     parts = []
@@ -1178,7 +1181,8 @@ def key_figures(
             row = grp[grp["highlight"]].iloc[0]
             published[str(key)] = {
                 "year": str(published_year), "value": row["value"], "national_value": row["national_value"],
-                "rank": None if pd.isna(row["rank"]) else int(row["rank"]), "of": int(row["n_ranked"]), "change_since_baseline": row["change"],
+                "rank": None if pd.isna(row["rank"]) else int(row["rank"]), "of": int(row["n_ranked"]),
+                "change_since_baseline": row["change"],
                 "baseline_year": row["baseline_year"], "unit": row["unit"], "source": row["source"],
             }
         result["published"] = published

@@ -117,6 +117,17 @@ def _execute(page: Page, out_path: Path) -> None:
     errors = _notebook_errors(out_path)
     if errors:
         raise PageFailed(f"page {page.name!r}: executed notebook contains error output(s): {errors[:3]}")
+    _hide_parameter_cells(out_path)
+
+
+def _hide_parameter_cells(path: Path) -> None:
+    """Readers see the narrative, not papermill's parameter cells (reviewers keep them in the .ipynb)."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if ("parameters" in tags or "injected-parameters" in tags) and "remove-cell" not in tags:
+            cell["metadata"]["tags"] = [*tags, "remove-cell"]
+    path.write_text(json.dumps(nb, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 def _log(message: str) -> None:

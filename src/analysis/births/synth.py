@@ -99,15 +99,15 @@ def _pub(indicator: str, code: str, year: str = "2023") -> float:
 
 def _municipalities(path: Path | None, home: str) -> tuple[np.ndarray, np.ndarray]:
     """Municipality codes of the home region and their birth weights (geodata, else the reference copy)."""
-    candidates = [path] if path is not None else [geodata_dir() / "municipalities.csv",
-                                                   Path("/work/shared/reference/municipalities.csv")]
-    for candidate in candidates:
-        if candidate is not None and candidate.exists():
-            table = pd.read_csv(candidate, dtype={"scb_code": str})
-            table = table[table["scb_code"].str.fullmatch(rf"{home}\d\d").fillna(False)]
-            weights = table["births_per_year"].astype(float).to_numpy()
-            return table["scb_code"].to_numpy(dtype=str), weights / weights.sum()
-    raise FileNotFoundError(f"no municipalities.csv found (looked at {candidates})")
+    candidate = path if path is not None else geodata_dir() / "municipalities.csv"
+    if not candidate.exists():
+        raise FileNotFoundError(f"municipality birth estimates not found: {candidate}")
+    table = pd.read_csv(candidate, dtype={"scb_code": str})
+    table = table[table["scb_code"].str.fullmatch(rf"{home}\d\d").fillna(False)]
+    if table.empty:
+        raise ValueError(f"{candidate}: no 4-digit municipality codes for region {home}")
+    weights = table["births_per_year"].astype(float).to_numpy()
+    return table["scb_code"].to_numpy(dtype=str), weights / weights.sum()
 
 
 class _Generator:

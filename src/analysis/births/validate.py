@@ -7,7 +7,7 @@ the first line after the header; in a spreadsheet that is row 2).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -47,6 +47,7 @@ class Issue:
     count: int = 0
     values: tuple[str, ...] = ()
     allowed: str = ""
+    values_column: str = ""  # set when the quoted values come from another column (cross-column rules)
 
     def format(self) -> str:
         parts = [f"[{self.code}] column '{self.column}': {self.message}"]
@@ -55,7 +56,8 @@ class Issue:
             more = f" and {self.count - len(self.rows)} more" if self.count > len(self.rows) else ""
             parts.append(f"{self.count} row(s), data rows {listed}{more}")
         if self.values:
-            parts.append("values " + ", ".join(repr(v) for v in self.values))
+            label = f"values of '{self.values_column}'" if self.values_column else "values"
+            parts.append(f"{label} " + ", ".join(repr(v) for v in self.values))
         if self.allowed:
             parts.append(f"allowed: {self.allowed}")
         return "; ".join(parts)
@@ -273,7 +275,8 @@ def _row_rules(typed: pd.DataFrame, raw: pd.DataFrame, report: ValidationReport)
     def add(code: str, column: str, message: str, mask: pd.Series, shown: str) -> None:
         m = mask.fillna(False).to_numpy(dtype=bool)
         if m.any():
-            report.errors.append(_issue("error", code, column, message, m, raw[shown] if shown in raw else None))
+            issue = _issue("error", code, column, message, m, raw[shown] if shown in raw else None)
+            report.errors.append(replace(issue, values_column=shown if shown != column else ""))
 
     if mode is not None and "oasis" in typed:
         add("oasis_on_caesarean", "oasis", "OASIS (grade 3-4 tear) recorded on a caesarean delivery (see column mode)",

@@ -21,6 +21,7 @@ from ..paths import geodata_dir
 from .assumptions import param
 
 REFERENCE_CLASS = "reference_only"
+_TIE_BREAK = 1e-6  # minutes per km: prefers the shorter of two equally fast routes
 REQUIRED_COLUMNS = ("from_locality", "to_locality", "road_class", "km", "minutes", "km_quality", "minutes_quality", "source")
 
 
@@ -146,19 +147,26 @@ class RoadGraph:
         """Fastest-path minutes and the km along those paths, sources × all nodes.
 
         Km follow the fastest route (what a driver takes), not the shortest one.
+        Equal-time routes are split by a negligible km term so the choice, and
+        hence km, is the same in both directions.
         """
         src = np.arange(len(self.nodes)) if sources is None else np.asarray(sources, dtype=np.int64)
-        minutes, pred = dijkstra(self._matrix(self.edge_minutes), directed=False, indices=src, return_predecessors=True)
+        weights = self.edge_minutes + _TIE_BREAK * self.edge_km
+        dist, pred = dijkstra(self._matrix(weights), directed=False, indices=src, return_predecessors=True)
         n = len(self.nodes)
+        edge_min = np.full((n, n), np.inf)
         edge_km = np.full((n, n), np.inf)
-        edge_km[self.edge_from, self.edge_to] = self.edge_km
-        edge_km[self.edge_to, self.edge_from] = self.edge_km
-        km = np.full_like(minutes, np.inf)
+        for a, b, t, k in zip(self.edge_from, self.edge_to, self.edge_minutes, self.edge_km, strict=True):
+            edge_min[a, b] = edge_min[b, a] = t
+            edge_km[a, b] = edge_km[b, a] = k
+        minutes = np.full_like(dist, np.inf)
+        km = np.full_like(dist, np.inf)
         for row in range(len(src)):
-            km[row, src[row]] = 0.0
-            for v in np.argsort(minutes[row], kind="stable"):
+            minutes[row, src[row]] = km[row, src[row]] = 0.0
+            for v in np.argsort(dist[row], kind="stable"):
                 p = pred[row, v]
                 if p >= 0:
+                    minutes[row, v] = minutes[row, p] + edge_min[p, v]
                     km[row, v] = km[row, p] + edge_km[p, v]
         return minutes, km
 

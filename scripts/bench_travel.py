@@ -1,0 +1,45 @@
+"""Benchmark: all origins × all sites (graph model) plus p-median and maximal coverage for p = 1…6.
+
+Run: .venv/bin/python scripts/bench_travel.py   (target: under 5 s in total)
+"""
+
+from __future__ import annotations
+
+import time
+
+import pandas as pd
+
+from analysis import geodata
+from analysis.travel import GraphCost, default_candidates, default_origins, optimise_hubs, site_set, town_sites
+
+
+def main() -> float:
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    localities = geodata.localities()
+    origins = default_origins(localities=localities)
+    candidates = default_candidates(localities)
+    sites = pd.concat(
+        [town_sites(list(localities["locality"]), localities), site_set("hospitals"), site_set("bmm")], ignore_index=True
+    )
+    timings["inputs (origins, sites)"] = time.perf_counter() - start
+    t = time.perf_counter()
+    tm = GraphCost().matrix(origins, sites)
+    timings[f"graph matrix {tm.minutes.shape[0]} origins × {tm.minutes.shape[1]} sites"] = time.perf_counter() - t
+    t = time.perf_counter()
+    milp = optimise_hubs(tm, origins, candidates, method="milp")
+    timings[f"MILP (HiGHS) p-median + max coverage, p = 1…6, {len(candidates)} candidates"] = time.perf_counter() - t
+    t = time.perf_counter()
+    enum = optimise_hubs(tm, origins, candidates, method="enumeration")
+    timings["exact enumeration, same models"] = time.perf_counter() - t
+    total = time.perf_counter() - start
+    for name, seconds in timings.items():
+        print(f"{seconds:7.3f} s  {name}")
+    print(f"{total:7.3f} s  total")
+    same = (milp["mean_minutes"].round(9) == enum["mean_minutes"].round(9)).all()
+    print(f"MILP and enumeration agree on every optimum: {bool(same)}")
+    return total
+
+
+if __name__ == "__main__":
+    main()

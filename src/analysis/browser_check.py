@@ -1,0 +1,162 @@
+"""Open built pages in headless Chromium with the network cut off, and prove charts render.
+
+Chromium is pointed at a local proxy that is also the web server: requests for
+the book's own host are served from ``_build/html``; every other request
+(HTTP or HTTPS ``CONNECT``) is refused and recorded. A page passes when each of
+its chart containers holds a rendered ``svg``/``canvas`` and nothing tried to
+leave the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.server
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+BOOK_HOST = "book.invalid"
+# Chromium's own service traffic (updates, sign-in, time sync). It is refused like everything
+# else but reported separately: it is the browser talking, not the page.
+BROWSER_SERVICE_HOSTS = ("google.com", "googleapis.com", "gvt1.com", "gstatic.com", "googleusercontent.com")
+CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
+
+
+@dataclass
+class CheckResult:
+    page: str
+    charts: int
+    rendered: int
+    external_requests: list[str] = field(default_factory=list)
+    browser_requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.charts > 0 and self.rendered == self.charts and not self.external_requests and not self.errors
+
+
+def find_chromium() -> str | None:
+    for name in CHROMIUM_CANDIDATES:
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def _is_browser_service(request: str, referer: str) -> bool:
+    host = urlsplit(request.split(" ", 1)[1]).hostname or ""
+    from_page = BOOK_HOST in referer
+    return not from_page and any(host == h or host.endswith("." + h) for h in BROWSER_SERVICE_HOSTS)
+
+
+def _server(root: Path, log: list[tuple[str, str]]) -> http.server.ThreadingHTTPServer:
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            super().__init__(*args, directory=str(root), **kwargs)
+
+        def _external(self) -> bool:
+            target = self.path if self.command != "CONNECT" else f"https://{self.path}"
+            host = urlsplit(target).hostname if "://" in target else BOOK_HOST
+            if host != BOOK_HOST:
+                log.append((f"{self.command} {target}", self.headers.get("Referer", "") + self.headers.get("Origin", "")))
+                self.send_error(403, "network blocked by browser check")
+                return True
+            self.path = urlsplit(target).path or "/"
+            return False
+
+        def do_GET(self) -> None:  # noqa: N802
+            if not self._external():
+                super().do_GET()
+
+        def do_HEAD(self) -> None:  # noqa: N802
+            if not self._external():
+                super().do_HEAD()
+
+        def do_CONNECT(self) -> None:  # noqa: N802
+            self._external()
+
+        def do_POST(self) -> None:  # noqa: N802
+            self._external() or self.send_error(405)
+
+        def log_message(self, *args: object) -> None:
+            return
+
+    return http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+
+
+def _chromium(binary: str, port: int, profile: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    cmd = [
+        binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-default-apps", "--disable-extensions", "--metrics-recording-only", "--mute-audio",
+        f"--user-data-dir={profile}", f"--proxy-server=http://127.0.0.1:{port}", "--proxy-bypass-list=<-loopback>",
+        "--virtual-time-budget=15000", *extra,
+    ]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+
+
+def check_page(html_root: Path, page: str, screenshot: Path | None = None, binary: str | None = None) -> CheckResult:
+    binary = binary or find_chromium()
+    if binary is None:
+        raise FileNotFoundError("Chromium not found (install Debian's 'chromium' package)")
+    if not (html_root / page).exists():
+        raise FileNotFoundError(f"{html_root / page} does not exist; build the book first")
+    log: list[tuple[str, str]] = []
+    server = _server(html_root, log)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://{BOOK_HOST}/{page}"
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            dom = _chromium(binary, server.server_address[1], Path(tmp) / "p1", "--dump-dom", url)
+            if screenshot is not None:
+                screenshot.parent.mkdir(parents=True, exist_ok=True)
+                _chromium(binary, server.server_address[1], Path(tmp) / "p2", f"--screenshot={screenshot}", "--window-size=1280,2200", url)
+    finally:
+        server.shutdown()
+    html = dom.stdout
+    starts = [m.start() for m in re.finditer(r'<div[^>]*class="vega-chart', html)]
+    rendered = 0
+    errors: list[str] = []
+    for start in starts:
+        end = html.find("<script", start)
+        block = html[start : end if end > 0 else len(html)]
+        if "<svg" in block or "<canvas" in block:
+            rendered += 1
+        failure = re.search(r"Diagrammet kunde inte ritas[^<]*", block)
+        if failure:
+            errors.append(failure.group(0))
+    if not html.strip():
+        errors.append(f"Chromium returned no DOM (exit {dom.returncode}): {dom.stderr[-400:]}")
+    page_requests = sorted({r for r, ref in log if not _is_browser_service(r, ref)})
+    browser_requests = sorted({r.split("?")[0] for r, ref in log if _is_browser_service(r, ref)})
+    return CheckResult(page, len(starts), rendered, page_requests, browser_requests, errors)
+
+
+def main(page: str, html_dir: str, screenshot: str | None = None) -> int:
+    result = check_page(Path(html_dir), page, Path(screenshot) if screenshot else None)
+    print(
+        f"{result.page}: {result.rendered}/{result.charts} chart(s) rendered; "
+        f"requests leaving the machine from the page: {len(result.external_requests)}; "
+        f"Chromium's own service requests (refused): {len(result.browser_requests)}"
+    )
+    for req in result.external_requests:
+        print(f"  blocked: {req}")
+    for err in result.errors:
+        print(f"  error: {err}")
+    return 0 if result.ok else 1
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--html", default="_build/html")
+    parser.add_argument("--page", default="book/generated/lanet.html")
+    parser.add_argument("--screenshot")
+    a = parser.parse_args()
+    raise SystemExit(main(a.page, a.html, a.screenshot))
