@@ -103,3 +103,11 @@ def test_proportion_funnel_targets_pooled_rate() -> None:
     assert res.target == pytest.approx(100 / 1000)
     assert res.points["position"].eq("within").all()
     assert res.limits_adjusted is None or res.dispersion.tau2 > 0
+
+
+def test_funnel_points_flag_small_counts_for_display() -> None:
+    units = pd.DataFrame({"region": ["a", "b", "c", "d"], "observed": [3, 40, 52, 61], "expected": [4.0, 45.0, 50.0, 58.0]})
+    points = funnel.ratio_funnel(units).points
+    assert points["suppressed"].tolist() == [True, False, False, False]
+    props = pd.DataFrame({"region": list("abcd"), "events": [2, 20, 30, 98], "n": [50, 200, 300, 100]})
+    assert funnel.proportion_funnel(props).points["suppressed"].tolist() == [True, False, False, True]

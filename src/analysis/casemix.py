@@ -29,7 +29,7 @@ import yaml
 from scipy import stats
 
 from .disclosure import suppress, threshold
-from .funnel import ratio_funnel
+from .funnel import Funnel, ratio_funnel
 from .paths import PACKAGE_DATA
 from .regions import HOME_REGION
 
@@ -1152,7 +1152,7 @@ class OutcomeAnalysis:
     prepared: PreparedOutcome
     fit: CasemixFit
     oe: pd.DataFrame
-    funnel: Any
+    funnel: Funnel
     decomposition: Decomposition
     practice: PracticeEffect
     summary: ModelSummary

@@ -148,8 +148,21 @@ def cmd_browser_check(args: argparse.Namespace) -> int:
     from .browser_check import main as browser_main
 
     status = 0
-    for page in args.page.split(","):
-        status |= browser_main(page, args.html, args.screenshot)
+    pages = args.page.split(",")
+    if args.page == "all":
+        html_root = Path(args.html)
+        pages = sorted(
+            str(p.relative_to(html_root)) for p in (html_root / "book" / "generated").glob("*.html")
+            if 'class="vega-chart"' in p.read_text(encoding="utf-8")
+        )
+        if not pages:
+            print(f"error: no built page with charts under {html_root}", file=sys.stderr)
+            return 1
+    for page in pages:
+        shot = None
+        if args.screenshot:
+            shot = str(Path(args.screenshot) / (Path(page).stem + ".png")) if len(pages) > 1 else args.screenshot
+        status |= browser_main(page, args.html, shot)
     return status
 
 
@@ -187,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("browser-check", help="render a built page offline in headless Chromium")
     c.add_argument("--html", default=str(build_dir() / "html"))
-    c.add_argument("--page", default="book/generated/lanet.html", help="comma-separated pages, relative to --html")
+    c.add_argument("--page", default="all", help="comma-separated pages relative to --html, or 'all' pages with charts")
     c.add_argument("--screenshot", help="also save a PNG screenshot here")
     c.set_defaults(func=cmd_browser_check)
     return parser

@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .disclosure import threshold
+
 DEFAULT_LEVELS: tuple[float, ...] = (0.95, 0.998)
 
 
@@ -229,11 +231,14 @@ def ratio_funnel(
     levels: Sequence[float] = DEFAULT_LEVELS,
     winsor: float = 0.1,
     highlight: str | None = None,
+    min_cell: int | None = None,
 ) -> Funnel:
     """O/E funnel against expected count from a frame with ``observed`` and ``expected``.
 
     Points are classified against the exact limits, or against the
     random-effects limits when the dispersion check says overdispersed.
+    ``suppressed`` marks points resting on fewer than ``min_cell`` events:
+    they still count in the dispersion check but must not be drawn.
     """
     o = units["observed"].to_numpy(dtype=float)
     e = units["expected"].to_numpy(dtype=float)
@@ -251,6 +256,7 @@ def ratio_funnel(
             "oe": o / e,
             "z": z,
             "position": _position(o / e, at_units, levels),
+            "suppressed": o < (threshold() if min_cell is None else min_cell),
         }
     )
     if highlight is not None:
@@ -265,10 +271,12 @@ def proportion_funnel(
     levels: Sequence[float] = DEFAULT_LEVELS,
     winsor: float = 0.1,
     highlight: str | None = None,
+    min_cell: int | None = None,
 ) -> Funnel:
     """Proportion funnel against denominator from a frame with ``events`` and ``n``.
 
-    The target defaults to the pooled rate of all units (the national rate).
+    The target defaults to the pooled rate of all units (the national rate);
+    ``suppressed`` marks units with fewer than ``min_cell`` events or non-events.
     """
     ev = units["events"].to_numpy(dtype=float)
     n = units["n"].to_numpy(dtype=float)
@@ -287,6 +295,7 @@ def proportion_funnel(
             "rate": ev / n,
             "z": z,
             "position": _position(ev / n, at_units, levels),
+            "suppressed": np.minimum(ev, n - ev) < (threshold() if min_cell is None else min_cell),
         }
     )
     if highlight is not None:

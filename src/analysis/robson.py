@@ -123,11 +123,10 @@ def robson_table(births: pd.DataFrame) -> pd.DataFrame:
             "cs": counts["sum"].astype(int).to_numpy(),
         }
     )
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["relative_size_pct"] = 100 * out["n"] / total if total else np.nan
-        out["cs_rate_pct"] = np.where(out["n"] > 0, 100 * out["cs"] / out["n"].where(out["n"] > 0), np.nan)
-        out["absolute_contribution_pct"] = 100 * out["cs"] / total if total else np.nan
-        out["relative_contribution_pct"] = 100 * out["cs"] / total_cs if total_cs else np.nan
+    out["relative_size_pct"] = 100 * out["n"] / total if total else np.nan
+    out["cs_rate_pct"] = 100 * out["cs"] / out["n"].where(out["n"] > 0)
+    out["absolute_contribution_pct"] = 100 * out["cs"] / total if total else np.nan
+    out["relative_contribution_pct"] = 100 * out["cs"] / total_cs if total_cs else np.nan
     out["highlight"] = out["group"].isin(HIGHLIGHT)
     totals = pd.DataFrame(
         {

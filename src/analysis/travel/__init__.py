@@ -39,13 +39,14 @@ from .metrics import (
     default_scenarios,
     distribution,
     metrics_by_municipality,
+    nearest_by_set,
     nearest_site,
     sensitivity,
     weighted_quantile,
 )
 from .network import RoadGraph, RoadLinksError, load_road_links, sourced_distance_check, validate_road_links
 from .origins import add_weights, default_origins, grid_origins, read_population_grid, rural_points, tatort_origins
-from .sites import resolve_sites, site_set, town_sites
+from .sites import resolve_sites, site_set, standard_site_sets, standard_sites, town_sites
 
 __all__ = [
     "AccessMetrics", "AffineCost", "AffineFit", "CostModel", "GraphCost", "LineCost", "LocationSolution",
@@ -53,8 +54,8 @@ __all__ = [
     "access_metrics", "add_weights", "annual_burden", "assumptions_table", "burden_change", "compare_site_sets",
     "cost_model", "coverage_change", "default_candidates", "default_origins", "default_scenarios", "distribution",
     "enumerate_all", "enumerate_best", "fit_affine", "grid_origins", "load_road_links", "max_coverage_milp",
-    "metrics_by_municipality", "nearest_site", "optimise_hubs", "p_median_milp", "param", "proposed_gap",
-    "read_population_grid", "read_travel_matrix", "resolve_sites", "rural_points", "sensitivity", "site_set",
+    "metrics_by_municipality", "nearest_by_set", "nearest_site", "optimise_hubs", "p_median_milp", "param", "proposed_gap",
+    "read_population_grid", "read_travel_matrix", "resolve_sites", "rural_points", "sensitivity", "site_set", "standard_site_sets", "standard_sites",
     "sourced_distance_check", "tatort_origins", "town_sites", "travel_matrix_cli", "validate_road_links",
     "weighted_quantile",
 ]  # fmt: skip

@@ -142,7 +142,9 @@ class GraphCost:
             xy = self.node_xy
         else:
             loc = geodata.localities()
-            xy = pd.DataFrame({"x": loc["sweref99tm_x"].to_numpy(float), "y": loc["sweref99tm_y"].to_numpy(float)}, index=loc["locality"])
+            xy = pd.DataFrame(
+                {"x": loc["sweref99tm_x"].to_numpy(float), "y": loc["sweref99tm_y"].to_numpy(float)}, index=loc["locality"]
+            )
         return graph, xy[xy.index.isin(graph.nodes)]
 
     def _attach(self, frame: pd.DataFrame, graph: RoadGraph, xy: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -63,7 +63,9 @@ def _evaluate(cost: np.ndarray, w: np.ndarray, open_sites: Sequence[int], radius
     return float(np.dot(best, w)), float(w[best <= radius].sum())
 
 
-def _solution(model: str, cost: np.ndarray, w: np.ndarray, open_sites: Sequence[int], radius: float, method: str, total: float) -> LocationSolution:
+def _solution(
+    model: str, cost: np.ndarray, w: np.ndarray, open_sites: Sequence[int], radius: float, method: str, total: float
+) -> LocationSolution:
     mean, share = _evaluate(cost, w, open_sites, radius)
     return LocationSolution(
         model=model,
@@ -83,11 +85,10 @@ def _assignment_blocks(n: int, m: int) -> tuple[csr_matrix, csr_matrix]:
     rows = np.repeat(np.arange(n), m)
     cols = m + np.arange(n * m)
     assign = coo_matrix((np.ones(n * m), (rows, cols)), shape=(n, m + n * m)).tocsr()
-    link_rows = np.arange(n * m)
-    link = coo_matrix(
-        (np.concatenate([np.ones(n * m), -np.ones(n * m)]), (np.concatenate([link_rows, link_rows]), np.concatenate([cols, np.tile(np.arange(m), n)]))),
-        shape=(n * m, m + n * m),
-    ).tocsr()
+    link_rows = np.concatenate([np.arange(n * m), np.arange(n * m)])
+    link_cols = np.concatenate([cols, np.tile(np.arange(m), n)])
+    values = np.concatenate([np.ones(n * m), -np.ones(n * m)])
+    link = coo_matrix((values, (link_rows, link_cols)), shape=(n * m, m + n * m)).tocsr()
     return assign, link
 
 
@@ -97,7 +98,9 @@ def _widen(con: LinearConstraint, extra: int) -> LinearConstraint:
     return LinearConstraint(hstack([a, csr_matrix((a.shape[0], extra))]).tocsr(), con.lb, con.ub)
 
 
-def _solve(c: np.ndarray, constraints: list[LinearConstraint], lb: np.ndarray, ub: np.ndarray, integrality: np.ndarray) -> np.ndarray:
+def _solve(
+    c: np.ndarray, constraints: list[LinearConstraint], lb: np.ndarray, ub: np.ndarray, integrality: np.ndarray
+) -> np.ndarray:
     res = milp(c, constraints=constraints, bounds=Bounds(lb, ub), integrality=integrality, options={"mip_rel_gap": 0.0})
     if not res.success or res.x is None:
         raise RuntimeError(f"MILP failed: {res.message}")
@@ -105,7 +108,12 @@ def _solve(c: np.ndarray, constraints: list[LinearConstraint], lb: np.ndarray, u
 
 
 def p_median_milp(
-    cost: np.ndarray, weights: np.ndarray, p: int, forced: Sequence[int] = (), radius: float | None = None, min_coverage: float | None = None
+    cost: np.ndarray,
+    weights: np.ndarray,
+    p: int,
+    forced: Sequence[int] = (),
+    radius: float | None = None,
+    min_coverage: float | None = None,
 ) -> LocationSolution:
     """Minimise weighted mean minutes to the nearest open site (exact, HiGHS).
 
@@ -141,7 +149,9 @@ def p_median_milp(
     return _solution(model, cost_k, w, chosen, radius, "milp", total)
 
 
-def max_coverage_milp(cost: np.ndarray, weights: np.ndarray, p: int, forced: Sequence[int] = (), radius: float | None = None) -> LocationSolution:
+def max_coverage_milp(
+    cost: np.ndarray, weights: np.ndarray, p: int, forced: Sequence[int] = (), radius: float | None = None
+) -> LocationSolution:
     """Maximise the weight within ``radius`` minutes of an open site; ties go to the lowest mean minutes."""
     radius = float(param("metrics.coverage_minutes") if radius is None else radius)
     cost_k, w, forced_k = _prepare(cost, weights, p, forced)
@@ -240,6 +250,8 @@ def optimise_hubs(
 ) -> pd.DataFrame:
     """Best hub sets for each p: p-median (min weighted mean minutes) and maximal coverage within ``radius``.
 
+    ``tm`` must hold the candidate towns as site ids (``town_sites``/``standard_sites``).
+
     ``method``: ``milp``, ``enumeration``, ``auto`` (enumeration while the number
     of sets is below the configured limit) or ``both`` (solve both ways and
     raise if their optima differ).
@@ -256,7 +268,8 @@ def optimise_hubs(
     for p in p_values:
         if p < len(forced_idx) or p > len(candidates):
             continue
-        use_enum = method == "enumeration" or (method in ("auto", "both") and _n_combinations(len(candidates), p, len(forced_idx)) <= limit)
+        small = _n_combinations(len(candidates), p, len(forced_idx)) <= limit
+        use_enum = method == "enumeration" or (method in ("auto", "both") and small)
         solutions: list[LocationSolution] = []
         if method in ("milp", "both") or not use_enum:
             solutions += [p_median_milp(cost, w, p, forced_idx, radius), max_coverage_milp(cost, w, p, forced_idx, radius)]

@@ -68,6 +68,11 @@ def nearest_site(tm: TravelMatrix, origins: pd.DataFrame, site_ids: Sequence[str
     return out.reset_index(drop=True)
 
 
+def nearest_by_set(tm: TravelMatrix, origins: pd.DataFrame, sets: Mapping[str, Sequence[str]]) -> pd.DataFrame:
+    """Maps data for several site sets in one long table (one block of origins per set)."""
+    return pd.concat([nearest_site(tm, origins, s, label) for label, s in sets.items()], ignore_index=True)
+
+
 @dataclass(frozen=True)
 class AccessMetrics:
     """Headline access figures for one site set under one cost model."""

@@ -219,7 +219,9 @@ def read_population_grid(path: str | Path, population_column: str | None = None)
         bad = ~ids.str.fullmatch(r"\d{13}")
         if bad.any():
             rows = ", ".join(str(i + 2) for i in np.flatnonzero(bad.to_numpy())[:5])
-            raise ValueError(f"{path}: column {id_col!r}: expected 13-digit rut_id (6-digit easting + 7-digit northing) at rows {rows}")
+            raise ValueError(
+                f"{path}: column {id_col!r}: expected 13-digit rut_id (6-digit easting + 7-digit northing) at rows {rows}"
+            )
         x = ids.str[:6].astype(float).to_numpy() + half
         y = ids.str[6:].astype(float).to_numpy() + half
     elif x_col is not None and y_col is not None:

@@ -88,3 +88,30 @@ def site_set(kind: str, sites: pd.DataFrame | None = None) -> pd.DataFrame:
     sites = geodata.sites() if sites is None else sites
     chosen = sites[sites["site_type"].isin(SITE_SETS[kind])]
     return _from_sites_table(chosen).reset_index(drop=True)
+
+
+def standard_site_sets(sites: pd.DataFrame | None = None) -> dict[str, list[str]]:
+    """The chapter's comparisons as site_id lists: Västerås only, Västerås + the three hospital hubs, BMM today."""
+    from .. import geodata
+
+    sites = geodata.sites() if sites is None else sites
+    delivery = site_set("delivery", sites)["site_id"].tolist()
+    hospitals = site_set("hospitals", sites)["site_id"].tolist()
+    return {
+        "Västerås only": delivery,
+        "Västerås + Köping, Fagersta, Sala": hospitals,
+        "BMM today (vårdcentraler)": site_set("bmm", sites)["site_id"].tolist(),
+    }
+
+
+def standard_sites(sites: pd.DataFrame | None = None, localities: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every site the chapter uses: hospitals, BMM candidates and the hub candidate towns' points."""
+    from .. import geodata
+    from .location import default_candidates
+
+    sites = geodata.sites() if sites is None else sites
+    localities = geodata.localities() if localities is None else localities
+    return pd.concat(
+        [site_set("hospitals", sites), site_set("bmm", sites), town_sites(default_candidates(localities), localities)],
+        ignore_index=True,
+    )
