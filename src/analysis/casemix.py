@@ -152,7 +152,9 @@ def _parse_config(raw: Mapping[str, Any]) -> OutcomeConfig:
             raise ValueError(f"outcomes config: covariate {name} uses a care-process variable ({spec.source})")
     outcomes_raw = raw.get("outcomes") or {}
     if tuple(sorted(outcomes_raw)) != tuple(sorted(OUTCOME_KEYS)):
-        raise ValueError(f"outcomes config: outcome keys must be exactly {list(OUTCOME_KEYS)}, got {list(outcomes_raw)}")
+        raise ValueError(
+            f"outcomes config: outcome keys must be exactly {list(OUTCOME_KEYS)}, got {list(outcomes_raw)}"
+        )
     outcomes: dict[str, OutcomeSpec] = {}
     for key in OUTCOME_KEYS:
         spec = outcomes_raw[key]
@@ -654,7 +656,9 @@ def observed_expected(
     pat = prepared.patterns
     expected = pat["n"].to_numpy() * fit.predict(pat)
     table = (
-        pd.DataFrame({region_column: pat[region_column], "n": pat["n"], "observed": pat["events"], "expected": expected})
+        pd.DataFrame(
+            {region_column: pat[region_column], "n": pat["n"], "observed": pat["events"], "expected": expected}
+        )
         .groupby(region_column, sort=True)
         .sum()
         .reset_index()
@@ -882,7 +886,11 @@ def calibration_table(p: np.ndarray, n: np.ndarray, events: np.ndarray, groups: 
     frame["p_min"] = p[order]
     frame["p_max"] = p[order]
     table = frame.groupby("group").agg(
-        n=("n", "sum"), observed=("observed", "sum"), expected=("expected", "sum"), p_min=("p_min", "min"), p_max=("p_max", "max")
+        n=("n", "sum"),
+        observed=("observed", "sum"),
+        expected=("expected", "sum"),
+        p_min=("p_min", "min"),
+        p_max=("p_max", "max"),
     )
     table = table.reset_index()
     table["observed_rate"] = table["observed"] / table["n"]
@@ -1074,7 +1082,8 @@ class IndirectStandardisation:
     by_stratum: pd.DataFrame
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: (float(v) if isinstance(v, (float, np.floating)) else v) for k, v in self.__dict__.items() if k != "by_stratum"}
+        items = ((k, v) for k, v in self.__dict__.items() if k != "by_stratum")
+        return {k: (float(v) if isinstance(v, (float, np.floating)) else v) for k, v in items}
 
 
 def indirect_standardise(
