@@ -87,9 +87,9 @@ def _check_births(value: Any) -> str | None:
 
 
 def _check_outcomes(value: Any) -> str | None:
-    from .casemix import outcome_keys
+    from .casemix import OUTCOME_KEYS
 
-    allowed = outcome_keys()
+    allowed = list(OUTCOME_KEYS)
     unknown = [v for v in str(value).split(",") if v.strip() and v.strip() not in allowed]
     return f"unknown outcome(s) {', '.join(unknown)}; allowed: {', '.join(allowed)}" if unknown else None
 
