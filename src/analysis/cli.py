@@ -123,9 +123,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .births import validate_file
+    from .births import validate
 
-    report = validate_file(Path(args.file))
+    if not Path(args.file).exists():
+        print(f"error: {args.file}: file not found", file=sys.stderr)
+        return 2
+    report = validate(Path(args.file))
     print(report.format())
     return 0 if report.ok else 1
 
