@@ -1,0 +1,1368 @@
+"""The options chapter: the report's four ways to a närsjukvård level (A–D) turned into numbers.
+
+Options, tasks and every assumption live in ``data/options.yml``, ``data/tasks.yml`` and
+``data/option_assumptions.yml``; this module only combines them. Per option it gives
+
+* access: minutes to a BMM service point and to the närsjukvård-level tasks, and the annual
+  travel hours and km of the moved tasks (via :mod:`analysis.travel`);
+* vulnerability: units, their staffing and a binomial model of days without a midwife;
+* capacity: BB bed-days today and the bed-days freed by earlier discharge;
+* evidence links from the risk-mix and first-time-mothers chapters' results files;
+* a one-at-a-time sensitivity (tornado) and a scorecard of all options with ranges.
+
+Every figure is a modelled estimate; ranges are one-at-a-time envelopes over the
+assumption file, not joint confidence intervals.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from .paths import PACKAGE_DATA
+
+OPTIONS_FILE = PACKAGE_DATA / "options.yml"
+TASKS_FILE = PACKAGE_DATA / "tasks.yml"
+ASSUMPTIONS_FILE = PACKAGE_DATA / "option_assumptions.yml"
+
+HOME_REGION = "19"
+LEVELS = ("low", "base", "high")
+DIRECTIONS = ("lower_is_better", "higher_is_better", "none")
+TASK_LEVELS = ("kvinnokliniken", "bmm")
+POPULATIONS = ("all", "nulliparous", "share")
+DELIVERY = ("site", "digital")
+UNIT_RULES = ("today_bmm", "hubs", "per_municipality")
+ASSUMPTION_FIELDS = ("group", "label_sv", "unit", "low", "base", "high", "source", "reason")
+# Published MFR 2023 mean postnatal stays (singleton deliveries) for each parity × mode stratum.
+LOS_INDICATORS: dict[tuple[str, str], str] = {
+    ("nulliparous", "vaginal"): "los_mean_days_nullip_vaginal",
+    ("nulliparous", "cs"): "los_mean_days_nullip_cs",
+    ("multiparous", "vaginal"): "los_mean_days_multip_vaginal",
+    ("multiparous", "cs"): "los_mean_days_multip_cs",
+}
+NOT_AVAILABLE = "not available yet"
+# Base values within 1 % of the best are marked best too: modelled differences that small are noise.
+BEST_TOLERANCE = 0.01
+
+
+class OptionsConfigError(ValueError):
+    """An options, tasks or assumptions file that cannot be used; the message names file, key and field."""
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """One number with its honest range and where it comes from."""
+
+    key: str
+    group: str
+    label_sv: str
+    unit: str
+    low: float
+    base: float
+    high: float
+    source: str
+    reason: str
+
+    def value(self, level: str = "base") -> float:
+        if level not in LEVELS:
+            raise ValueError(f"level must be one of {', '.join(LEVELS)}; got {level!r}")
+        return float(getattr(self, level))
+
+
+@dataclass(frozen=True)
+class Task:
+    """A piece of care that may move to the närsjukvård level."""
+
+    key: str
+    name_sv: str
+    level_today: str
+    population: str
+    visits_key: str
+    share_key: str | None
+    delivered: str
+    includes_sv: str = ""
+
+
+@dataclass(frozen=True)
+class Case:
+    """One structural reading of an option (service points and where moved tasks go)."""
+
+    key: str
+    label_sv: str
+    description_sv: str
+    rule: str
+    count: str | None = None
+    hubs: tuple[tuple[str, int | str], ...] = ()
+    branches: bool = False
+    narsjukvard_sites: tuple[str, ...] | None = None  # None = the hub towns
+    tasks: tuple[str, ...] | None = None  # None = the option's tasks_moved list
+
+
+@dataclass(frozen=True, eq=False)
+class Option:
+    """One of the report's options A–D."""
+
+    key: str
+    name_sv: str
+    organisation_sv: str
+    providers_sv: str
+    staffing_min: int
+    staffing_max: float  # math.inf when the report sets no upper limit
+    share_key: str
+    tasks: tuple[str, ...]
+    cases: tuple[Case, ...]
+    matrix_sv: Mapping[str, str]
+
+    def case(self, name: str = "base") -> Case:
+        """``"base"`` is the option's first (main) case."""
+        if name == "base":
+            return self.cases[0]
+        for c in self.cases:
+            if c.key == name:
+                return c
+        raise KeyError(f"option {self.key}: unknown case {name!r}; cases: {', '.join(c.key for c in self.cases)}")
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label_sv: str
+    unit: str
+    direction: str
+
+
+@dataclass(frozen=True, eq=False)
+class Config:
+    """All three files, validated against each other (hashable by identity for caching)."""
+
+    options: Mapping[str, Option]
+    tasks: Mapping[str, Task]
+    assumptions: Mapping[str, Assumption]
+    metrics: Mapping[str, Metric]
+    catchments: Mapping[str, str]
+    today_narsjukvard_sites: tuple[str, ...]
+    change_tolerance_minutes: float
+    matrix_rows_sv: Mapping[str, str]
+    early_discharge_task: str = "postnatal_checks"
+    today_units_count: str = "bmm_units_today"
+
+    def values(self, level: str = "base", overrides: Mapping[str, float] | None = None) -> dict[str, float]:
+        """Every assumption at ``level``, with ``overrides`` (unknown keys are an error)."""
+        out = {k: a.value(level) for k, a in self.assumptions.items()}
+        for k, v in (overrides or {}).items():
+            if k not in out:
+                raise KeyError(f"unknown assumption {k!r}; see {ASSUMPTIONS_FILE.name}")
+            out[k] = float(v)
+        return out
+
+
+def _read_yaml(path: Path, top: str) -> dict[str, Any]:
+    if not Path(path).exists():
+        raise OptionsConfigError(f"{path}: file not found")
+    with open(path, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    if not isinstance(data, dict) or not isinstance(data.get(top), dict) or not data[top]:
+        raise OptionsConfigError(f"{path}: expected a non-empty mapping under {top!r}")
+    return data
+
+
+def _number(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(float(value)):
+        raise OptionsConfigError(f"{where}: must be a number, got {value!r}")
+    return float(value)
+
+
+def parse_assumptions(data: Mapping[str, Any], source: str = "<dict>") -> dict[str, Assumption]:
+    """Validate the assumptions mapping: every field present, numbers, low <= base <= high."""
+    out: dict[str, Assumption] = {}
+    for key, entry in data.items():
+        where = f"{source}: assumption {key!r}"
+        if not isinstance(entry, dict):
+            raise OptionsConfigError(f"{where}: expected a mapping with {', '.join(ASSUMPTION_FIELDS)}")
+        missing = [f for f in ASSUMPTION_FIELDS if f not in entry or entry[f] is None or entry[f] == ""]
+        if missing:
+            raise OptionsConfigError(f"{where}: missing field(s) {', '.join(missing)}")
+        unknown = sorted(set(entry) - set(ASSUMPTION_FIELDS))
+        if unknown:
+            raise OptionsConfigError(f"{where}: unknown field(s) {', '.join(unknown)}")
+        low, base, high = (_number(entry[f], f"{where}: field {f!r}") for f in LEVELS)
+        if low > high:
+            raise OptionsConfigError(f"{where}: field 'low' ({low:g}) is greater than field 'high' ({high:g})")
+        if not low <= base <= high:
+            raise OptionsConfigError(f"{where}: field 'base' ({base:g}) lies outside low–high ({low:g}–{high:g})")
+        out[str(key)] = Assumption(
+            str(key), str(entry["group"]), str(entry["label_sv"]), str(entry["unit"]),
+            low, base, high, str(entry["source"]), str(entry["reason"]),
+        )  # fmt: skip
+    return out
+
+
+def parse_tasks(data: Mapping[str, Any], source: str = "<dict>") -> dict[str, Task]:
+    """Validate the task list (levels, populations, delivery mode; keys are checked later)."""
+    out: dict[str, Task] = {}
+    for key, entry in data.items():
+        where = f"{source}: task {key!r}"
+        if not isinstance(entry, dict):
+            raise OptionsConfigError(f"{where}: expected a mapping")
+        for f in ("name_sv", "level_today", "population", "visits_key", "delivered"):
+            if not entry.get(f):
+                raise OptionsConfigError(f"{where}: missing field {f!r}")
+        for f, allowed in (("level_today", TASK_LEVELS), ("population", POPULATIONS), ("delivered", DELIVERY)):
+            if entry[f] not in allowed:
+                raise OptionsConfigError(f"{where}: field {f!r} is {entry[f]!r}; allowed: {', '.join(allowed)}")
+        share_key = entry.get("share_key")
+        if (entry["population"] == "share") != bool(share_key):
+            raise OptionsConfigError(f"{where}: field 'share_key' is required with population 'share' and only then")
+        out[str(key)] = Task(
+            str(key), str(entry["name_sv"]), entry["level_today"], entry["population"], str(entry["visits_key"]),
+            str(share_key) if share_key else None, entry["delivered"], str(entry.get("includes_sv", "")),
+        )  # fmt: skip
+    return out
+
+
+def _parse_case(key: str, entry: Any, where: str) -> Case:
+    if not isinstance(entry, dict):
+        raise OptionsConfigError(f"{where}: expected a mapping")
+    units = entry.get("units")
+    if not isinstance(units, dict) or units.get("rule") not in UNIT_RULES:
+        raise OptionsConfigError(f"{where}: field 'units.rule' must be one of {', '.join(UNIT_RULES)}")
+    rule = units["rule"]
+    hubs: tuple[tuple[str, int | str], ...] = ()
+    if rule == "hubs":
+        raw = units.get("hubs")
+        if not isinstance(raw, dict) or not raw:
+            raise OptionsConfigError(f"{where}: field 'units.hubs' must map hub towns to a count or an assumption key")
+        hubs = tuple((str(t), n if isinstance(n, (int, str)) and not isinstance(n, bool) else -1) for t, n in raw.items())
+        bad = [t for t, n in hubs if isinstance(n, int) and n < 1]
+        if bad:
+            raise OptionsConfigError(f"{where}: field 'units.hubs': count for {', '.join(bad)} must be a positive integer")
+    if rule == "today_bmm" and not units.get("count"):
+        raise OptionsConfigError(f"{where}: field 'units.count' (an assumption key) is required with rule today_bmm")
+    branches = units.get("branches")
+    if branches not in (None, "every_municipality"):
+        raise OptionsConfigError(f"{where}: field 'units.branches' must be every_municipality or absent")
+    nsv = entry.get("narsjukvard_sites")
+    if nsv == "hubs":
+        if rule != "hubs":
+            raise OptionsConfigError(f"{where}: field 'narsjukvard_sites': 'hubs' needs units.rule hubs")
+        sites = None
+    elif isinstance(nsv, list) and nsv:
+        sites = tuple(str(s) for s in nsv)
+    else:
+        raise OptionsConfigError(f"{where}: field 'narsjukvard_sites' must be 'hubs' or a non-empty list of towns/site ids")
+    tasks = entry.get("tasks")
+    if tasks is not None and not isinstance(tasks, list):
+        raise OptionsConfigError(f"{where}: field 'tasks' must be a list of task keys")
+    return Case(
+        key, str(entry.get("label_sv", key)), str(entry.get("description_sv", "")), rule,
+        str(units["count"]) if units.get("count") else None, hubs, branches == "every_municipality", sites,
+        None if tasks is None else tuple(str(t) for t in tasks),
+    )  # fmt: skip
+
+
+def parse_options(data: Mapping[str, Any], source: str = "<dict>") -> tuple[dict[str, Option], dict[str, Any]]:
+    """Validate the options file on its own; cross-file keys are checked by :func:`build_config`."""
+    settings = data.get("settings") or {}
+    options: dict[str, Option] = {}
+    rows = settings.get("matrix_rows_sv") or {}
+    for key, entry in (data.get("options") or {}).items():
+        where = f"{source}: option {key!r}"
+        if not isinstance(entry, dict):
+            raise OptionsConfigError(f"{where}: expected a mapping")
+        for f in ("name_sv", "organisation_sv", "providers_sv", "staffing", "tasks_moved", "cases", "matrix_sv"):
+            if not entry.get(f) and entry.get(f) != []:
+                raise OptionsConfigError(f"{where}: missing field {f!r}")
+        staffing = entry["staffing"]
+        if not isinstance(staffing, dict) or "min" not in staffing or "max" not in staffing:
+            raise OptionsConfigError(f"{where}: field 'staffing' needs min and max (max: null for no limit)")
+        lo = _number(staffing["min"], f"{where}: field 'staffing.min'")
+        hi = math.inf if staffing["max"] is None else _number(staffing["max"], f"{where}: field 'staffing.max'")
+        if lo < 1 or lo != int(lo) or lo > hi:
+            raise OptionsConfigError(f"{where}: field 'staffing': min must be a whole number >= 1 and <= max")
+        moved = entry["tasks_moved"]
+        if not isinstance(moved, dict) or not moved.get("share") or not isinstance(moved.get("tasks"), list):
+            raise OptionsConfigError(f"{where}: field 'tasks_moved' needs 'share' (assumption key) and 'tasks' (list)")
+        cases_raw = entry["cases"]
+        if not isinstance(cases_raw, dict) or not cases_raw:
+            raise OptionsConfigError(f"{where}: field 'cases' must map case names to case definitions")
+        cases = tuple(_parse_case(str(c), v, f"{where}: case {c!r}") for c, v in cases_raw.items())
+        matrix = entry["matrix_sv"]
+        missing_rows = [r for r in rows if not (isinstance(matrix, dict) and matrix.get(r))]
+        if missing_rows:
+            raise OptionsConfigError(f"{where}: field 'matrix_sv' lacks row(s) {', '.join(missing_rows)}")
+        options[str(key)] = Option(
+            str(key), str(entry["name_sv"]), str(entry["organisation_sv"]), str(entry["providers_sv"]),
+            int(lo), hi, str(moved["share"]), tuple(str(t) for t in moved["tasks"]), cases,
+            {str(k): str(v) for k, v in matrix.items()},
+        )  # fmt: skip
+    if not options:
+        raise OptionsConfigError(f"{source}: no options defined under 'options'")
+    return options, settings
+
+
+def build_config(
+    options_data: Mapping[str, Any],
+    tasks_data: Mapping[str, Any],
+    assumptions_data: Mapping[str, Any],
+    sources: tuple[str, str, str] = ("options.yml", "tasks.yml", "option_assumptions.yml"),
+) -> Config:
+    """Parse the three files and check every key one file uses in another."""
+    src_o, src_t, src_a = sources
+    assumptions = parse_assumptions(assumptions_data.get("assumptions") or {}, src_a)
+    tasks = parse_tasks(tasks_data.get("tasks") or {}, src_t)
+    options, settings = parse_options(options_data, src_o)
+
+    def need(key: str | None, where: str, *, share: bool = False, integer: bool = False) -> None:
+        if key not in assumptions:
+            raise OptionsConfigError(f"{where}: unknown assumption {key!r} (not in {src_a})")
+        a = assumptions[str(key)]
+        if share and not (0.0 <= a.low and a.high <= 1.0):
+            raise OptionsConfigError(f"{src_a}: assumption {key!r}: a share must lie between 0 and 1")
+        if integer and any(v != int(v) or v < 1 for v in (a.low, a.base, a.high)):
+            raise OptionsConfigError(f"{src_a}: assumption {key!r}: a count must be a whole number >= 1")
+
+    for t in tasks.values():
+        need(t.visits_key, f"{src_t}: task {t.key!r}: field 'visits_key'")
+        if t.share_key:
+            need(t.share_key, f"{src_t}: task {t.key!r}: field 'share_key'", share=True)
+    catchments = {str(k): str(v) for k, v in (settings.get("catchments") or {}).items()}
+    for o in options.values():
+        need(o.share_key, f"{src_o}: option {o.key!r}: field 'tasks_moved.share'", share=True)
+        for field_name, listed in (("tasks_moved.tasks", o.tasks), *((f"cases.{c.key}.tasks", c.tasks or ()) for c in o.cases)):
+            unknown = [t for t in listed if t not in tasks]
+            if unknown:
+                raise OptionsConfigError(
+                    f"{src_o}: option {o.key!r}: field {field_name!r}: unknown task(s) {', '.join(unknown)}; "
+                    f"known: {', '.join(tasks)}"
+                )
+        for c in o.cases:
+            where = f"{src_o}: option {o.key!r}: case {c.key!r}"
+            if c.count:
+                need(c.count, f"{where}: field 'units.count'", integer=True)
+            for town, n in c.hubs:
+                if isinstance(n, str):
+                    need(n, f"{where}: field 'units.hubs.{town}'", integer=True)
+                elif n < 1:
+                    raise OptionsConfigError(f"{where}: field 'units.hubs.{town}': count must be >= 1")
+            if c.rule == "hubs":
+                hub_towns = {t for t, _ in c.hubs}
+                orphan = sorted({v for v in catchments.values()} - hub_towns)
+                if orphan:
+                    raise OptionsConfigError(
+                        f"{where}: settings.catchments send municipalities to {', '.join(orphan)}, which is not a hub here"
+                    )
+    metrics = {}
+    for key, m in (options_data.get("metrics") or {}).items():
+        if not isinstance(m, dict) or m.get("direction") not in DIRECTIONS:
+            raise OptionsConfigError(f"{src_o}: metric {key!r}: field 'direction' must be one of {', '.join(DIRECTIONS)}")
+        metrics[str(key)] = Metric(str(key), str(m.get("label_sv", key)), str(m.get("unit", "")), m["direction"])
+    early = str(settings.get("early_discharge_task", "postnatal_checks"))
+    if early not in tasks:
+        raise OptionsConfigError(f"{src_o}: settings.early_discharge_task: unknown task {early!r}")
+    today_count = str(settings.get("today_units_count", "bmm_units_today"))
+    need(today_count, f"{src_o}: settings.today_units_count", integer=True)
+    return Config(
+        options=options,
+        tasks=tasks,
+        assumptions=assumptions,
+        metrics=metrics,
+        catchments=catchments,
+        today_narsjukvard_sites=tuple(str(s) for s in settings.get("today_narsjukvard_sites") or ("H_VAS",)),
+        change_tolerance_minutes=float(settings.get("change_tolerance_minutes", 1.0)),
+        matrix_rows_sv={str(k): str(v) for k, v in (settings.get("matrix_rows_sv") or {}).items()},
+        early_discharge_task=early,
+        today_units_count=today_count,
+    )
+
+
+@lru_cache(maxsize=8)
+def load_config(
+    options_path: Path | None = None, tasks_path: Path | None = None, assumptions_path: Path | None = None
+) -> Config:
+    """The validated configuration (package files unless paths are given)."""
+    paths = (Path(options_path or OPTIONS_FILE), Path(tasks_path or TASKS_FILE), Path(assumptions_path or ASSUMPTIONS_FILE))
+    return build_config(
+        _read_yaml(paths[0], "options"), _read_yaml(paths[1], "tasks"), _read_yaml(paths[2], "assumptions"),
+        tuple(str(p) for p in paths),  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+def load_options(path: Path | None = None) -> dict[str, Option]:
+    """Options A–D from ``options.yml`` (validated together with the tasks and assumptions)."""
+    return dict(load_config(options_path=path).options)
+
+
+def load_tasks(path: Path | None = None) -> dict[str, Task]:
+    return dict(load_config(tasks_path=path).tasks)
+
+
+def load_assumptions(path: Path | None = None) -> dict[str, Assumption]:
+    return dict(load_config(assumptions_path=path).assumptions)
+
+
+def option_keys() -> list[str]:
+    """The option keys a page may be run with (parameter validation uses this)."""
+    return list(load_config().options)
+
+
+def assumptions_table(config: Config | None = None) -> pd.DataFrame:
+    """Every assumption for the page: key, group, label, unit, low, base, high, source, reason."""
+    cfg = config or load_config()
+    return pd.DataFrame([{"key": a.key, **{f: getattr(a, f) for f in ASSUMPTION_FIELDS}} for a in cfg.assumptions.values()])
+
+
+def matrix_table(config: Config | None = None) -> pd.DataFrame:
+    """The report's qualitative matrix: rows as in the report, one column per option."""
+    cfg = config or load_config()
+    return pd.DataFrame(
+        {o.key: [o.matrix_sv[r] for r in cfg.matrix_rows_sv] for o in cfg.options.values()},
+        index=pd.Index(list(cfg.matrix_rows_sv.values()), name="Kriterium"),
+    )
+
+
+@dataclass(frozen=True)
+class OptionScenario:
+    """An option, one of its cases and the assumption values it is computed with."""
+
+    option: str
+    case: str
+    values: Mapping[str, float]
+    overrides: tuple[tuple[str, float], ...] = ()
+
+
+def make_scenario(
+    option: str,
+    case: str = "base",
+    overrides: Mapping[str, float] | None = None,
+    config: Config | None = None,
+) -> OptionScenario:
+    """Base assumption values with ``overrides`` for ``option``/``case`` (``"base"`` = the main case)."""
+    cfg = config or load_config()
+    if option not in cfg.options:
+        raise KeyError(f"unknown option {option!r}; options: {', '.join(cfg.options)}")
+    c = cfg.options[option].case(case)
+    return OptionScenario(option, c.key, cfg.values("base", overrides), tuple(sorted((overrides or {}).items())))
+
+
+# --------------------------------------------------------------------------- geography
+
+
+@dataclass(frozen=True)
+class Geography:
+    """Municipalities (births, women), their seats and the vårdcentraler, from ``analysis.geodata``."""
+
+    municipalities: pd.DataFrame  # index code: name, births, women_15_44, seat, seat_x, seat_y
+    vardcentraler: pd.DataFrame  # site_id, town, municipality_code
+    town_population: Mapping[str, float]
+    points: Mapping[str, tuple[float, float, str]]  # tätort or site_id -> x, y, municipality code
+
+
+@lru_cache(maxsize=1)
+def geography() -> Geography:
+    from . import geodata
+
+    m = geodata.municipalities().copy()
+    loc = geodata.localities()
+    seats = loc.sort_values(["pop_2020", "locality"], ascending=[False, True]).groupby("municipality_code").head(1)
+    seats = seats.set_index(seats["municipality_code"].astype(str))
+    table = pd.DataFrame(
+        {
+            "name": m["name"].to_numpy(),
+            "births": m["births_per_year"].astype(float).to_numpy(),
+            "women_15_44": m["women_15_44"].astype(float).to_numpy(),
+        },
+        index=pd.Index(m["scb_code"].astype(str), name="municipality_code"),
+    )
+    table["seat"] = seats.reindex(table.index)["locality"]
+    table["seat_x"] = seats.reindex(table.index)["sweref99tm_x"].astype(float)
+    table["seat_y"] = seats.reindex(table.index)["sweref99tm_y"].astype(float)
+    sites = geodata.sites()
+    vc = sites[sites["site_type"] == "vardcentral"][["site_id", "town", "municipality_code"]].copy()
+    vc["municipality_code"] = vc["municipality_code"].astype(str)
+    pops = dict(zip(loc["locality"], loc["pop_2020"].astype(float), strict=True))
+    points: dict[str, tuple[float, float, str]] = {}
+    for frame, key in ((sites, "site_id"), (loc, "locality")):  # a tätort name wins over a site id
+        for _, r in frame.iterrows():
+            points[str(r[key])] = (float(r["sweref99tm_x"]), float(r["sweref99tm_y"]), str(r["municipality_code"]))
+    return Geography(table, vc.sort_values("site_id").reset_index(drop=True), pops, points)
+
+
+def _town_xy(town: str) -> tuple[float, float, str]:
+    try:
+        return geography().points[town]
+    except KeyError:
+        raise OptionsConfigError(f"site {town!r} is neither a tätort nor a site_id in geodata") from None
+
+
+# --------------------------------------------------------------------------- units and staffing
+
+UNIT_COLUMNS = (
+    "option", "case", "unit_id", "role", "town", "municipality_code", "municipality", "site_id", "team",
+    "births_local", "births_team", "need_fte", "moved_fte", "midwives", "min_required", "max_allowed",
+    "over_max", "narsjukvard", "births_per_midwife",
+)  # fmt: skip
+
+
+def apportion_today(count: int, births: Mapping[str, float], capacity: Mapping[str, int]) -> dict[str, int]:
+    """Units per municipality: one each, the rest by D'Hondt on births, never more than its vårdcentraler."""
+    codes = sorted(births)
+    if count < len(codes):
+        raise ValueError(f"{count} units cannot give each of {len(codes)} municipalities one")
+    if count > sum(capacity.get(c, 0) for c in codes):
+        raise ValueError(f"{count} units exceed the {sum(capacity.values())} vårdcentraler available")
+    missing = [c for c in codes if capacity.get(c, 0) < 1]
+    if missing:
+        raise ValueError(f"municipality {', '.join(missing)} has no vårdcentral for a BMM")
+    k = {c: 1 for c in codes}
+    for _ in range(count - len(codes)):
+        open_codes = [c for c in codes if k[c] < capacity[c]]
+        best = max(open_codes, key=lambda c: (births[c] / (k[c] + 1), -codes.index(c)))
+        k[best] += 1
+    return k
+
+
+def _pick_vardcentraler(vcs: pd.DataFrame, seat: str, n: int, town_pop: Mapping[str, float]) -> list[str]:
+    """Seat first, then one per other town (largest town first), then the rest by site id."""
+    first: list[str] = []
+    towns = sorted(set(vcs["town"]), key=lambda t: (t != seat, -town_pop.get(t, 0.0), t))
+    for t in towns:
+        first.append(str(vcs.loc[vcs["town"] == t, "site_id"].iloc[0]))
+    rest = [s for s in vcs["site_id"] if s not in first]
+    return (first + rest)[:n]
+
+
+@lru_cache(maxsize=16)
+def today_bmm_allocation(count: int) -> tuple[tuple[str, str, str, float], ...]:
+    """Today's BMM as (site_id, town, municipality code, births) placed on the vårdcentraler."""
+    geo = geography()
+    mun = geo.municipalities
+    capacity = geo.vardcentraler.groupby("municipality_code").size().to_dict()
+    k = apportion_today(count, mun["births"].to_dict(), capacity)
+    out = []
+    for code in mun.index:
+        vcs = geo.vardcentraler[geo.vardcentraler["municipality_code"] == code]
+        towns = dict(zip(vcs["site_id"], vcs["town"], strict=True))
+        for site in _pick_vardcentraler(vcs, str(mun.loc[code, "seat"]), k[code], geo.town_population):
+            out.append((str(site), str(towns[site]), str(code), float(mun.loc[code, "births"]) / k[code]))
+    return tuple(out)
+
+
+def _round_half_up(x: float) -> int:
+    return int(math.floor(x + 0.5))
+
+
+def case_tasks(option: Option, case: Case) -> tuple[str, ...]:
+    """The tasks that move in this case (the case's own list, else the option's)."""
+    return option.tasks if case.tasks is None else case.tasks
+
+
+def _moved_visits_per_birth(option: Option, case: Case, cfg: Config, values: Mapping[str, float], level: str) -> float:
+    """Visits per birth that leave ``level`` (kvinnokliniken or bmm) under ``option``/``case``."""
+    share = values[option.share_key]
+    nullip = nulliparous_share(values)
+    return sum(
+        task_visits_per_birth(cfg.tasks[t], values, nullip) * share
+        for t in case_tasks(option, case)
+        if cfg.tasks[t].level_today == level
+    )
+
+
+def units_for_option(
+    option: str,
+    assumptions: Mapping[str, float] | None = None,
+    scenario: str = "base",
+    config: Config | None = None,
+) -> pd.DataFrame:
+    """Units (BMM, hubs, branches) with town, municipality, role and midwives for one option and case.
+
+    midwives = max(option minimum, round(births served / births per midwife + moved-task FTE));
+    ``over_max`` marks a unit whose workload needs more than the option's maximum. A branch
+    has no own staff: it is served by its hub's team (``team``). Births are municipal
+    estimates split evenly over the units of a municipality or närområde.
+    """
+    cfg = config or load_config()
+    values = cfg.values() if assumptions is None else dict(assumptions)
+    opt = cfg.options[option]
+    case = opt.case(scenario)
+    return _units(opt, case, values, cfg).copy()
+
+
+def _units(opt: Option, case: Case, values: Mapping[str, float], cfg: Config) -> pd.DataFrame:
+    """Cached: the tornado recomputes the same units for every assumption that does not touch them."""
+    return _units_cached(cfg, opt, case, tuple(sorted(values.items())))
+
+
+@lru_cache(maxsize=1024)
+def _units_cached(cfg: Config, opt: Option, case: Case, items: tuple[tuple[str, float], ...]) -> pd.DataFrame:
+    return _build_units(opt, case, dict(items), cfg)
+
+
+def _build_units(opt: Option, case: Case, values: Mapping[str, float], cfg: Config) -> pd.DataFrame:
+    geo = geography()
+    mun = geo.municipalities
+    bpm = values["births_per_midwife"]
+    rows: list[dict[str, Any]] = []
+
+    def add(unit_id: str, role: str, town: str, code: str, site: str, team: str, local: float, team_births: float) -> None:
+        rows.append(
+            {"unit_id": unit_id, "role": role, "town": town, "municipality_code": code, "municipality": mun.loc[code, "name"],
+             "site_id": site, "team": team, "births_local": local, "births_team": team_births}
+        )  # fmt: skip
+
+    if case.rule == "today_bmm":
+        for site, town, code, b in today_bmm_allocation(int(values[case.count or cfg.today_units_count])):
+            add(site, "bmm", town, code, site, site, b, b)
+    elif case.rule == "hubs":
+        hub_units: dict[str, list[str]] = {}
+        for town, n in case.hubs:
+            count = int(values[n]) if isinstance(n, str) else int(n)
+            _, _, code = _town_xy(town)
+            area = [c for c, hub in cfg.catchments.items() if hub == town]
+            area_births = float(mun.loc[area, "births"].sum())
+            ids = [town] if count == 1 else [f"{town} {i + 1}" for i in range(count)]
+            hub_units[town] = ids
+            for uid in ids:
+                add(uid, "hub", town, code, town, uid, float(mun.loc[code, "births"]) / count, area_births / count)
+        if case.branches:
+            hub_codes = {r["municipality_code"] for r in rows}
+            for code in mun.index:
+                if code in hub_codes:
+                    continue
+                hub_town = cfg.catchments.get(code)
+                if hub_town not in hub_units:
+                    raise OptionsConfigError(f"options.yml: settings.catchments: municipality {code} has no hub")
+                seat = str(mun.loc[code, "seat"])
+                add(f"{seat} (filial)", "branch", seat, code, seat, hub_units[hub_town][0], float(mun.loc[code, "births"]), math.nan)
+    else:  # per_municipality: one unit per municipality; large ones split into units at the minimum
+        for code in mun.index:
+            seat = str(mun.loc[code, "seat"])
+            b = float(mun.loc[code, "births"])
+            add(seat, "bmm", seat, code, seat, seat, b, b)
+
+    units = pd.DataFrame(rows)
+    nsv_town = _narsjukvard_town_by_municipality(case, units, cfg)
+    kk_visits = _moved_visits_per_birth(opt, case, cfg, values, "kvinnokliniken")
+    hours_per_visit = values["midwife_minutes_per_moved_visit"] / 60.0
+    moved_fte_by_town: dict[str, float] = {}
+    for code, town in nsv_town.items():
+        fte = float(mun.loc[code, "births"]) * kk_visits * hours_per_visit / values["clinical_hours_per_midwife"]
+        moved_fte_by_town[town] = moved_fte_by_town.get(town, 0.0) + fte
+    team_rows = units["role"] != "branch"
+    units["narsjukvard"] = team_rows & units["town"].isin(list(moved_fte_by_town))
+    units["moved_fte"] = 0.0
+    for town, fte in moved_fte_by_town.items():
+        here = units["narsjukvard"] & (units["town"] == town)
+        if not here.any():
+            raise OptionsConfigError(f"option {opt.key}: case {case.key}: no unit in {town} can take the moved tasks")
+        units.loc[here, "moved_fte"] = fte / here.sum()
+    units["need_fte"] = np.where(team_rows, units["births_team"] / bpm + units["moved_fte"], np.nan)
+
+    if case.rule == "per_municipality":
+        units = _split_large(units, opt)
+        team_rows = units["role"] != "branch"
+    need = units["need_fte"].to_numpy(float)
+    midwives = np.array([max(opt.staffing_min, _round_half_up(x)) if np.isfinite(x) else np.nan for x in need])
+    units["midwives"] = midwives
+    units["min_required"] = opt.staffing_min
+    units["max_allowed"] = opt.staffing_max
+    units["over_max"] = team_rows & (units["midwives"] > opt.staffing_max)
+    units["births_per_midwife"] = units["births_team"] / units["midwives"]
+    units["option"] = opt.key
+    units["case"] = case.key
+    units.loc[~team_rows, "moved_fte"] = np.nan
+    return units[list(UNIT_COLUMNS)].reset_index(drop=True)
+
+
+def _split_large(units: pd.DataFrame, opt: Option) -> pd.DataFrame:
+    """Free establishment: a unit whose need exceeds the maximum becomes floor(need / minimum) minimal units."""
+    parts = []
+    for _, row in units.iterrows():
+        n = int(row["need_fte"] // opt.staffing_min) if row["need_fte"] > opt.staffing_max else 1
+        n = max(n, 1)
+        for i in range(n):
+            r = row.copy()
+            if n > 1:
+                r["unit_id"] = r["team"] = f"{row['unit_id']} {i + 1}"
+            for col in ("births_local", "births_team", "need_fte", "moved_fte"):
+                r[col] = row[col] / n
+            parts.append(r)
+    return pd.DataFrame(parts).reset_index(drop=True)
+
+
+def _narsjukvard_tokens(case: Case) -> tuple[str, ...]:
+    return tuple(t for t, _ in case.hubs) if case.narsjukvard_sites is None else case.narsjukvard_sites
+
+
+def _narsjukvard_town_by_municipality(case: Case, units: pd.DataFrame, cfg: Config) -> dict[str, str]:
+    """The town whose närsjukvård unit serves each municipality: its hub if that hub takes the tasks, else the nearest."""
+    geo = geography()
+    towns: dict[str, tuple[float, float]] = {}
+    for token in _narsjukvard_tokens(case):
+        x, y, code = _town_xy(token)
+        on_site = units[(units["site_id"] == token) | (units["town"] == token)]
+        town = str(on_site["town"].iloc[0]) if len(on_site) else str(geo.municipalities.loc[code, "seat"])
+        towns[town] = (x, y)
+    out = {}
+    for code, row in geo.municipalities.iterrows():
+        hub = cfg.catchments.get(str(code))
+        if hub in towns:
+            out[str(code)] = hub
+        else:
+            out[str(code)] = min(towns, key=lambda t: (math.hypot(towns[t][0] - row["seat_x"], towns[t][1] - row["seat_y"]), t))
+    return out
+
+
+# --------------------------------------------------------------------------- vulnerability
+
+
+def prob_fewer_present(midwives: int, minimum: int, p_absent: float) -> float:
+    """P(fewer than ``minimum`` of ``midwives`` are at work), each absent independently with ``p_absent``."""
+    q = 1.0 - p_absent
+    return float(sum(math.comb(midwives, k) * q**k * p_absent ** (midwives - k) for k in range(0, min(minimum, midwives + 1))))
+
+
+def vulnerability(units: pd.DataFrame, p_absent: float, days: float) -> pd.DataFrame:
+    """Per staffed unit: P(no midwife on a day) = p^m and expected days per year without one.
+
+    Model (stated on the page): each of the unit's m midwives is absent on a given open day
+    with probability p, independently of the others and of other days. Vacancies make p
+    larger; correlated absence (holidays) makes the true risk higher than p^m. Branches are
+    covered by their hub's team and have no row of their own.
+    """
+    if not 0.0 <= p_absent <= 1.0:
+        raise ValueError(f"p_absent must lie between 0 and 1; got {p_absent}")
+    staffed = units[units["midwives"].notna()].copy()
+    m = staffed["midwives"].astype(int).to_numpy()
+    mins = staffed["min_required"].astype(int).to_numpy()
+    staffed["p_no_midwife"] = float(p_absent) ** m
+    staffed["days_no_midwife"] = days * staffed["p_no_midwife"]
+    staffed["p_below_min"] = [prob_fewer_present(int(a), int(b), p_absent) for a, b in zip(m, mins, strict=True)]
+    staffed["days_below_min"] = days * staffed["p_below_min"]
+    staffed["below_min_staffed"] = m < mins
+    cols = ["unit_id", "role", "town", "municipality", "births_team", "midwives", "min_required",
+            "p_no_midwife", "days_no_midwife", "p_below_min", "days_below_min", "below_min_staffed"]  # fmt: skip
+    return staffed[cols].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- capacity
+
+
+@lru_cache(maxsize=64)
+def published_value(indicator: str, region: str = HOME_REGION, year: str = "2023") -> float:
+    from . import published
+
+    return published.value(indicator, region, year)
+
+
+def births_by_parity_mode(values: Mapping[str, float]) -> dict[tuple[str, str], float]:
+    """Deliveries per year by parity × mode from MFR 2023 (deliveries, caesarean %, nulliparous vaginal n).
+
+    All published counts are scaled by ``mfr_completeness_factor``; caesareans are split
+    by ``nullip_share_of_cs`` because MFR gives no regional caesarean count by parity.
+    """
+    f = values["mfr_completeness_factor"]
+    total = published_value("deliveries_n") * f
+    cs = total * published_value("cs_total_pct") / 100.0
+    nullip_vaginal = published_value("nulliparous_vaginal_deliveries_n") * f
+    nullip_cs = cs * values["nullip_share_of_cs"]
+    return {
+        ("nulliparous", "vaginal"): nullip_vaginal,
+        ("multiparous", "vaginal"): total - cs - nullip_vaginal,
+        ("nulliparous", "cs"): nullip_cs,
+        ("multiparous", "cs"): cs - nullip_cs,
+    }
+
+
+def nulliparous_share(values: Mapping[str, float]) -> float:
+    b = births_by_parity_mode(values)
+    return (b[("nulliparous", "vaginal")] + b[("nulliparous", "cs")]) / sum(b.values())
+
+
+def los_by_parity_mode(values: Mapping[str, float] | None = None, region: str = HOME_REGION) -> dict[tuple[str, str], float]:
+    """Published MFR 2023 mean postnatal stay per stratum (``LOS_INDICATORS``) × ``los_factor``."""
+    factor = 1.0 if values is None else values["los_factor"]
+    return {k: published_value(ind, region) * factor for k, ind in LOS_INDICATORS.items()}
+
+
+def bed_days(
+    births_by_parity_mode: Mapping[tuple[str, str], float],
+    los_days: Mapping[tuple[str, str], float],
+    share_24h_today: float,
+    share_24h_target: float,
+    occupancy: float,
+    early_los_days: float,
+) -> dict[str, float]:
+    """BB bed-days today and those freed when the share going home within 24 h rises.
+
+    bed-days today = Σ births × mean stay. Women newly discharged early are vaginal births
+    (caesareans are not discharged within 24 h in this model); their stay falls from the
+    mean stay of vaginal births not discharged early today to ``early_los_days``.
+    Beds = bed-days / 365 / occupancy.
+    """
+    missing = sorted(set(births_by_parity_mode) - set(los_days))
+    if missing:
+        raise KeyError(f"no length of stay for stratum {missing}")
+    if not 0 < occupancy <= 1:
+        raise ValueError("occupancy must be in (0, 1]")
+    deliveries = float(sum(births_by_parity_mode.values()))
+    today = float(sum(n * los_days[k] for k, n in births_by_parity_mode.items()))
+    vaginal = float(sum(n for (_, mode), n in births_by_parity_mode.items() if mode == "vaginal"))
+    vaginal_days = float(sum(n * los_days[k] for k, n in births_by_parity_mode.items() if k[1] == "vaginal"))
+    early_today = share_24h_today * deliveries
+    early_target = share_24h_target * deliveries
+    if early_target > vaginal or early_today > vaginal:
+        raise ValueError("more early discharges than vaginal births: check the 24-hour shares")
+    los_not_early = (vaginal_days - early_today * early_los_days) / (vaginal - early_today)
+    switchers = early_target - early_today
+    freed = switchers * (los_not_early - early_los_days)
+    return {
+        "deliveries": deliveries,
+        "bed_days_today": today,
+        "beds_today": today / 365.0 / occupancy,
+        "early_discharges_today": early_today,
+        "early_discharges_option": early_target,
+        "switchers": switchers,
+        "los_vaginal_not_early": los_not_early,
+        "bed_days_freed": freed,
+        "bed_days_option": today - freed,
+        "beds_freed": freed / 365.0 / occupancy,
+    }
+
+
+def capacity(option: str, scenario: OptionScenario | str = "base", config: Config | None = None) -> dict[str, float]:
+    """Bed-days and beds freed under an option: the 24-h share moves toward the target in
+    proportion to the share of postnatal checks the option moves out; plus visits moved out."""
+    cfg = config or load_config()
+    sc = scenario if isinstance(scenario, OptionScenario) else make_scenario(option, scenario, config=cfg)
+    v = sc.values
+    opt = cfg.options[option]
+    case = opt.case(sc.case)
+    moved = v[opt.share_key] if cfg.early_discharge_task in case_tasks(opt, case) else 0.0
+    achieved = v["share_24h_today"] + (v["share_24h_target"] - v["share_24h_today"]) * moved
+    out = bed_days(
+        births_by_parity_mode(v), los_by_parity_mode(v), v["share_24h_today"], achieved,
+        v["bed_occupancy_target"], v["early_discharge_los_days"],
+    )  # fmt: skip
+    out["share_24h_option"] = achieved
+    births = float(geography().municipalities["births"].sum())
+    out["visits_moved_from_kk"] = births * _moved_visits_per_birth(opt, case, cfg, v, "kvinnokliniken")
+    out["visits_moved_from_bmm"] = births * _moved_visits_per_birth(opt, case, cfg, v, "bmm")
+    return out
+
+
+# --------------------------------------------------------------------------- access
+
+
+def task_visits_per_birth(task: Task, values: Mapping[str, float], nullip_share: float | None = None) -> float:
+    """Visits per birth for a task: direct, × nulliparous share, or × the share affected."""
+    visits = values[task.visits_key]
+    if task.population == "nulliparous":
+        return visits * (nulliparous_share(values) if nullip_share is None else nullip_share)
+    if task.population == "share":
+        return visits * values[str(task.share_key)]
+    return visits
+
+
+@dataclass(frozen=True, eq=False)
+class TravelContext:
+    """Origins, sites and one travel matrix, built once per process and cost model."""
+
+    origins: pd.DataFrame
+    sites: pd.DataFrame
+    tm: Any
+    model: str
+    _cache: dict[tuple[str, ...], Any] = field(default_factory=dict)
+
+    def by_municipality(self, site_ids: Sequence[str]) -> pd.DataFrame:
+        """Per municipality (county row "19" last): women-weighted mean minutes to the nearest
+        site, and the annual one-way travel hours and km of one visit per birth."""
+        key = ("m", *sorted(set(site_ids)))
+        if key not in self._cache:
+            from . import travel
+
+            sites = list(key[1:])
+            mm = travel.metrics_by_municipality(self.tm, self.origins, sites).set_index("municipality_code")
+            burden = travel.annual_burden(self.tm, self.origins, sites, 1.0, co2_g_per_km=0, round_trip_factor=1.0)
+            burden = burden.set_index("municipality_code").reindex(mm.index)
+            out = mm[["municipality", "mean_minutes", "max_minutes"]].copy()
+            out["births"] = burden["births"]
+            out["hours_per_visit_birth"] = burden["travel_hours"]
+            out["km_per_visit_birth"] = burden["car_km"]
+            self._cache[key] = out
+        return self._cache[key]
+
+
+@lru_cache(maxsize=4)
+def travel_context(model: str = "graph", config: Config | None = None) -> TravelContext:
+    """The travel matrix from every origin to every site the options use (cached: built once)."""
+    from . import travel
+
+    cfg = config or load_config()
+    origins = travel.default_origins()
+    sites = travel.standard_sites()
+    tokens = set(cfg.today_narsjukvard_sites)
+    for o in cfg.options.values():
+        for c in o.cases:
+            tokens.update(_narsjukvard_tokens(c))
+            tokens.update(t for t, _ in c.hubs)
+    tokens.update(str(s) for s in geography().municipalities["seat"])
+    extra = sorted(t for t in tokens if t not in set(sites["site_id"]))
+    if extra:
+        sites = pd.concat([sites, travel.resolve_sites(extra)], ignore_index=True)
+    tm = travel.cost_model(model).matrix(origins, sites)
+    return TravelContext(origins, sites, tm, model)
+
+
+@dataclass(frozen=True)
+class AccessResult:
+    """Access figures of one option case: county summary, per municipality and per task."""
+
+    summary: dict[str, Any]
+    by_municipality: pd.DataFrame
+    tasks: pd.DataFrame
+
+
+def _today_bmm_sites(cfg: Config, values: Mapping[str, float]) -> list[str]:
+    return sorted({site for site, _, _, _ in today_bmm_allocation(int(values[cfg.today_units_count]))})
+
+
+def access(
+    option: str, scenario: OptionScenario | str = "base", config: Config | None = None, model: str = "graph"
+) -> AccessResult:
+    """Minutes to BMM service points and närsjukvård tasks, travel hours/km of the moved tasks.
+
+    Today: BMM at today's units, närsjukvård-level tasks at Kvinnokliniken (Västerås).
+    The moved share of each task's visits goes to the nearest närsjukvård site of the option
+    (a digital visit replaces a journey to today's BMM). A municipality gains (loses) when its
+    net travel time per birth and year, moved tasks plus BMM visits, falls (rises) by more than
+    the tolerance in options.yml. Minutes are women-weighted means; hours use municipal births.
+    """
+    cfg = config or load_config()
+    sc = scenario if isinstance(scenario, OptionScenario) else make_scenario(option, scenario, config=cfg)
+    v = sc.values
+    opt = cfg.options[option]
+    case = opt.case(sc.case)
+    ctx = travel_context(model, cfg)
+    units = _units(opt, case, v, cfg)
+    today_bmm = _today_bmm_sites(cfg, v)
+    option_bmm = sorted(set(units["site_id"]))
+    nsv_today = list(cfg.today_narsjukvard_sites)
+    nsv_option = list(_narsjukvard_tokens(case))
+    bmm0, bmm1 = ctx.by_municipality(today_bmm), ctx.by_municipality(option_bmm)
+    nsv0, nsv1 = ctx.by_municipality(nsv_today), ctx.by_municipality(nsv_option)
+    munis = bmm0.index != HOME_REGION  # the county row is recomputed from the municipalities
+
+    def arr(frame: pd.DataFrame, col: str) -> np.ndarray:
+        return frame[col].to_numpy(float)[munis]
+
+    births = arr(bmm0, "births")
+    trips = v["round_trip_factor"]
+    share = v[opt.share_key]
+    nullip = nulliparous_share(v)
+    task_rows = []
+    hours_change = np.zeros(len(births))
+    for key in case_tasks(opt, case):
+        t = cfg.tasks[key]
+        per_birth = task_visits_per_birth(t, v, nullip) * share * trips
+        before = nsv0 if t.level_today == "kvinnokliniken" else bmm0
+        h0, k0 = arr(before, "hours_per_visit_birth") * per_birth, arr(before, "km_per_visit_birth") * per_birth
+        if t.delivered == "digital":
+            h1, k1 = np.zeros_like(h0), np.zeros_like(k0)
+        else:
+            h1, k1 = arr(nsv1, "hours_per_visit_birth") * per_birth, arr(nsv1, "km_per_visit_birth") * per_birth
+        hours_change += h1 - h0
+        task_rows.append(
+            (key, t.name_sv, t.level_today, t.delivered, float(births.sum() * per_birth / trips),
+             float(h0.sum()), float(h1.sum()), float(k0.sum()), float(k1.sum()))
+        )  # fmt: skip
+    tasks = pd.DataFrame(
+        task_rows,
+        columns=["task", "name_sv", "level_today", "delivered", "visits_moved", "travel_hours_before",
+                 "travel_hours_after", "car_km_before", "car_km_after"],
+    )  # fmt: skip
+    tasks["travel_hours_saved"] = tasks["travel_hours_before"] - tasks["travel_hours_after"]
+    tasks["car_km_saved"] = tasks["car_km_before"] - tasks["car_km_after"]
+    bmm_hours_change = (arr(bmm1, "hours_per_visit_birth") - arr(bmm0, "hours_per_visit_birth")) * (
+        v["bmm_visits_per_birth"] * trips
+    )
+    net = (hours_change + bmm_hours_change) * 60.0 / births
+    tol = cfg.change_tolerance_minutes
+    by = pd.DataFrame(
+        {
+            "municipality_code": bmm0.index[munis],
+            "municipality": bmm0["municipality"].to_numpy()[munis],
+            "births": births,
+            "bmm_minutes_today": arr(bmm0, "mean_minutes"),
+            "bmm_minutes_option": arr(bmm1, "mean_minutes"),
+            "nsv_minutes_today": arr(nsv0, "mean_minutes"),
+            "nsv_minutes_option": arr(nsv1, "mean_minutes"),
+            "moved_tasks_hours_change": hours_change,
+            "bmm_hours_change": bmm_hours_change,
+            "net_minutes_per_birth": net,
+            "status": np.select([net < -tol, net > tol], ["gains", "loses"], "unchanged"),
+        }
+    ).set_index("municipality_code")
+    county = {
+        "municipality": "Västmanlands län",
+        "births": float(births.sum()),
+        "bmm_minutes_today": float(bmm0.loc[HOME_REGION, "mean_minutes"]),
+        "bmm_minutes_option": float(bmm1.loc[HOME_REGION, "mean_minutes"]),
+        "nsv_minutes_today": float(nsv0.loc[HOME_REGION, "mean_minutes"]),
+        "nsv_minutes_option": float(nsv1.loc[HOME_REGION, "mean_minutes"]),
+        "moved_tasks_hours_change": float(hours_change.sum()),
+        "bmm_hours_change": float(bmm_hours_change.sum()),
+        "net_minutes_per_birth": float((hours_change.sum() + bmm_hours_change.sum()) * 60.0 / births.sum()),
+        "status": "",
+    }
+    munis = by
+    worst_bmm = munis["bmm_minutes_option"].idxmax()
+    worst_nsv = munis["nsv_minutes_option"].idxmax()
+    summary = {
+        "bmm_sites_today": today_bmm,
+        "bmm_sites": option_bmm,
+        "narsjukvard_sites_today": nsv_today,
+        "narsjukvard_sites": nsv_option,
+        "bmm_mean_minutes_today": county["bmm_minutes_today"],
+        "bmm_mean_minutes": county["bmm_minutes_option"],
+        "nsv_mean_minutes_today": county["nsv_minutes_today"],
+        "nsv_mean_minutes": county["nsv_minutes_option"],
+        "bmm_worst_municipality": str(munis.loc[worst_bmm, "municipality"]),
+        "bmm_worst_municipality_minutes": float(munis.loc[worst_bmm, "bmm_minutes_option"]),
+        "nsv_worst_municipality": str(munis.loc[worst_nsv, "municipality"]),
+        "nsv_worst_municipality_minutes": float(munis.loc[worst_nsv, "nsv_minutes_option"]),
+        "travel_hours_before": float(tasks["travel_hours_before"].sum()),
+        "travel_hours_after": float(tasks["travel_hours_after"].sum()),
+        "travel_hours_saved": float(tasks["travel_hours_saved"].sum()),
+        "car_km_saved": float(tasks["car_km_saved"].sum()),
+        "bmm_travel_hours_change": county["bmm_hours_change"],
+        "municipalities_gaining": int((munis["status"] == "gains").sum()),
+        "municipalities_losing": int((munis["status"] == "loses").sum()),
+        "gaining": munis.loc[munis["status"] == "gains", "municipality"].tolist(),
+        "losing": munis.loc[munis["status"] == "loses", "municipality"].tolist(),
+        "model": ctx.tm.model,
+        "modelled": True,
+    }
+    table = pd.concat([by.reset_index(), pd.DataFrame([{"municipality_code": HOME_REGION, **county}])], ignore_index=True)
+    return AccessResult(summary, table, tasks)
+
+
+# --------------------------------------------------------------------------- evidence links
+
+
+def _riskmix_links(data: Mapping[str, Any], teams: Mapping[str, list[str]]) -> dict[str, Any]:
+    by_muni = data.get("by_municipality")
+    if not isinstance(by_muni, dict) or not by_muni:
+        return {"available": False, "status": NOT_AVAILABLE, "reason": "riskmix.json has no 'by_municipality'"}
+    births = geography().municipalities["births"]
+    names = geography().municipalities["name"]
+    rows = []
+    for town, codes in teams.items():
+        known = [c for c in codes if isinstance(by_muni.get(c), dict) and by_muni[c].get("no_risk_factor") is not None]
+        n_births = float(births.loc[codes].sum())
+        with_risk = sum(float(births.loc[c]) * (100.0 - float(by_muni[c]["no_risk_factor"])) / 100.0 for c in known)
+        factors: dict[str, float | None] = {}
+        keys = sorted({k for c in codes if isinstance(by_muni.get(c), dict) for k in by_muni[c]} - {"n", "no_risk_factor"})
+        for k in keys:
+            vals = [(float(births.loc[c]), by_muni[c].get(k)) for c in codes if isinstance(by_muni.get(c), dict)]
+            ok = [(b, p) for b, p in vals if p is not None]
+            factors[k] = sum(b * float(p) / 100.0 for b, p in ok) if len(ok) == len(codes) else None
+        rows.append(
+            {"narsjukvard_town": town, "municipalities": [str(names.loc[c]) for c in codes], "births_per_year": n_births,
+             "women_with_risk_factor_per_year": with_risk if len(known) == len(codes) else None,
+             "pct_with_risk_factor": 100.0 * with_risk / n_births if len(known) == len(codes) and n_births else None,
+             "women_per_factor_per_year": factors}
+        )  # fmt: skip
+    share = data.get("no_risk_share")
+    return {
+        "available": True,
+        "synthetic": bool(data.get("synthetic", False)),
+        "no_risk_share": share if isinstance(share, (dict, int, float)) else None,
+        "by_narsjukvard_town": rows,
+        "note": "women per year = estimated municipal births × the chapter's municipal prevalence (missing if suppressed)",
+    }
+
+
+def _nullipara_links(data: Mapping[str, Any], region: str = HOME_REGION) -> dict[str, Any]:
+    rows = []
+    for outcome, by_region in data.items():
+        cell = by_region.get(region) if isinstance(by_region, dict) else None
+        if not isinstance(cell, dict) or cell.get("observed") is None or cell.get("expected") is None:
+            continue
+        rows.append(
+            {"outcome": str(outcome), **{k: cell.get(k) for k in ("n", "observed", "expected", "oe", "oe_low", "oe_high")},
+             "excess": float(cell["observed"]) - float(cell["expected"]),
+             "significant": cell.get("oe_low") is not None and float(cell["oe_low"]) > 1.0}
+        )  # fmt: skip
+    if not rows:
+        return {"available": False, "status": NOT_AVAILABLE, "reason": f"nullipara.json has no outcome for region {region}"}
+    rows.sort(key=lambda r: -r["excess"])
+    return {"available": True, "region": region, "outcomes": rows, "largest_excess": rows[0]["outcome"]}
+
+
+def evidence_links(
+    option: str, results_dir: Path | None = None, scenario: str = "base", config: Config | None = None
+) -> dict[str, Any]:
+    """What the risk-mix and first-time-mothers chapters imply here, read from their results files.
+
+    Missing files give ``{"available": False, "status": "not available yet"}`` instead of an error.
+    """
+    from . import results
+
+    cfg = config or load_config()
+    opt = cfg.options[option]
+    units = _units(opt, opt.case(scenario), cfg.values(), cfg)
+    towns = _narsjukvard_town_by_municipality(opt.case(scenario), units, cfg)
+    teams: dict[str, list[str]] = {}
+    for code, town in sorted(towns.items()):
+        teams.setdefault(town, []).append(code)
+    out: dict[str, Any] = {}
+    for page, build in (("riskmix", lambda d: _riskmix_links(d, teams)), ("nullipara", _nullipara_links)):
+        try:
+            data = results.read(page, results_dir)
+        except (FileNotFoundError, ValueError) as exc:
+            out[page] = {"available": False, "status": NOT_AVAILABLE, "reason": str(exc)}
+            continue
+        out[page] = build(data)
+    return out
+
+
+# --------------------------------------------------------------------------- headline figures
+
+
+def _figures(cfg: Config, sc: OptionScenario, model: str) -> dict[str, Any]:
+    opt = cfg.options[sc.option]
+    v = sc.values
+    units = _units(opt, opt.case(sc.case), v, cfg)
+    vul = vulnerability(units, v["p_absent"], v["open_days_per_year"])
+    acc = access(sc.option, sc, cfg, model).summary
+    cap = capacity(sc.option, sc, cfg)
+    staffed = units[units["midwives"].notna()]
+    return {
+        "bmm_mean_minutes": acc["bmm_mean_minutes"],
+        "bmm_mean_minutes_today": acc["bmm_mean_minutes_today"],
+        "bmm_worst_municipality": acc["bmm_worst_municipality"],
+        "bmm_worst_municipality_minutes": acc["bmm_worst_municipality_minutes"],
+        "nsv_mean_minutes": acc["nsv_mean_minutes"],
+        "nsv_mean_minutes_today": acc["nsv_mean_minutes_today"],
+        "nsv_worst_municipality": acc["nsv_worst_municipality"],
+        "nsv_worst_municipality_minutes": acc["nsv_worst_municipality_minutes"],
+        "travel_hours_saved": acc["travel_hours_saved"],
+        "car_km_saved": acc["car_km_saved"],
+        "bmm_travel_hours_change": acc["bmm_travel_hours_change"],
+        "municipalities_gaining": acc["municipalities_gaining"],
+        "municipalities_losing": acc["municipalities_losing"],
+        "gaining": acc["gaining"],
+        "losing": acc["losing"],
+        "units": int(len(staffed)),
+        "service_points": int(units["site_id"].nunique()),
+        "midwives_total": float(staffed["midwives"].sum()),
+        "min_births_per_midwife": float(staffed["births_per_midwife"].min()),
+        "births_per_unit_min": float(staffed["births_team"].min()),
+        "single_midwife_units": int((staffed["midwives"] == 1).sum()),
+        "units_over_max": int(staffed["over_max"].sum()),
+        "days_without_midwife": float(vul["days_no_midwife"].sum()),
+        "worst_unit_days_without_midwife": float(vul["days_no_midwife"].max()),
+        "days_below_minimum": float(vul["days_below_min"].sum()),
+        "visits_moved_from_kk": cap["visits_moved_from_kk"],
+        "visits_moved_from_bmm": cap["visits_moved_from_bmm"],
+        "bed_days_today": cap["bed_days_today"],
+        "beds_today": cap["beds_today"],
+        "share_24h_option": cap["share_24h_option"],
+        "bed_days_freed": cap["bed_days_freed"],
+        "beds_freed": cap["beds_freed"],
+    }
+
+
+@lru_cache(maxsize=4096)
+def _figures_cached(cfg: Config, option: str, case: str, overrides: tuple[tuple[str, float], ...], model: str) -> dict[str, Any]:
+    return _figures(cfg, make_scenario(option, case, dict(overrides), cfg), model)
+
+
+def option_figures(
+    option: str,
+    scenario: OptionScenario | str = "base",
+    overrides: Mapping[str, float] | None = None,
+    config: Config | None = None,
+    model: str = "graph",
+) -> dict[str, Any]:
+    """Headline figures of one option case (keys = metrics in options.yml plus context)."""
+    cfg = config or load_config()
+    if isinstance(scenario, OptionScenario):
+        option, case, over = scenario.option, scenario.case, dict(scenario.overrides)
+        over.update(overrides or {})
+    else:
+        case, over = cfg.options[option].case(scenario).key, dict(overrides or {})
+    return dict(_figures_cached(cfg, option, case, tuple(sorted(over.items())), model))
+
+
+def tornado(
+    option: str, metric: str, scenario: str = "base", config: Config | None = None, model: str = "graph"
+) -> pd.DataFrame:
+    """One row per assumption: the metric with that assumption at its low and at its high value.
+
+    Columns: assumption, label_sv, unit, low, base, high (assumption values), result_low,
+    result_base, result_high, swing (|high − low| of the result); sorted by swing, largest first.
+    """
+    cfg = config or load_config()
+    base = option_figures(option, scenario, config=cfg, model=model)
+    if metric not in base or not isinstance(base[metric], (int, float)):
+        raise KeyError(f"unknown numeric metric {metric!r}")
+    rows = []
+    for a in cfg.assumptions.values():
+        lo = option_figures(option, scenario, {a.key: a.low}, cfg, model)[metric] if a.low != a.base else base[metric]
+        hi = option_figures(option, scenario, {a.key: a.high}, cfg, model)[metric] if a.high != a.base else base[metric]
+        rows.append(
+            {"assumption": a.key, "label_sv": a.label_sv, "unit": a.unit, "low": a.low, "base": a.base, "high": a.high,
+             "result_low": float(lo), "result_base": float(base[metric]), "result_high": float(hi),
+             "swing": abs(float(hi) - float(lo))}
+        )  # fmt: skip
+    return pd.DataFrame(rows).sort_values(["swing", "assumption"], ascending=[False, True]).reset_index(drop=True)
+
+
+def option_cases(config: Config | None = None) -> list[tuple[str, str]]:
+    """(option, case) pairs in file order: the rows of the scorecard."""
+    cfg = config or load_config()
+    return [(o.key, c.key) for o in cfg.options.values() for c in o.cases]
+
+
+def _envelope(cfg: Config, option: str, case: str, metric: str, model: str) -> tuple[float, float, float]:
+    t = tornado(option, metric, case, cfg, model)
+    base = float(t["result_base"].iloc[0])
+    return float(min(base, t["result_low"].min(), t["result_high"].min())), base, float(
+        max(base, t["result_low"].max(), t["result_high"].max())
+    )
+
+
+def scorecard(
+    options: Sequence[str] | None = None, config: Config | None = None, model: str = "graph"
+) -> pd.DataFrame:
+    """Options (and cases) × metrics: low, base, high and whether the base value is the best.
+
+    Long format: option, case, row (label), metric, label_sv, unit, direction, low, base, high,
+    best. low/high are the smallest and largest values over one-at-a-time changes of every
+    assumption. ``best`` follows the metric's direction in options.yml; values within
+    ``BEST_TOLERANCE`` (1 %) of the best are ties and all marked; metrics with direction none are
+    never marked. There is no total score on purpose.
+    """
+    cfg = config or load_config()
+    keep = list(options) if options is not None else list(cfg.options)
+    rows = []
+    for option, case in option_cases(cfg):
+        if option not in keep:
+            continue
+        opt = cfg.options[option]
+        label = option if len(opt.cases) == 1 else f"{option} – {opt.case(case).label_sv.split(':')[0].lower()}"
+        for m in cfg.metrics.values():
+            lo, base, hi = _envelope(cfg, option, case, m.key, model)
+            rows.append(
+                {"option": option, "case": case, "row": label, "metric": m.key, "label_sv": m.label_sv, "unit": m.unit,
+                 "direction": m.direction, "low": lo, "base": base, "high": hi}
+            )  # fmt: skip
+    out = pd.DataFrame(rows)
+    out["best"] = False
+    for key, grp in out.groupby("metric"):
+        direction = cfg.metrics[str(key)].direction
+        if direction == "none" or len(grp) < 2:
+            continue
+        target = grp["base"].min() if direction == "lower_is_better" else grp["base"].max()
+        out.loc[grp.index, "best"] = np.isclose(grp["base"], target, rtol=BEST_TOLERANCE, atol=1e-9)
+    return out
+
+
+def _fmt(x: float) -> str:
+    if not np.isfinite(x):
+        return "–"
+    if abs(x) >= 100:
+        return f"{x:,.0f}".replace(",", " ")
+    if abs(x) >= 10 or float(x).is_integer():
+        return f"{x:.0f}" if float(round(x)) == round(x, 1) else f"{x:.1f}"
+    return f"{x:.2f}" if abs(x) < 1 else f"{x:.1f}"
+
+
+def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
+    """Wide display: one row per option case, one column per metric, 'base (low–high)' and ★ for best."""
+    text = card.apply(
+        lambda r: f"{_fmt(r['base'])} ({_fmt(r['low'])}–{_fmt(r['high'])})" + (" ★" if r["best"] else ""), axis=1
+    )
+    wide = card.assign(text=text).pivot(index="row", columns="label_sv", values="text")
+    rows = list(dict.fromkeys(card["row"]))
+    cols = list(dict.fromkeys(card["label_sv"]))
+    return wide.loc[rows, cols]
+
+
+def tradeoffs(card: pd.DataFrame) -> list[str]:
+    """Short Swedish sentences naming the best option per ranked metric (for the summary)."""
+    lines = []
+    for _, grp in card[card["direction"] != "none"].groupby("metric", sort=False):
+        winners = grp.loc[grp["best"], "row"].tolist()
+        worst = grp.loc[grp["base"].idxmax() if grp["direction"].iloc[0] == "lower_is_better" else grp["base"].idxmin(), "row"]
+        lines.append(f"{grp['label_sv'].iloc[0]}: bäst {', '.join(winners)}; sämst {worst}.")
+    return lines
+
+
+# --------------------------------------------------------------------------- results files
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in r.items()} for r in frame.to_dict("records")]
+
+
+def option_results(
+    option: str, config: Config | None = None, model: str = "graph", results_dir: Path | None = None
+) -> dict[str, Any]:
+    """Key figures for ``_build/results/option_<x>.json`` (plain JSON types, deterministic)."""
+    from .results import _plain
+
+    cfg = config or load_config()
+    opt = cfg.options[option]
+    cases: dict[str, Any] = {}
+    for c in opt.cases:
+        figures = option_figures(option, c.key, config=cfg, model=model)
+        ranges = {m: list(_envelope(cfg, option, c.key, m, model)) for m in cfg.metrics}
+        sc = make_scenario(option, c.key, config=cfg)
+        units = units_for_option(option, sc.values, c.key, cfg)
+        acc = access(option, sc, cfg, model)
+        cases[c.key] = {
+            "label_sv": c.label_sv,
+            "description_sv": c.description_sv,
+            "figures": figures,
+            "ranges": ranges,
+            "units": _records(units),
+            "municipalities": _records(acc.by_municipality),
+            "tasks": _records(acc.tasks),
+        }
+    return _plain(
+        {
+            "option": option,
+            "name_sv": opt.name_sv,
+            "organisation_sv": opt.organisation_sv,
+            "providers_sv": opt.providers_sv,
+            "staffing": {"min": opt.staffing_min, "max": None if math.isinf(opt.staffing_max) else opt.staffing_max},
+            "matrix_sv": {cfg.matrix_rows_sv[k]: opt.matrix_sv[k] for k in cfg.matrix_rows_sv},
+            "main_case": opt.cases[0].key,
+            "cases": cases,
+            "evidence": evidence_links(option, results_dir, config=cfg),
+            "modelled": True,
+        }
+    )
+
+
+def comparison_results(config: Config | None = None, model: str = "graph") -> dict[str, Any]:
+    """Key figures for ``comparison.json``: the scorecard and the best row per ranked metric."""
+    from .results import _plain
+
+    cfg = config or load_config()
+    card = scorecard(config=cfg, model=model)
+    best = {m: card.loc[(card["metric"] == m) & card["best"], "row"].tolist() for m in cfg.metrics}
+    return _plain({"scorecard": _records(card), "best": best, "tradeoffs_sv": tradeoffs(card), "modelled": True})
