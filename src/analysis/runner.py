@@ -117,13 +117,19 @@ def _execute(page: Page, out_path: Path) -> None:
     errors = _notebook_errors(out_path)
     if errors:
         raise PageFailed(f"page {page.name!r}: executed notebook contains error output(s): {errors[:3]}")
-    _hide_parameter_cells(out_path)
+    _finalise_notebook(out_path, page.params)
 
 
-def _hide_parameter_cells(path: Path) -> None:
-    """Readers see the narrative, not papermill's parameter cells (reviewers keep them in the .ipynb)."""
+def _finalise_notebook(path: Path, params: dict[str, Any]) -> None:
+    """Fill ``{{name}}`` parameter placeholders in markdown (titles of per-option pages) and hide
+    papermill's parameter cells from readers (reviewers keep them in the .ipynb)."""
     nb = json.loads(path.read_text(encoding="utf-8"))
     for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "markdown":
+            text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            for name, value in params.items():
+                text = text.replace("{{" + name + "}}", str(value))
+            cell["source"] = text
         tags = cell.get("metadata", {}).get("tags", [])
         if ("parameters" in tags or "injected-parameters" in tags) and "remove-cell" not in tags:
             cell["metadata"]["tags"] = [*tags, "remove-cell"]
