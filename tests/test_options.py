@@ -307,10 +307,12 @@ def test_evidence_links_read_other_chapters(tmp_path: Path) -> None:
     codes = op.geography().municipalities.index
     riskmix = {"by_municipality": {c: {"no_risk_factor": 20.0, "bmi_ge30": 25.0, "n": 500} for c in codes},
                "no_risk_share": {"region": 20.0, "nation": 25.0}, "synthetic": True}  # fmt: skip
-    nullipara = {
-        "cs_emergency": {"19": {"n": 1000, "observed": 150, "expected": 120, "oe": 1.25, "oe_low": 1.06, "oe_high": 1.46}},
-        "oasis": {"19": {"n": 900, "observed": 40, "expected": 45, "oe": 0.89, "oe_low": 0.65, "oe_high": 1.19}},
-    }
+    nullipara = {"outcomes": {  # the structure casemix.nullipara_results writes
+        "cs_emergency": {"label_sv": "Akut kejsarsnitt", "regions": {
+            "19": {"n": 1000, "observed": 150, "expected": 120, "oe": 1.25, "oe_low": 1.06, "oe_high": 1.46}}},
+        "oasis": {"label_sv": "Sfinkterskada", "regions": {
+            "19": {"n": 900, "observed": 40, "expected": 45, "oe": 0.89, "oe_low": 0.65, "oe_high": 1.19}}},
+    }}
     (tmp_path / "riskmix.json").write_text(json.dumps(riskmix), encoding="utf-8")
     (tmp_path / "nullipara.json").write_text(json.dumps(nullipara), encoding="utf-8")
     out = op.evidence_links("C", tmp_path)

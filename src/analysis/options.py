@@ -1094,20 +1094,26 @@ def _riskmix_links(data: Mapping[str, Any], teams: Mapping[str, list[str]]) -> d
 
 
 def _nullipara_links(data: Mapping[str, Any], region: str = HOME_REGION) -> dict[str, Any]:
+    """Outcomes ranked by case-mix-adjusted excess (observed − expected) in the home region.
+
+    Reads the first-time-mothers chapter's structure ``{"outcomes": {key: {"label_sv", "regions": {code: …}}}}``.
+    """
+    outcomes = data.get("outcomes", {}) if isinstance(data, Mapping) else {}
     rows = []
-    for outcome, by_region in data.items():
-        cell = by_region.get(region) if isinstance(by_region, dict) else None
+    for outcome, entry in outcomes.items():
+        cell = (entry.get("regions") or {}).get(region) if isinstance(entry, dict) else None
         if not isinstance(cell, dict) or cell.get("observed") is None or cell.get("expected") is None:
             continue
         rows.append(
-            {"outcome": str(outcome), **{k: cell.get(k) for k in ("n", "observed", "expected", "oe", "oe_low", "oe_high")},
+            {"outcome": str(outcome), "label_sv": entry.get("label_sv", str(outcome)),
+             **{k: cell.get(k) for k in ("n", "observed", "expected", "oe", "oe_low", "oe_high", "practice_part")},
              "excess": float(cell["observed"]) - float(cell["expected"]),
              "significant": cell.get("oe_low") is not None and float(cell["oe_low"]) > 1.0}
         )  # fmt: skip
     if not rows:
         return {"available": False, "status": NOT_AVAILABLE, "reason": f"nullipara.json has no outcome for region {region}"}
     rows.sort(key=lambda r: -r["excess"])
-    return {"available": True, "region": region, "outcomes": rows, "largest_excess": rows[0]["outcome"]}
+    return {"available": True, "region": region, "outcomes": rows, "ranked": rows, "largest_excess": rows[0]["outcome"]}
 
 
 def evidence_links(
