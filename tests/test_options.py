@@ -288,7 +288,9 @@ def test_scorecard_marks_best_without_a_total() -> None:
     assert not card.loc[card["direction"] == "none", "best"].any()
     assert "total" not in " ".join(card.columns)
     table = op.scorecard_table(card)
-    assert table.shape == (5, len(cfg.metrics)) and "★" in table.loc["C", "Frigjorda vårdplatser på BB"]
+    assert table.shape == (len(cfg.metrics), 6) and list(table.columns[1:]) == list(dict.fromkeys(card["row"]))
+    beds = table.set_index("Mått").loc["Frigjorda vårdplatser på BB"]
+    assert beds["C"].startswith("1,1 (") and beds["C"].endswith("★") and "★" not in beds["A"]
     comparison = op.comparison_results()
     assert comparison["best"]["beds_freed"] == ["C"]
     json.dumps(comparison)

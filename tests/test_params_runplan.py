@@ -102,6 +102,8 @@ def test_waves_respect_dependencies() -> None:
     b = runplan.Page("b", Path("b"), Path("b"), {}, depends_on=("a",))
     c = runplan.Page("c", Path("c"), Path("c"), {})
     assert [[p.name for p in w] for w in runplan.waves([b, a, c])] == [["a", "c"], ["b"]]
+    # a partial build: b's dependency is not selected, so its published results are used
+    assert [[p.name for p in w] for w in runplan.waves([b, c])] == [["b", "c"]]
 
 
 def test_every_template_has_one_parameters_cell_no_outputs_and_a_title() -> None:

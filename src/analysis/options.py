@@ -1287,24 +1287,34 @@ def scorecard(
 
 
 def _fmt(x: float) -> str:
+    """Swedish number with precision by magnitude (decimal comma, space between thousands)."""
+    from .charts import sv_number
+
     if not np.isfinite(x):
         return "–"
-    if abs(x) >= 100:
-        return f"{x:,.0f}".replace(",", " ")
     if abs(x) >= 10 or float(x).is_integer():
-        return f"{x:.0f}" if float(round(x)) == round(x, 1) else f"{x:.1f}"
-    return f"{x:.2f}" if abs(x) < 1 else f"{x:.1f}"
+        return sv_number(x, 0 if abs(x) >= 100 or float(round(x)) == round(x, 1) else 1)
+    return sv_number(x, 2 if abs(x) < 1 else 1)
 
 
 def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
-    """Wide display: one row per option case, one column per metric, 'base (low–high)' and ★ for best."""
-    text = card.apply(
-        lambda r: f"{_fmt(r['base'])} ({_fmt(r['low'])}–{_fmt(r['high'])})" + (" ★" if r["best"] else ""), axis=1
-    )
-    wide = card.assign(text=text).pivot(index="row", columns="label_sv", values="text")
-    rows = list(dict.fromkeys(card["row"]))
-    cols = list(dict.fromkeys(card["label_sv"]))
-    return wide.loc[rows, cols]
+    """Display table: one row per metric, one column per option case; 'base (low–high)', ★ on the best.
+
+    A range collapses to the base value when no assumption moves it.
+    """
+
+    def cell(r: pd.Series) -> str:
+        text = _fmt(r["base"])
+        if _fmt(r["low"]) != _fmt(r["high"]):
+            text += f" ({_fmt(r['low'])}–{_fmt(r['high'])})"
+        return text + (" ★" if r["best"] else "")
+
+    wide = card.assign(text=card.apply(cell, axis=1)).pivot(index="label_sv", columns="row", values="text")
+    rows = list(dict.fromkeys(card["label_sv"]))
+    cols = list(dict.fromkeys(card["row"]))
+    out = wide.loc[rows, cols].reset_index().rename(columns={"label_sv": "Mått"})
+    out.columns.name = None
+    return out
 
 
 def tradeoffs(card: pd.DataFrame) -> list[str]:

@@ -76,5 +76,13 @@ def scorecard_multiples(card: pd.DataFrame, metrics: list[str]) -> alt.ConcatCha
         point = base.mark_point(filled=True, size=70, color=HOME_COLOUR).encode(
             x="base:Q", tooltip=["Alternativ:N", alt.Tooltip("base:Q", title="Bas", format=",.1f"),
                                  alt.Tooltip("low:Q", title="Lågt", format=",.1f"), alt.Tooltip("high:Q", title="Högt", format=",.1f")])
-        charts.append(alt.layer(rule, point).properties(width=200, height=alt.Step(16), title=alt.TitleParams(label, fontSize=11, limit=230)))
+        words, lines, line = label.split(), [], ""
+        for word in words:  # wrap long Swedish metric names over lines instead of truncating them
+            if len(line) + len(word) > 34 and line:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}".strip()
+        lines.append(line)
+        charts.append(alt.layer(rule, point).properties(width=200, height=alt.Step(16), title=alt.TitleParams(lines, fontSize=11)))
     return alt.concat(*charts, columns=3)

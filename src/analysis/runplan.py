@@ -110,12 +110,17 @@ def load(path: Path | None = None, overrides: dict[str, Any] | None = None) -> l
 
 
 def waves(pages: list[Page]) -> list[list[Page]]:
-    """Group pages so each group only depends on earlier groups (for parallel execution)."""
+    """Group pages so each group only depends on earlier groups (for parallel execution).
+
+    A dependency outside ``pages`` (a partial build with ``--pages``) is already built:
+    its published results are used as they are.
+    """
+    names = {p.name for p in pages}
     done: set[str] = set()
     remaining = list(pages)
     out: list[list[Page]] = []
     while remaining:
-        ready = [p for p in remaining if set(p.depends_on) <= done]
+        ready = [p for p in remaining if set(p.depends_on) & names <= done]
         if not ready:
             raise RunPlanError(f"circular dependencies among pages {[p.name for p in remaining]}")
         out.append(ready)
