@@ -87,7 +87,15 @@ def _server(root: Path, log: list[tuple[str, str]]) -> http.server.ThreadingHTTP
         def log_message(self, *args: object) -> None:
             return
 
-    return http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class Server(http.server.ThreadingHTTPServer):
+        def handle_error(self, request, client_address):  # type: ignore[no-untyped-def]
+            """Chromium hangs up on refused requests; that is expected, not an error to print."""
+            import sys
+
+            if not isinstance(sys.exc_info()[1], ConnectionError):
+                super().handle_error(request, client_address)
+
+    return Server(("127.0.0.1", 0), Handler)
 
 
 def _chromium(binary: str, port: int, profile: Path, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -101,7 +109,9 @@ def _chromium(binary: str, port: int, profile: Path, *extra: str) -> subprocess.
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
 
 
-def check_page(html_root: Path, page: str, screenshot: Path | None = None, binary: str | None = None) -> CheckResult:
+def check_page(
+    html_root: Path, page: str, screenshot: Path | None = None, binary: str | None = None, height: int = 2200
+) -> CheckResult:
     binary = binary or find_chromium()
     if binary is None:
         raise FileNotFoundError("Chromium not found (install Debian's 'chromium' package)")
@@ -117,7 +127,7 @@ def check_page(html_root: Path, page: str, screenshot: Path | None = None, binar
             dom = _chromium(binary, server.server_address[1], Path(tmp) / "p1", "--dump-dom", url)
             if screenshot is not None:
                 screenshot.parent.mkdir(parents=True, exist_ok=True)
-                _chromium(binary, server.server_address[1], Path(tmp) / "p2", f"--screenshot={screenshot}", "--window-size=1280,2200", url)
+                _chromium(binary, server.server_address[1], Path(tmp) / "p2", f"--screenshot={screenshot}", f"--window-size=1280,{height}", url)
     finally:
         server.shutdown()
     html = dom.stdout
@@ -139,8 +149,8 @@ def check_page(html_root: Path, page: str, screenshot: Path | None = None, binar
     return CheckResult(page, len(starts), rendered, page_requests, browser_requests, errors)
 
 
-def main(page: str, html_dir: str, screenshot: str | None = None) -> int:
-    result = check_page(Path(html_dir), page, Path(screenshot) if screenshot else None)
+def main(page: str, html_dir: str, screenshot: str | None = None, height: int = 2200) -> int:
+    result = check_page(Path(html_dir), page, Path(screenshot) if screenshot else None, height=height)
     print(
         f"{result.page}: {result.rendered}/{result.charts} chart(s) rendered; "
         f"requests leaving the machine from the page: {len(result.external_requests)}; "

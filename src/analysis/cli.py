@@ -165,7 +165,7 @@ def cmd_browser_check(args: argparse.Namespace) -> int:
         shot = None
         if args.screenshot:
             shot = str(Path(args.screenshot) / (Path(page).stem + ".png")) if len(pages) > 1 else args.screenshot
-        status |= browser_main(page, args.html, shot)
+        status |= browser_main(page, args.html, shot, args.height)
     return status
 
 
@@ -205,6 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--html", default=str(build_dir() / "html"))
     c.add_argument("--page", default="all", help="comma-separated pages relative to --html, or 'all' pages with charts")
     c.add_argument("--screenshot", help="also save a PNG screenshot here")
+    c.add_argument("--height", type=int, default=2200, help="screenshot height in pixels (long pages)")
     c.set_defaults(func=cmd_browser_check)
     return parser
 

@@ -206,6 +206,17 @@ def municipality_boundaries(county: str = HOME_COUNTY) -> gpd.GeoDataFrame:
     return gdf.to_crs(CRS_METRIC).sort_values("kommun_kod").reset_index(drop=True)[["kommun_kod", "kommun", "geometry"]]
 
 
+def county(path: Path | None = None) -> pd.Series:
+    """County totals as published (population 2024, live births 2023), not sums of estimates."""
+    path = path or geodata_dir() / "county.csv"
+    df = _read(path, {"scb_code": str})
+    _require_columns(df, path, ["scb_code", "population", "births_per_year", "births_year", "births_source"])
+    rows = df[df["scb_code"] == HOME_COUNTY]
+    if len(rows) != 1:
+        raise GeodataError(f"{path}: column 'scb_code': expected exactly one row for county {HOME_COUNTY}")
+    return rows.iloc[0]
+
+
 def county_population_2024() -> int:
     """County population: the sum of the municipal 2024 figures (SCB, 31 Dec 2024)."""
     return int(municipalities()["population"].sum())

@@ -42,6 +42,8 @@ def municipality_layer(
     fmt: str = ",.1f",
     suppressed_field: str | None = None,
     tooltip_fields: list[tuple[str, str]] | None = None,
+    scheme: str = "blues",
+    domain: tuple[float, float] | None = None,
 ) -> alt.Chart:
     """Municipality polygons; with ``values`` (keyed by ``kommun_kod``) a choropleth of ``field``.
 
@@ -59,7 +61,8 @@ def municipality_layer(
         tooltips.append(alt.Tooltip(f"{name}:Q", title=label, format=fmt) if values is not None and name in values and pd.api.types.is_numeric_dtype(values[name]) else alt.Tooltip(f"{name}:N", title=label))
     if values is None or field is None:
         return base.encode(color=alt.value("#dfe4ea"), tooltip=tooltips)
-    color = alt.Color(f"{field}:Q", title=title, scale=alt.Scale(scheme="blues"), legend=alt.Legend(format=fmt, orient="right"))
+    scale = alt.Scale(scheme=scheme, domain=list(domain)) if domain else alt.Scale(scheme=scheme)
+    color = alt.Color(f"{field}:Q", title=title, scale=scale, legend=alt.Legend(format=fmt, orient="right"))
     if suppressed_field:
         color = alt.condition(f"datum.{suppressed_field}", alt.value("#d9d9d9"), color)  # type: ignore[assignment]
     return base.encode(color=color, tooltip=tooltips)
@@ -92,6 +95,19 @@ def point_layer(
     else:
         enc["color"] = alt.value(colour)
     return chart.encode(**enc).project(**PROJECTION)
+
+
+def municipality_labels(boundaries: gpd.GeoDataFrame, font_size: int = 9) -> alt.Chart:
+    """Municipality names at an interior point of each polygon."""
+    points = boundaries.copy()
+    inner = points.geometry.representative_point()
+    data = pd.DataFrame({"kommun": points["kommun"], "x": inner.x.round(0), "y": inner.y.round(0)})
+    return (
+        alt.Chart(data)
+        .mark_text(fontSize=font_size, color="#222222", fontWeight="bold")
+        .encode(longitude="x:Q", latitude="y:Q", text="kommun:N")
+        .project(**PROJECTION)
+    )
 
 
 def label_layer(points: pd.DataFrame, label: str, x: str = "sweref99tm_x", y: str = "sweref99tm_y", dy: int = -10) -> alt.Chart:

@@ -1188,3 +1188,29 @@ def key_figures(
         result["published"] = published
         result["published_no_risk"] = _published_no_risk(indicators_df, code)
     return _jsonable(result)
+
+
+def standardisation_sentence(result: "StandardisationResult", label_sv: str) -> str:
+    """A Swedish sentence that reads a direct standardisation the right way round.
+
+    If standardising moves the region *towards* the nation, age and parity explain that part
+    of the gap; if it moves it *away*, the age/parity structure was hiding part of the gap.
+    """
+    from .charts import sv_number, sv_pct
+
+    crude_gap, std_gap = result.crude_gap, result.standardised_gap
+    if any(pd.isna(v) for v in (crude_gap, std_gap)):
+        return f"{label_sv}: för få kvinnor för att standardisera."
+    moved = abs(crude_gap) - abs(std_gap)
+    head = (
+        f"{label_sv}: {sv_pct(result.crude)} ojusterat och {sv_pct(result.standardised)} standardiserat, "
+        f"mot {sv_pct(result.national)} i riket"
+    )
+    if abs(moved) < 0.05:
+        return f"{head}; ålders- och paritetsstrukturen förklarar ingenting av skillnaden."
+    if moved > 0:
+        return (f"{head}. Skillnaden mot riket krymper från {sv_number(abs(crude_gap), 1)} till {sv_number(abs(std_gap), 1)} "
+                f"procentenheter: ålder och paritet förklarar {sv_number(moved, 1)} procentenheter.")
+    return (f"{head}. Skillnaden mot riket växer från {sv_number(abs(crude_gap), 1)} till {sv_number(abs(std_gap), 1)} "
+            f"procentenheter: regionens ålders- och paritetsstruktur döljer {sv_number(-moved, 1)} procentenheter – "
+            f"med rikets struktur hade skillnaden varit större.")

@@ -39,7 +39,7 @@ def prevalence_chart(table: pd.DataFrame, region_label: str) -> alt.LayerChart:
     data["Område"] = data["area"].map({"region": region_label, "nation": "Riket"})
     order = data[data["area"] == "region"].sort_values("pct", ascending=False)["label_sv"].tolist()
     base = alt.Chart(data).encode(
-        y=alt.Y("label_sv:N", sort=order, title=None),
+        y=alt.Y("label_sv:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
         yOffset=alt.YOffset("Område:N", sort=[region_label, "Riket"]),
         color=alt.Color("Område:N", scale=alt.Scale(domain=[region_label, "Riket"], range=[HOME_COLOUR, NATION_COLOUR]), legend=alt.Legend(orient="bottom")),
     )
@@ -56,6 +56,7 @@ def prevalence_chart(table: pd.DataFrame, region_label: str) -> alt.LayerChart:
 def combinations_chart(combos: pd.DataFrame) -> alt.Chart:
     """The most common combinations of risk factors (rows under the threshold are folded into 'other')."""
     data = combos[~combos["suppressed"].astype(bool)][["rank", "label_sv", "share", "count"]].copy()
+    data["rank"] = data["rank"].fillna(data["rank"].max() + 1)  # the folded "other" row goes last
     return (
         alt.Chart(data)
         .mark_bar(color=HOME_COLOUR)
@@ -89,19 +90,26 @@ def standardisation_chart(frames: dict[str, pd.DataFrame]) -> alt.Chart:
 
 
 def municipality_maps(
-    tables: dict[str, gpd.GeoDataFrame], boundaries: gpd.GeoDataFrame, columns: int = 2
+    tables: dict[str, gpd.GeoDataFrame], boundaries: gpd.GeoDataFrame, columns: int = 2, favourable: tuple[str, ...] = ()
 ) -> alt.ConcatChart:
-    """One choropleth per factor; suppressed municipalities grey and marked in the tooltip."""
+    """One choropleth per factor, scales from zero, municipality names on the map.
+
+    Risk factors are shaded orange (darker = more women with the factor); titles in
+    ``favourable`` (e.g. the no-risk share) are shaded green (darker = better), so
+    dark never silently flips meaning. Suppressed municipalities are grey.
+    """
     charts = []
     for title, frame in tables.items():
         values = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
         values = values[["kommun_kod", "pct", "suppressed", "label"]].copy()
         values["suppressed"] = values["suppressed"].astype(bool)
+        top = float(values["pct"].max()) if values["pct"].notna().any() else 1.0
         layer = maps.municipality_layer(
-            boundaries, values, field="pct", title="Andel %", fmt=",.1f", suppressed_field="suppressed",
-            tooltip_fields=[("label", "Andel")],
+            boundaries, values, field="pct", title="Andel %", fmt=",.0f", suppressed_field="suppressed",
+            tooltip_fields=[("label", "Andel")], scheme="greens" if title in favourable else "oranges",
+            domain=(0.0, max(top, 1.0)),
         )
-        charts.append(layer.properties(width=260, height=260, title=title))
+        charts.append(alt.layer(layer, maps.municipality_labels(boundaries)).properties(width=280, height=280, title=title))
     return alt.concat(*charts, columns=columns).resolve_scale(color="independent")
 
 

@@ -429,8 +429,8 @@ def municipality_display(
                 "Medel (min), noder": sv_number(r[("mean_minutes", "four_hubs")], 1),
                 f"≤ {limit} min, Västerås": sv_pct(_pct(r[(f"share_within_{limit}", "vasteras_only")]), 0),
                 f"≤ {limit} min, noder": sv_pct(_pct(r[(f"share_within_{limit}", "four_hubs")]), 0),
-                "Vinner (A)": sv_number(round_to(g.loc[code, "gained"])),
-                "Förlorar (B)": sv_number(round_to(lo.loc[code, "lost"])),
+                "Når en plats, noder": sv_number(round_to(g.loc[code, "gained"])),
+                "Mister BMM, utan filialer": sv_number(round_to(lo.loc[code, "lost"])),
             }
         )
     return pd.DataFrame(rows)
@@ -860,7 +860,7 @@ def glue_values(pg: TravelPage) -> dict[str, str]:
     g["p90_saved"] = sv_number(cmp.loc["vasteras_only", "p90_minutes"] - cmp.loc["four_hubs", "p90_minutes"], 0)
     # Västerås only: who is far away
     vo = pg.by_municipality[(pg.by_municipality["set_key"] == "vasteras_only") & (pg.by_municipality["municipality_code"] != HOME_REGION)]
-    none_within = vo[vo[f"share_within_{limit}"] < 0.005].sort_values("mean_minutes", ascending=False)
+    none_within = vo[vo[f"share_within_{limit}"] < 0.10].sort_values("mean_minutes", ascending=False)
     g["vo_none_within"] = sv_list(none_within["municipality"].tolist())
     g["vo_n_none_within"] = sv_number(len(none_within))
     slowest = vo.sort_values("mean_minutes", ascending=False).iloc[0]

@@ -4,7 +4,7 @@ Every chapter calls :func:`load_births`; the same code runs on a register extrac
 synthetic file from :func:`synth`.
 """
 
-from .calibration import calibration_table
+from .calibration import QUALITY_SV, calibration_gaps, calibration_table
 from .config import covariate_frame, load_config
 from .contract import CONSISTENCY_RULES, CONTRACT, Column, contract_table
 from .readers import write_swedish_csv
@@ -20,6 +20,8 @@ __all__ = [
     "SynthResult",
     "ValidationReport",
     "calibration_table",
+    "calibration_gaps",
+    "QUALITY_SV",
     "contract_table",
     "covariate_frame",
     "generate",

@@ -126,6 +126,41 @@ METRICS: dict[str, tuple[str, Metric]] = {
 }
 
 
+# Swedish descriptions for the book's calibration appendix (same definitions as METRICS).
+LABELS_SV: dict[str, str] = {
+    "deliveries_n": "Förlossningar per år (omräknat till rikets publicerade antal)",
+    "bmi_underweight_lt18_5_pct": "BMI under 18,5, % av kända",
+    "bmi_normal_18_5_24_9_pct": "BMI 18,5–24,9, % av kända",
+    "bmi_overweight_25_29_9_pct": "BMI 25–29,9 (övervikt), % av kända",
+    "bmi_obese_ge30_pct": "BMI 30 eller mer (fetma), % av kända",
+    "bmi_mean_at_booking": "Medel-BMI vid inskrivning",
+    "smoking_at_booking_pct": "Rökning vid inskrivning, % av kända",
+    "smoking_at_booking_missing_pct": "Rökning okänd, % av förlossningar",
+    "mean_age_nulliparous": "Förstföderskors medelålder, år",
+    "breech_pct_singleton": "Sätesbjudning, % av enkelbörder",
+    "share_nulliparous_of_deliveries_pct": "Förstföderskor, % av förlossningar",
+    "all_deliveries_age_ge35_pct": "Ålder 35 år eller mer, % av förlossningar",
+    "mother_born_outside_europe_pct": "Född utanför Europa, % av förlossningar",
+    "cs_planned_pct": "Planerat kejsarsnitt, % av förlossningar",
+    "cs_emergency_pct": "Akut kejsarsnitt, % av förlossningar",
+    "cs_total_pct": "Kejsarsnitt totalt, % av förlossningar",
+    "induction_pct_term_singleton": "Igångsättning, % av enkelbörder i vecka 37 eller senare",
+    "instrumental_vaginal_pct_of_vaginal": "Sugklocka eller tång, % av vaginala förlossningar",
+    "instrumental_pct_of_nulliparous_vaginal": "Sugklocka eller tång, % av förstföderskors vaginala förlossningar",
+    "cs_pct_nulliparous": "Kejsarsnitt, % av förstföderskor",
+    "oasis_nulliparous_pct_of_vaginal": "Sfinkterskada (grad 3–4), % av förstföderskors vaginala förlossningar",
+    "oasis_multiparous_pct_of_vaginal": "Sfinkterskada (grad 3–4), % av omföderskors vaginala förlossningar",
+    "los_mean_days_all_vaginal": "Vårdtid efter vaginal förlossning, medel i dygn",
+    "los_mean_days_all_cs": "Vårdtid efter kejsarsnitt, medel i dygn",
+    "discharged_within_24h_pct": "Hem inom 24 timmar, % av förlossningar",
+    "pph_gt1000ml_mainly_emergency_cs_pct": "Blödning över 1000 ml, % av akuta kejsarsnitt",
+    "pph_gt1000ml_robson1to5_pct": "Blödning över 1000 ml, % i Robsongrupp 1–5",
+    "no_risk_factors_at_pregnancy_start_pct": "Ingen riskfaktor (bokens definition), % av kvinnor med känd status",
+}
+QUALITY_SV = {"published": "publicerad", "secondary": "citerad i regionens rapport", "derived": "härledd",
+              "estimate": "skattning"}
+
+
 def calibration_table(
     data: pd.DataFrame | str | Path,
     config: dict[str, Any] | None = None,
@@ -172,6 +207,7 @@ def calibration_table(
                 "region": "Riket" if code == published.RIKET else region_name(code),
                 "indicator": indicator,
                 "definition": definition,
+                "label_sv": LABELS_SV.get(indicator, definition),
                 "synthetic": round(float(synthetic), 3),
                 "published": published_value,
                 "published_year": year,
@@ -182,4 +218,25 @@ def calibration_table(
                 "quality": str(row["quality"].iloc[0]),
                 "note": str(target.get("note", "")),
             })
+    return pd.DataFrame(rows)
+
+
+def calibration_gaps(table: pd.DataFrame, region: str = "19", share_of_tolerance: float = 0.25) -> pd.DataFrame:
+    """Region-minus-Riket differences, synthetic vs published, for every indicator with both.
+
+    Levels can pass their tolerance while the region's *direction* relative to the nation is
+    wrong; the book shows this table so such cases are visible. ``same_direction`` is None when
+    the published gap is smaller than ``share_of_tolerance`` × the indicator's calibration tolerance
+    (no clear direction to reproduce at the precision the cohort is calibrated to).
+    """
+    reg = table[table["region_code"] == region].set_index("indicator")
+    nat = table[table["region_code"] == published.RIKET].set_index("indicator")
+    rows = []
+    for indicator in reg.index.intersection(nat.index).drop("deliveries_n", errors="ignore"):
+        syn_gap = float(reg.loc[indicator, "synthetic"] - nat.loc[indicator, "synthetic"])
+        pub_gap = float(reg.loc[indicator, "published"] - nat.loc[indicator, "published"])
+        threshold = share_of_tolerance * float(reg.loc[indicator, "tolerance"])
+        same = None if abs(pub_gap) < threshold else bool(np.sign(syn_gap) == np.sign(pub_gap))
+        rows.append({"indicator": indicator, "label_sv": reg.loc[indicator, "label_sv"],
+                     "synthetic_gap": round(syn_gap, 3), "published_gap": round(pub_gap, 3), "same_direction": same})
     return pd.DataFrame(rows)
