@@ -33,6 +33,12 @@ def test_template_parameters_read_types_defaults_and_help(tmp_path: Path) -> Non
     assert declared["n"].default == 3 and declared["share"].help == "a share"
 
 
+def test_parameter_papermill_cannot_read_is_rejected(tmp_path: Path) -> None:
+    t = _template(tmp_path / "t.ipynb", 'region: str = "19"\ngrid: str = ""  # empty = embedded data')
+    with pytest.raises(ParameterError, match="papermill cannot read parameter.*grid"):
+        params.template_parameters(t)
+
+
 def test_unannotated_parameter_is_rejected(tmp_path: Path) -> None:
     t = _template(tmp_path / "t.ipynb", "region = '19'")
     with pytest.raises(ParameterError, match="name: type = default"):

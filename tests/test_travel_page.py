@@ -222,3 +222,45 @@ def test_small_helpers() -> None:
     co2 = table.set_index("Antagande").loc["Koldioxid", "Värde"]
     assert charts.sv_number(param("burden.co2_g_per_km")) in co2
     assert not table.isna().any().any()
+
+
+def _grid_file(path, per_municipality: int) -> None:  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    from analysis import geodata
+
+    boundaries = geodata.municipality_boundaries()
+    rng = np.random.default_rng(3)
+    rows = {}
+    for geom in boundaries.sample_points(per_municipality, rng=3).geometry:
+        for p in geom.geoms:
+            x, y = int(p.x // 1000 * 1000), int(p.y // 1000 * 1000)
+            rows[f"{x:06d}{y:07d}"] = int(rng.integers(5, 400))
+    pd.DataFrame({"rut_id": list(rows), "beftotalt": list(rows.values())}).to_csv(path, index=False)
+
+
+def test_population_grid_input_is_used_and_large_grids_are_aggregated_for_maps(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    grid = tmp_path / "grid.csv"
+    _grid_file(grid, 120)
+    inputs = tc.load_inputs(population=str(grid))
+    assert (inputs.origins["kind"] == "grid").all() and len(inputs.origins) > tc.MAX_MAP_POINTS
+    points = tc.map_points(inputs)
+    per_set = points.groupby("set_key").size()
+    assert (per_set <= tc.MAX_MAP_POINTS).all()
+    # aggregation keeps the weight: every set sums to the origins' total weight
+    for _, group in points.groupby("set_key"):
+        assert group["weight"].sum() == pytest.approx(inputs.origins["weight"].sum(), rel=1e-3)
+
+
+def test_supplied_travel_time_matrix_is_used_verbatim(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    base = tc.load_inputs()
+    long = base.matrix.long()
+    first_site = long["site"].iloc[0]
+    supplied = long[long["site"] == first_site].assign(minutes=lambda d: d["minutes"] + 7.0)
+    path = tmp_path / "matrix.csv"
+    supplied[["origin", "site", "minutes", "km"]].to_csv(path, index=False)
+    inputs = tc.load_inputs(cost=str(path))
+    got = inputs.matrix.long()
+    merged = got[got["site"] == first_site].merge(supplied, on=["origin", "site"], suffixes=("", "_supplied"))
+    assert len(merged) == len(supplied)
+    assert (merged["minutes"] - merged["minutes_supplied"]).abs().max() < 1e-9

@@ -55,7 +55,27 @@ def template_parameters(template: Path) -> dict[str, Parameter]:
         if kind not in _TYPES:
             raise ParameterError(f"{template}: parameter {node.target.id!r}: type {kind!r} not one of {sorted(_TYPES)}")
         params[node.target.id] = Parameter(node.target.id, kind, ast.literal_eval(node.value), comments.get(node.lineno, ""))
+    _check_papermill_reads(template, source, params)
     return params
+
+
+def _check_papermill_reads(template: Path, source: str, params: dict[str, Parameter]) -> None:
+    """Papermill parses the cell with its own, stricter rules (e.g. no '=' inside a comment).
+
+    A parameter it cannot read would be silently not injected, so it is an error here.
+    """
+    import logging
+
+    from papermill.translators import PythonTranslator
+
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+    seen = {p.name for p in PythonTranslator.inspect({"source": source})}
+    unread = [name for name in params if name not in seen]
+    if unread:
+        raise ParameterError(
+            f"{template}: papermill cannot read parameter(s) {', '.join(unread)}; keep each line as "
+            "'name: type = default  # help' with no '=' in the help text"
+        )
 
 
 def _check_region(value: Any) -> str | None:
@@ -94,6 +114,23 @@ def _check_outcomes(value: Any) -> str | None:
     return f"unknown outcome(s) {', '.join(unknown)}; allowed: {', '.join(allowed)}" if unknown else None
 
 
+def _check_population(value: Any) -> str | None:
+    if value == "":
+        return None
+    return None if Path(value).exists() else f"population grid file {value!r} does not exist"
+
+
+def _check_cost(value: Any) -> str | None:
+    if value in ("graph", "line", "affine") or Path(str(value)).exists():
+        return None
+    return f"must be graph, line, affine or an existing travel-time CSV (origin,site,minutes[,km]); got {value!r}"
+
+
+def _check_weight_by(value: Any) -> str | None:
+    allowed = ("women_15_44", "births", "population")
+    return None if value in allowed else f"must be one of {', '.join(allowed)}"
+
+
 # Value rules by parameter name, shared by every template that uses the name.
 VALUE_RULES: dict[str, Callable[[Any], str | None]] = {
     "region": _check_region,
@@ -101,6 +138,9 @@ VALUE_RULES: dict[str, Callable[[Any], str | None]] = {
     "option": _check_option,
     "births": _check_births,
     "outcomes": _check_outcomes,
+    "population": _check_population,
+    "cost": _check_cost,
+    "weight_by": _check_weight_by,
 }
 
 

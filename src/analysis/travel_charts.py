@@ -20,15 +20,16 @@ import pandas as pd
 from . import geodata, maps
 from .charts import ACCENT_COLOURS, NATION_COLOUR, sv_number, sv_pct
 from .travel import (
-    GraphCost,
     TravelMatrix,
     access_metrics,
     annual_burden,
     burden_change,
     compare_site_sets,
+    cost_model,
     coverage_change,
     default_origins,
     distribution,
+    grid_origins,
     metrics_by_municipality,
     nearest_by_set,
     optimise_hubs,
@@ -74,17 +75,23 @@ class TravelInputs:
     weight_by: str
 
 
-def load_inputs(region: str = HOME_REGION, weight_by: str = "women_15_44") -> TravelInputs:
-    """Build the chapter's inputs on the embedded geography (road-graph cost model)."""
+def load_inputs(
+    region: str = HOME_REGION, weight_by: str = "women_15_44", population: str = "", cost: str = "graph"
+) -> TravelInputs:
+    """Build the chapter's inputs: embedded origins or a supplied population grid, and a cost model.
+
+    ``cost`` is ``graph`` (default), ``line``, ``affine`` or a supplied ``origin,site,minutes[,km]`` CSV
+    (missing pairs filled from an affine fit on the supplied ones).
+    """
     if region != HOME_REGION:
         raise ValueError(
             f"region={region!r}: the travel chapter's geodata (tätorter, road graph, sites) covers Västmanland (19) only"
         )
     if weight_by not in WEIGHT_LABELS_SV:
         raise ValueError(f"weight_by={weight_by!r}: choose one of {', '.join(WEIGHT_LABELS_SV)}")
-    origins = default_origins(weight_by=weight_by)
+    origins = grid_origins(population, weight_by=weight_by) if population else default_origins(weight_by=weight_by)
     sites = standard_sites()
-    matrix = GraphCost().matrix(origins, sites)
+    matrix = cost_model(cost).matrix(origins, sites)
     standard = standard_site_sets()
     sets = {key: list(standard[label]) for key, label in SET_SOURCE_LABELS.items()}
     return TravelInputs(origins, sites, matrix, sets, geodata.municipality_boundaries(), weight_by)
@@ -203,7 +210,36 @@ def map_points(inputs: TravelInputs, keys: tuple[str, ...] = ("vasteras_only", "
         }
     )
     out["band"] = minute_band(long["minutes"].to_numpy(float))  # band on exact minutes, as distribution() does
+    if out["set_key"].value_counts().max() > MAX_MAP_POINTS:
+        out = _aggregate_points(out)
     return out
+
+
+MAX_MAP_POINTS = 600
+MAP_CELL_M = 5000
+
+
+def _aggregate_points(points: pd.DataFrame) -> pd.DataFrame:
+    """Fine grids are drawn as 5 km squares: weights summed, minutes weight-averaged, the dominant hub kept."""
+    p = points.assign(cx=(points["x"] // MAP_CELL_M) * MAP_CELL_M + MAP_CELL_M / 2,
+                      cy=(points["y"] // MAP_CELL_M) * MAP_CELL_M + MAP_CELL_M / 2,
+                      wm=points["minutes"] * points["weight"], wk=points["km"] * points["weight"])
+    keys = ["set_key", "set", "cx", "cy"]
+    agg = p.groupby(keys, as_index=False).agg(weight=("weight", "sum"), wm=("wm", "sum"), wk=("wk", "sum"))
+    dominant = (p.groupby([*keys, "hub"], as_index=False)["weight"].sum()
+                .sort_values("weight", ascending=False).drop_duplicates(keys)[[*keys, "hub"]])
+    muni = (p.groupby([*keys, "municipality_code", "municipality"], as_index=False)["weight"].sum()
+            .sort_values("weight", ascending=False).drop_duplicates(keys)[[*keys, "municipality_code", "municipality"]])
+    agg = agg.merge(dominant, on=keys).merge(muni, on=keys)
+    safe = agg["weight"].where(agg["weight"] > 0, 1.0)
+    agg["minutes"] = (agg["wm"] / safe).round(1)
+    agg["km"] = (agg["wk"] / safe).round(1)
+    agg["place"] = "ruta " + (agg["cx"] // 1000).astype(int).astype(str) + "/" + (agg["cy"] // 1000).astype(int).astype(str) + " km"
+    agg["kind"] = "rutnät (5 km)"
+    agg["band"] = minute_band(agg["minutes"].to_numpy(float))
+    agg = agg.rename(columns={"cx": "x", "cy": "y"})
+    agg["weight"] = agg["weight"].round(1)
+    return agg[list(points.columns)]
 
 
 def band_labels() -> list[str]:
@@ -781,9 +817,15 @@ class TravelPage:
         return WEIGHT_LABELS_SV[self.inputs.weight_by]
 
 
-def compute(region: str = HOME_REGION, weight_by: str = "women_15_44", visits_per_birth: float = 1.0) -> TravelPage:
-    """Run the whole chapter on the embedded data (a second or two)."""
-    inputs = load_inputs(region, weight_by)
+def compute(
+    region: str = HOME_REGION,
+    weight_by: str = "women_15_44",
+    visits_per_birth: float = 1.0,
+    population: str = "",
+    cost: str = "graph",
+) -> TravelPage:
+    """Run the whole chapter (a second or two on the embedded data)."""
+    inputs = load_inputs(region, weight_by, population, cost)
     points = map_points(inputs)
     return TravelPage(
         inputs=inputs,
