@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 import yaml
-from scipy import stats
+from scipy import special, stats
 
 from .disclosure import suppress, threshold
 from .funnel import Funnel, ratio_funnel
@@ -817,7 +817,7 @@ def decompose(
     ev_b = draws[:, :k]
     n_b = ev_b + draws[:, k:]
     beta_b = rng.multivariate_normal(fit.params, fit.cov, size=n_boot, method="eigh")
-    p_b = 1 / (1 + np.exp(-(beta_b @ exog.T)))
+    p_b = special.expit(beta_b @ exog.T)
     obs_b = ev_b.sum(axis=1)
     exp_b = (n_b * p_b).sum(axis=1)
     gap_b = obs_b / total - national
@@ -1198,7 +1198,20 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def nullipara_results(
+@dataclass(frozen=True)
+class NulliparaAnalysis:
+    """One run of the chapter: the per-outcome fits and the JSON results made from exactly those fits.
+
+    ``results`` is the plain-JSON structure for ``_build/results/nullipara.json``
+    (see ``nullipara_analysis``); ``analyses`` maps each computed outcome to its
+    ``OutcomeAnalysis`` (funnels, model summaries), so a page never refits.
+    """
+
+    results: dict[str, Any]
+    analyses: dict[str, OutcomeAnalysis]
+
+
+def nullipara_analysis(
     births: pd.DataFrame,
     region: str = HOME_REGION,
     years: Sequence[int] | None = None,
@@ -1207,14 +1220,16 @@ def nullipara_results(
     seed: int = 20240601,
     config: OutcomeConfig | None = None,
     min_cell: int | None = None,
-) -> dict[str, Any]:
-    """Results structure for ``_build/results/nullipara.json`` (plain JSON types only).
+) -> NulliparaAnalysis:
+    """Fit every outcome once and return both the fits and the JSON results structure.
 
-    ``outcomes[key]["regions"][code]`` holds n, observed, expected, oe, oe_low,
-    oe_high; the home region adds gap, casemix_part, practice_part (pp) with
-    _low/_high. Region rows resting on fewer than ``min_cell`` women, events or
-    non-events keep n only (when n itself is large enough) and ``suppressed: true``.
-    Outcomes that cannot be computed are listed under ``unavailable`` with the reason.
+    ``results["outcomes"][key]["regions"][code]`` holds n, observed, expected, oe,
+    oe_low, oe_high; the home region adds gap, casemix_part, practice_part (pp)
+    with _low/_high. Region rows resting on fewer than ``min_cell`` women, events
+    or non-events keep n only (when n itself is large enough) and ``suppressed: true``.
+    Outcomes that cannot be computed are listed under ``unavailable`` with the
+    reason and have no entry in ``analyses``. No module state is touched, so
+    concurrent calls are safe.
     """
     cfg = _config(config)
     limit = threshold() if min_cell is None else min_cell
@@ -1230,6 +1245,7 @@ def nullipara_results(
         "outcomes": {},
         "unavailable": {},
     }
+    analyses: dict[str, OutcomeAnalysis] = {}
     for key in keys:
         spec = cfg.outcomes[key]
         try:
@@ -1237,6 +1253,7 @@ def nullipara_results(
         except OutcomeUnavailable as exc:
             out["unavailable"][key] = f"missing column or no data: {exc.args[0]}"
             continue
+        analyses[key] = res
         regions: dict[str, dict[str, Any]] = {}
         for row in res.oe.itertuples(index=False):
             small = min(row.n, row.observed, row.n - row.observed) < limit
@@ -1288,4 +1305,18 @@ def nullipara_results(
             },
             "n_boot": n_boot,
         }
-    return out
+    return NulliparaAnalysis(results=out, analyses=analyses)
+
+
+def nullipara_results(
+    births: pd.DataFrame,
+    region: str = HOME_REGION,
+    years: Sequence[int] | None = None,
+    outcomes: Sequence[str] | None = None,
+    n_boot: int = 400,
+    seed: int = 20240601,
+    config: OutcomeConfig | None = None,
+    min_cell: int | None = None,
+) -> dict[str, Any]:
+    """Results structure for ``_build/results/nullipara.json`` only (``nullipara_analysis(...).results``)."""
+    return nullipara_analysis(births, region, years, outcomes, n_boot, seed, config, min_cell).results

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -161,9 +160,9 @@ def _suppressed_mark() -> str:
 class NulliparaPage:
     """Everything the page shows, computed once.
 
-    ``results`` is exactly ``casemix.nullipara_results(...)`` (saved as the page's
-    JSON); ``analyses`` are the per-outcome fits that produced it, reused for the
-    funnels and the model summaries so nothing is fitted twice.
+    ``results`` and ``analyses`` come from one ``casemix.nullipara_analysis(...)``
+    call: the JSON saved for the page and the per-outcome fits that produced it,
+    reused for the funnels and the model summaries so nothing is fitted twice.
     """
 
     region: str
@@ -182,28 +181,6 @@ class NulliparaPage:
 
     def home(self, key: str) -> dict[str, Any]:
         return self.results["outcomes"][key]["regions"][self.region]
-
-
-@contextmanager
-def _recording_analyses() -> Iterator[dict[str, casemix.OutcomeAnalysis]]:
-    """Record every ``casemix.analyse_outcome`` result made inside the block.
-
-    ``nullipara_results`` returns plain JSON only; recording the fits it makes
-    lets the page draw funnels and model summaries from the very same fits.
-    """
-    captured: dict[str, casemix.OutcomeAnalysis] = {}
-    original = casemix.analyse_outcome
-
-    def recording(*args: Any, **kwargs: Any) -> casemix.OutcomeAnalysis:
-        result = original(*args, **kwargs)
-        captured[result.prepared.spec.key] = result
-        return result
-
-    casemix.analyse_outcome = recording  # type: ignore[assignment]
-    try:
-        yield captured
-    finally:
-        casemix.analyse_outcome = original  # type: ignore[assignment]
 
 
 def parse_outcomes(text: str) -> tuple[str, ...]:
@@ -296,11 +273,8 @@ def compute_page(
         raise ValueError(f"no deliveries in years {list(years)}")
     if region not in set(data["region"].astype(str)):
         raise ValueError(f"region {region!r} has no deliveries in years {list(years)}")
-    with _recording_analyses() as analyses:
-        results = casemix.nullipara_results(data, region, outcomes=list(outcomes), n_boot=n_boot, seed=seed)
-    missing = [k for k in results["outcomes"] if k not in analyses]
-    if missing:
-        raise RuntimeError(f"casemix.nullipara_results did not go through analyse_outcome for {missing}")
+    analysis = casemix.nullipara_analysis(data, region, outcomes=list(outcomes), n_boot=n_boot, seed=seed)
+    results = analysis.results
     crude = casemix.displayable(casemix.crude_rates(data, region, outcomes=list(outcomes)))
     robson_table = robson.robson_display(robson.robson_comparison(data, region))
     indirect = indirect_comparison(data, region, list(outcomes), results)
@@ -309,7 +283,7 @@ def compute_page(
         years=tuple(int(y) for y in years),
         outcomes=tuple(outcomes),
         results=results,
-        analyses=dict(analyses),
+        analyses=dict(analysis.analyses),
         crude=crude,
         robson=robson_table,
         indirect=indirect,
