@@ -42,8 +42,10 @@ def test_fixed_assumptions_match_published_figures() -> None:
     a = op.load_assumptions()
     assert a["share_24h_today"].base == pytest.approx(published.value("discharged_within_24h_pct", "19", "2023-2024 (not stated)") / 100)
     assert a["share_24h_target"].base == pytest.approx(published.value("discharged_within_24h_pct", "00", "2023-2024 (not stated)") / 100)
-    assert (a["c_vasteras_units"].low, a["c_vasteras_units"].high) == (2, 4)
     assert a["bmm_units_today"].base == 26
+    hubs = dict(op.load_config().options["C"].case().hubs)
+    assert hubs["Västerås"] == (2, 4)  # the report's 2–4 larger BMM in Västerås (5.4.2)
+    assert dict(op.load_config().options["D"].case("best").hubs)["Västerås"] == (2, 4)
 
 
 def test_unknown_task_is_a_clear_error() -> None:
@@ -73,7 +75,10 @@ def test_low_above_high_is_a_clear_error() -> None:
     [
         (lambda o, t, a: t["tasks"]["vaccination"].update(visits_key="nope"), r"task 'vaccination': field 'visits_key': unknown assumption 'nope'"),
         (lambda o, t, a: a["assumptions"]["b_share_moved"].update(high=1.5), r"'b_share_moved': a share must lie between 0 and 1"),
-        (lambda o, t, a: a["assumptions"]["c_vasteras_units"].update(low=2.5), r"'c_vasteras_units': a count must be a whole number"),
+        (lambda o, t, a: a["assumptions"]["b_vasteras_units"].update(low=2.5), r"'b_vasteras_units': a count must be a whole number"),
+        (lambda o, t, a: o["options"]["C"]["cases"]["base"]["units"]["hubs"].update({"Västerås": {"between": [4, 2]}}), r"'units.hubs.Västerås.between'"),
+        (lambda o, t, a: o["options"]["A"]["cases"]["base"].update(vardcentral_bmm="some"), r"option 'A'.*'vardcentral_bmm'"),
+        (lambda o, t, a: a["assumptions"]["a_cover_partners"].update(base=0.5), r"'a_cover_partners': must be a whole number"),
         (lambda o, t, a: o["options"]["C"]["staffing"].update(min=12), r"option 'C': field 'staffing'"),
         (lambda o, t, a: t["tasks"]["parent_groups"].update(population="women"), r"task 'parent_groups': field 'population'"),
         (lambda o, t, a: o["options"]["A"]["matrix_sv"].pop("effekt"), r"option 'A': field 'matrix_sv' lacks row\(s\) effekt"),
@@ -104,22 +109,74 @@ def test_vulnerability_matches_hand_computed_binomial_cases() -> None:
             "role": ["bmm", "bmm", "hub", "hub", "branch"],
             "town": ["T"] * 5,
             "municipality": ["M"] * 5,
+            "team": ["u1", "u2", "u4", "u2b", "u4"],
             "births_team": [50.0, 100.0, 200.0, 100.0, math.nan],
             "midwives": [1, 2, 4, 2, math.nan],
             "min_required": [1, 1, 3, 3, 3],
         }
     )
     v = op.vulnerability(units, p_absent=0.2, days=250).set_index("unit_id")
-    assert list(v.index) == ["u1", "u2", "u4", "u2b"]  # the branch is covered by its hub's team
-    assert v["p_no_midwife"].tolist() == pytest.approx([0.2, 0.04, 0.0016, 0.04])
-    assert v["days_no_midwife"].tolist() == pytest.approx([50.0, 10.0, 0.4, 10.0])
+    assert list(v.index) == ["u1", "u2", "u4", "u2b", "branch"]
+    staffed = v.loc[["u1", "u2", "u4", "u2b"]]
+    assert staffed["p_no_midwife"].tolist() == pytest.approx([0.2, 0.04, 0.0016, 0.04])
+    assert staffed["days_no_midwife"].tolist() == pytest.approx([50.0, 10.0, 0.4, 10.0])
     # P(fewer than 3 of 4 present) = 0.2^4 + 4·0.8·0.2^3 + 6·0.8^2·0.2^2 = 0.0016 + 0.0256 + 0.1536
     assert v.loc["u4", "p_below_min"] == pytest.approx(0.1808)
     assert v.loc["u4", "days_below_min"] == pytest.approx(45.2)
     assert v.loc["u1", "p_below_min"] == pytest.approx(0.2)
     assert v.loc["u2b", "p_below_min"] == pytest.approx(1.0)
-    assert v["below_min_staffed"].tolist() == [False, False, False, True]
+    assert staffed["below_min_staffed"].tolist() == [False, False, False, True]
+    assert v.loc["branch", "days_no_midwife"] == 0  # a branch that never opens is never uncovered
     assert op.prob_fewer_present(3, 3, 0.2) == pytest.approx(1 - 0.8**3)
+
+
+def test_samverkan_cover_by_hand() -> None:
+    """Option A: a unit is uncovered only when it and its partners all lack a midwife."""
+    units = pd.DataFrame(
+        {"unit_id": ["a", "b", "c"], "role": ["bmm"] * 3, "town": ["T"] * 3, "municipality": ["M"] * 3,
+         "team": ["a", "b", "c"], "births_team": [30.0, 60.0, 90.0], "midwives": [1, 2, 3], "min_required": [1, 1, 1]}
+    )  # fmt: skip
+    v = op.vulnerability(units, 0.2, 250, partners={"a": ["b"], "b": ["a"], "c": []}).set_index("unit_id")
+    # a: 0.2^1 · 0.2^2 = 0.008 → 2 days; b: 0.2^2 · 0.2^1 = 0.008; c alone: 0.2^3 = 0.008
+    assert v["p_no_midwife"].tolist() == pytest.approx([0.008, 0.008, 0.008])
+    assert v.loc["a", "days_no_midwife"] == pytest.approx(2.0) and v.loc["a", "p_alone"] == pytest.approx(0.2)
+    assert v.loc["a", "partners"] == "b"
+    # two partners: a with b and c → 0.2^(1+2+3)
+    v2 = op.vulnerability(units, 0.2, 250, partners={"a": ["b", "c"]}).set_index("unit_id")
+    assert v2.loc["a", "p_no_midwife"] == pytest.approx(0.2**6)
+    # in the real option A every partner lies in the unit's närområde and is its nearest unit there
+    a = op.units_for_option("A")
+    partners = op.cover_partners(a, 1)
+    area = dict(zip(a["unit_id"], a["narområde"], strict=True))
+    assert all(area[p] == area[u] for u, ps in partners.items() for p in ps)
+    assert partners["VC16"] == ["VC03"]  # Skinnskatteberg is covered by Fagersta
+    assert op.cover_partners(a, 0)["VC16"] == []
+
+
+def test_branch_cover_by_hand() -> None:
+    """A branch day is uncovered when the hub team, after keeping its own, has no one to send."""
+    # team of 4, p = 0.2, one branch open 2 days a week, hub keeps 1: uncovered when X <= 1 present
+    # P(X <= 1) = 0.2^4 + 4·0.8·0.2^3 = 0.0272 per branch day; 2 days/week → 0.0544 per week
+    assert op.branch_uncovered_per_week(4, 1, 2, 1, 0.2) == pytest.approx(0.0544)
+    # two branches, 2 days each: 4 branch-days on 4 different weekdays → 4 · 0.0272
+    assert op.branch_uncovered_per_week(4, 2, 2, 1, 0.2) == pytest.approx(4 * 0.0272)
+    # two branches open every day: b = 2 each weekday; X=0,1 → 2 closed, X=2 → 1 closed
+    p0, p1, p2 = 0.2**4, 4 * 0.8 * 0.2**3, 6 * 0.8**2 * 0.2**2
+    assert op.branch_uncovered_per_week(4, 2, 5, 1, 0.2) == pytest.approx(5 * (2 * (p0 + p1) + p2))
+    units = pd.DataFrame(
+        {"unit_id": ["hub", "f1", "f2"], "role": ["hub", "branch", "branch"], "town": ["H", "F1", "F2"],
+         "municipality": ["M"] * 3, "team": ["hub", "hub", "hub"], "births_team": [185.0, math.nan, math.nan],
+         "midwives": [4, math.nan, math.nan], "min_required": [4, 4, 4]}
+    )  # fmt: skip
+    v = op.vulnerability(units, 0.2, 250, branch_days_per_week=2, kept_at_hub=1).set_index("unit_id")
+    # per branch: 0.0272 per branch day × 2 days/week × 50 weeks = 2.72 days of its 100 open days
+    assert v.loc["f1", "days_no_midwife"] == pytest.approx(2.72) and v.loc["f1", "open_days"] == pytest.approx(100)
+    assert v.loc["f1", "p_no_midwife"] == pytest.approx(0.0272)
+    assert v.loc["hub", "days_no_midwife"] == pytest.approx(0.4)
+    # the real option C: Fagersta's hub (4 midwives) staffs Norberg and Skinnskatteberg: 2.72 days each
+    c = op.option_vulnerability("C").set_index("unit_id")
+    assert c.loc["Norberg (filial)", "days_no_midwife"] == pytest.approx(2.72)
+    assert op.option_figures("C")["days_without_midwife_branches"] == pytest.approx(c.loc[c["midwives"].isna(), "days_no_midwife"].sum())
 
 
 def test_today_units_apportionment() -> None:
@@ -140,29 +197,72 @@ def test_hub_units_and_staffing_by_hand() -> None:
     # Kvinnokliniken visits per birth: 0.15 + 0.10 + 1.0 + 0.2 + 0.4 + 0.05·6 + 0.06·1.5 + 0.01·3 = 2.27
     kk = 0.15 + 0.10 + 1.0 + 0.2 + 0.4 + 0.05 * 6 + 0.06 * 1.5 + 0.01 * 3
     c = op.units_for_option("C").set_index("unit_id")
-    assert (c["role"] == "hub").sum() == 6 and (c["role"] == "branch").sum() == 6
+    assert (c["role"] == "hub").sum() == 7 and (c["role"] == "branch").sum() == 6
     kop = c.loc["Köping"]
     assert kop["births_team"] == 221 + 119 + 70
     moved = 410 * kk * 1.0 * (45 / 60) / 1400
     assert kop["moved_fte"] == pytest.approx(moved)
     assert kop["need_fte"] == pytest.approx(410 / 55 + moved) and kop["midwives"] == 8
-    vas = c.loc["Västerås 1"]  # (1560 + 142 + 80) / 3 births, 12 midwives: above the report's 10
-    assert vas["births_team"] == pytest.approx(594) and vas["midwives"] == 12 and bool(vas["over_max"])
     assert c.loc["Arboga (filial)", "team"] == "Köping" and math.isnan(c.loc["Arboga (filial)", "midwives"])
+    assert c.loc["Arboga (filial)", "label_sv"] == "Arboga: filial till Köping"
     b = op.units_for_option("B", v).set_index("unit_id")
     assert b.loc["Fagersta", "need_fte"] == pytest.approx(185 / 55 + 185 * kk * 0.5 * 0.75 / 1400)
     assert b.loc["Fagersta", "midwives"] == 3  # round(3.48) = 3 meets B's minimum of 3
-    c4 = op.units_for_option("C", {**v, "c_vasteras_units": 4})
-    assert (c4["town"] == "Västerås").sum() == 4 and not c4["over_max"].any()
 
 
-def test_free_establishment_worst_case_splits_vasteras_at_the_minimum() -> None:
-    d = op.units_for_option("D", scenario="worst")
-    # all moved Kvinnokliniken visits go to Västerås: need = 1560/55 + 2569·2.27·0.5·0.75/1400 = 29.93 → 7 units
+def test_vasteras_takes_the_smallest_count_of_the_reports_2_to_4_within_the_maximum() -> None:
+    kk = 2.27
+    area = 1560 + 142 + 80  # Västerås, Hallstahammar, Surahammar
+    need = area / 55 + area * kk * 1.0 * 0.75 / 1400  # C moves every task: 34.57 FTE in Västerås
+    assert round(need / 2) > 10 and round(need / 3) > 10 and round(need / 4) <= 10  # 17, 12, 9 → 4 units
+    for option, case in (("C", "base"), ("D", "best")):
+        u = op.units_for_option(option, scenario=case)
+        vas = u[u["town"] == "Västerås"]
+        assert len(vas) == 4 and not u["over_max"].any(), option
+        assert (u.loc[u["role"] != "branch", "midwives"] <= 10).all()
+    c = op.units_for_option("C").set_index("unit_id")
+    assert c.loc["Västerås 1", "births_team"] == pytest.approx(area / 4) and c.loc["Västerås 1", "midwives"] == 9
+    # fewer births per midwife: the count stays within 2–4; if even 4 is too few, the units are flagged
+    v = op.load_config().values()
+    tight = op.units_for_option("C", {**v, "births_per_midwife": 30})
+    assert (tight["town"] == "Västerås").sum() == 4 and tight["over_max"].any()
+    loose = op.units_for_option("C", {**v, "births_per_midwife": 200, "c_share_moved": 0.0})
+    assert (loose["town"] == "Västerås").sum() == 2  # the smallest count that fits
+    assert op.option_figures("C")["hub_counts"] == {"Västerås": 4, "Köping": 1, "Fagersta": 1, "Sala": 1}
+
+
+def test_free_establishment_worst_case_is_fragmented_and_moves_nothing() -> None:
+    d = op.units_for_option("D", scenario="worst").set_index("unit_id")
+    # no task moves: Västerås needs 1560/55 = 28.4 FTE → providers open floor(28.4/4) = 7 units of 4 midwives
     vas = d[d["town"] == "Västerås"]
-    assert len(vas) == 7 and vas["midwives"].tolist() == [4] * 7
-    assert len(d) == 16 and (d["midwives"] >= 4).all()
-    assert d.set_index("town").loc["Skinnskatteberg", "births_per_midwife"] == pytest.approx(31 / 4)
+    assert len(vas) == 7 and vas["midwives"].tolist() == [4] * 7 and (vas["role"] == "bmm").all()
+    assert d.loc["Köping", "role"] == "bmm" and d.loc["Köping", "midwives"] == 4  # 221/55 = 4.02 fills the minimum
+    # elsewhere the region runs last-resort units at what the volume supports, at least one midwife
+    expected = {"Skinnskatteberg": 1, "Norberg": 1, "Kungsör": 1, "Surahammar": 1, "Fagersta": 2, "Arboga": 2,
+                "Hallstahammar": 3, "Sala": 3}  # round(31/55)=1 (floor 1), 43/55, 70/55, 80/55, 111/55, 119/55, 142/55, 192/55
+    for town, n in expected.items():
+        assert d.loc[town, "role"] == "last_resort" and d.loc[town, "midwives"] == n, town
+    assert len(d) == 16 and d["moved_fte"].fillna(0).sum() == 0
+    f = op.option_figures("D", "worst")
+    assert f["visits_moved_from_kk"] == 0 and f["bed_days_freed"] == 0 and f["travel_hours_saved"] == 0
+    assert f["nsv_mean_minutes"] == pytest.approx(f["nsv_mean_minutes_today"])
+    assert f["single_midwife_units"] == 4 and f["units_below_min"] == 8 and f["last_resort_units"] == 8
+    # no cover between fragmented units: Skinnskatteberg's single midwife is absent 20 % of 250 days
+    assert f["worst_unit_days_without_midwife"] == pytest.approx(50.0)
+    best = op.option_figures("D", "best")
+    assert f["days_without_midwife"] > best["days_without_midwife"] and f["bed_days_freed"] < best["bed_days_freed"]
+    # a floor of two midwives (the assumption's high value) removes the single-midwife units
+    assert op.option_figures("D", "worst", {"d_last_resort_min_midwives": 2})["single_midwife_units"] == 0
+
+
+def test_vardcentraler_keeping_bmm() -> None:
+    keep = {(o, c): (op.option_figures(o, c)["vardcentraler_bmm_keep_min"], op.option_figures(o, c)["vardcentraler_bmm_keep_max"])
+            for o, c in op.option_cases()}  # fmt: skip
+    assert keep[("A", "base")] == (26, 26)  # today's structure
+    assert keep[("B", "base")] == (6, 6)  # the designated vårdcentraler: 3 in Västerås + Köping, Fagersta, Sala
+    assert keep[("C", "base")] == (0, 0)  # "Inga vårdcentraler som har kvar BMM"
+    assert keep[("D", "best")] == (0, 7) and keep[("D", "worst")] == (0, 8)  # "vissa": up to the provider units
+    assert op.option_figures("B")["vardcentraler_bmm_lose_min"] == 20
 
 
 # --------------------------------------------------------------------------- capacity
@@ -229,7 +329,28 @@ def test_access_burden_equals_the_travel_module() -> None:
     assert tasks.loc["postnatal_checks", "travel_hours_before"] == pytest.approx(ref["travel_hours_before"])
     assert tasks.loc["postnatal_checks", "travel_hours_after"] == pytest.approx(ref["travel_hours_after"])
     assert tasks.loc["postnatal_checks", "car_km_saved"] == pytest.approx(ref["car_km_saved"])
-    assert tasks.loc["digital_care", "travel_hours_after"] == 0
+
+
+def test_digital_care_is_no_options_task_and_equal_for_all() -> None:
+    cfg = op.load_config()
+    assert all("digital_care" not in op.case_tasks(o, c) for o in cfg.options.values() for c in o.cases)
+    ctx = op.travel_context()
+    today = sorted({s for s, _, _, _ in op.today_bmm_allocation(26)})
+    ref = travel.annual_burden(ctx.tm, ctx.origins, today, 1.0, co2_g_per_km=0, round_trip_factor=1.0)
+    ref_hours = ref.loc[ref["municipality_code"] != "19", "travel_hours"].sum()
+    figs = {(o, c): op.option_figures(o, c) for o, c in op.option_cases()}
+    # 2 digital visits per birth, each replacing a return trip (2 one-way) to today's BMM
+    assert all(f["digital_hours_saved"] == pytest.approx(ref_hours * 2 * 2) for f in figs.values())
+    for f in figs.values():  # the headline is the split's net: Kvinnokliniken tasks + BMM tasks
+        assert f["travel_hours_saved"] == pytest.approx(f["travel_hours_saved_kk_tasks"] + f["travel_hours_saved_bmm_tasks"])
+    assert figs[("B", "base")]["travel_hours_saved_bmm_tasks"] < 0  # BMM tasks move away from the local BMM
+
+
+def test_today_bmm_baselines() -> None:
+    f = op.option_figures("A")
+    assert f["bmm_units_today"] == 26 and f["vardcentraler"] == 34
+    assert f["bmm_mean_minutes_all_vc"] == pytest.approx(10.28, abs=0.01)  # the travel chapter's "BMM idag"
+    assert f["bmm_mean_minutes_today"] == pytest.approx(10.55, abs=0.01)
 
 
 def test_catchments_send_each_municipality_to_its_nearest_hub() -> None:
@@ -252,11 +373,14 @@ def _changed(before: dict[str, Any], after: dict[str, Any]) -> set[str]:
 @pytest.mark.parametrize(
     ("key", "value", "expected"),
     [
-        ("p_absent", 0.3, {"days_without_midwife", "worst_unit_days_without_midwife", "days_below_minimum"}),
+        ("p_absent", 0.3, {"days_without_midwife", "worst_unit_days_without_midwife", "days_below_minimum",
+                           "days_without_midwife_units", "days_without_midwife_branches"}),
         ("bed_occupancy_target", 0.9, {"beds_today", "beds_freed"}),
         ("share_24h_target", 0.3, {"share_24h_option", "bed_days_freed", "beds_freed"}),
-        ("open_days_per_year", 245, {"days_without_midwife", "worst_unit_days_without_midwife", "days_below_minimum"}),
-        ("visits_digital", 4, {"travel_hours_saved", "car_km_saved", "visits_moved_from_bmm"}),
+        ("open_days_per_year", 245, {"days_without_midwife", "worst_unit_days_without_midwife", "days_below_minimum",
+                                     "days_without_midwife_units", "days_without_midwife_branches"}),
+        ("visits_digital", 4, {"digital_hours_saved", "digital_km_saved", "digital_visits_per_birth"}),
+        ("branch_days_per_week", 5, {"days_without_midwife", "days_without_midwife_branches", "worst_unit_days_without_midwife"}),
     ],
 )
 def test_an_assumption_changes_exactly_the_figures_that_depend_on_it(key: str, value: float, expected: set[str]) -> None:
@@ -279,21 +403,83 @@ def test_tornado_rows_and_values() -> None:
 def test_scorecard_marks_best_without_a_total() -> None:
     card = op.scorecard()
     cfg = op.load_config()
+    assert "days_below_minimum" not in cfg.metrics  # not comparable: the minimums differ between options
     assert len(card) == 5 * len(cfg.metrics)
     assert list(dict.fromkeys(card["row"])) == ["A", "B", "C", "D – bästa fall", "D – sämsta fall"]
     assert (card["low"] <= card["base"] + 1e-9).all() and (card["base"] <= card["high"] + 1e-9).all()
+    m = card.set_index(["metric", "row"])
     best = card[card["best"]]
     assert best[best["metric"] == "travel_hours_saved"]["row"].tolist() == ["C"]
+    assert bool(m.loc[("travel_hours_saved", "C"), "clear_best"])  # C beats B in every one-at-a-time scenario
     assert best[best["metric"] == "bmm_mean_minutes"]["row"].tolist() == ["A"]
+    # all five are 16,9 minutes: no best, no worst
+    assert card.loc[card["metric"] == "bmm_worst_municipality_minutes", "all_equal"].all()
+    assert not card.loc[card["metric"] == "bmm_worst_municipality_minutes", ["best", "worst"]].any().any()
+    # midwives needed: base differences lie within the assumption ranges → best, but not clearly
+    mw = card[card["metric"] == "midwives_total"]
+    assert mw["best"].any() and not mw["clear_best"].any()
     assert not card.loc[card["direction"] == "none", "best"].any()
     assert "total" not in " ".join(card.columns)
     table = op.scorecard_table(card)
-    assert table.shape == (len(cfg.metrics), 6) and list(table.columns[1:]) == list(dict.fromkeys(card["row"]))
-    beds = table.set_index("Mått").loc["Frigjorda vårdplatser på BB"]
+    assert table.shape == (len(cfg.metrics), 7) and list(table.columns[1:6]) == list(dict.fromkeys(card["row"]))
+    t = table.set_index("Mått")
+    beds = t.loc["Frigjorda vårdplatser på BB"]
     assert beds["C"].startswith("1,1 (") and beds["C"].endswith("★") and "★" not in beds["A"]
+    assert t.loc["Barnmorskor som krävs"].str.contains("★").sum() == 0 and t.loc["Barnmorskor som krävs"].str.contains("☆").sum() >= 1
+    assert t.loc["Restid till BMM i sämst ställda kommun (min)", "Jämförelse"] == "lika för alla"
     comparison = op.comparison_results()
-    assert comparison["best"]["beds_freed"] == ["C"]
+    assert comparison["best"]["beds_freed"] == ["C"] and comparison["clear_best"]["beds_freed"] == ["C"]
     json.dumps(comparison)
+
+
+def _card(values: dict[str, float], direction: str = "lower_is_better", clear: bool = True) -> pd.DataFrame:
+    rows = [{"metric": "m", "label_sv": "Mått", "direction": direction, "row": r, "base": v} for r, v in values.items()]
+    out = pd.DataFrame(rows)
+    out["clear_best"] = clear
+    return out
+
+
+def test_tradeoffs_name_every_tie_and_say_when_all_are_equal() -> None:
+    # the reviewer's case: all 16,9 (B 0,01 longer) → equal for all, never a single "sämst"
+    equal = _card({"A": 16.92, "B": 16.93, "C": 16.92, "D1": 16.92, "D2": 16.93})
+    assert op.tradeoffs(equal) == ["Mått: lika för alla alternativ."]
+    # B, C and D tie for worst (within 1 % of the scale), A is best
+    ties = _card({"A": 10.5, "B": 11.18, "C": 11.18, "D1": 11.19, "D2": 11.18})
+    assert op.tradeoffs(ties) == ["Mått: bäst A; sämst B, C, D1, D2."]
+    # several best, several worst, higher is better
+    hi = _card({"A": 0.0, "B": 8.0, "C": 8.0, "D1": 8.0, "D2": 0.0}, "higher_is_better")
+    assert op.tradeoffs(hi) == ["Mått: bäst B, C, D1; sämst A, D2."]
+    # a lead that vanishes within the ranges is no clear difference
+    unclear = _card({"A": 50.0, "B": 48.0, "C": 52.0}, clear=False)
+    line = op.tradeoffs(unclear)[0]
+    assert line.startswith("Mått: bäst i basfallet B, men ingen tydlig skillnad") and "sämst i basfallet C" in line
+    # the tolerance follows the metric's scale: 1 % of 1 000 is 10
+    assert op.tie_tolerance([1000.0, 995.0]) == pytest.approx(10.0)
+    assert op.tradeoffs(_card({"A": 1000.0, "B": 995.0})) == ["Mått: lika för alla alternativ."]
+    assert op.tradeoffs(_card({"A": 1000.0, "B": 980.0})) == ["Mått: bäst B; sämst A."]
+    # the real comparison never names a single worst among equals
+    lines = op.tradeoffs(op.scorecard())
+    assert "Restid till BMM i sämst ställda kommun (min): lika för alla alternativ." in lines
+    assert any(s.startswith("Restid till BMM, medel (min): bäst A; sämst B, C, D – bästa fall, D – sämsta fall") for s in lines)
+
+
+def test_page_texts_follow_the_sign_and_the_no_change_case() -> None:
+    a = op.page_texts("A")
+    assert "förblir 11\u00a0%" in a["capacity_text"] and "ökar från" not in a["capacity_text"]
+    assert "inga restimmar sparas" in a["access_text"] and "Ingen kommun vinner eller förlorar" in a["access_text"]
+    b = op.page_texts("B")
+    assert "Resorna till BMM i basprogrammet ökar med 547 timmar per år" in b["access_text"]
+    assert "öka från 11\u00a0% till 16\u00a0%" in b["capacity_text"]
+    assert "85\u00a0% (antagande" in b["capacity_assumptions"] and "antagande" in b["share_24h_target_text"]
+    assert op._change_sv(-12.0, "timmar") == "minskar med 12 timmar" and op._change_sv(0.1, "timmar").startswith("är i stort")
+    d = op.page_texts("D")
+    assert d["access_text"].startswith("I bästa fallet:") and "I sämsta fallet:" in d["access_text"]
+    assert "I sämsta fallet: Inga besök flyttas från Kvinnokliniken" in d["capacity_text"]
+    assert "sistahandsmottagningen i Skinnskatteberg" in d["vuln_text"]
+    table = op.case_table("D")
+    assert list(table.columns) == ["Mått", *[c.label_sv for c in op.load_config().options["D"].cases]]
+    split = op.travel_split_table("C")
+    assert split.shape == (4, 3) and "Digitala besök" in split.iloc[3, 0]
 
 
 # --------------------------------------------------------------------------- evidence and results

@@ -40,6 +40,9 @@ TASK_LEVELS = ("kvinnokliniken", "bmm")
 POPULATIONS = ("all", "nulliparous", "share")
 DELIVERY = ("site", "digital")
 UNIT_RULES = ("today_bmm", "hubs", "per_municipality")
+VARDCENTRAL_BMM = ("all", "hubs", "none", "providers")
+COVER = ("samverkan",)
+ROLE_SV = {"bmm": "BMM", "hub": "huvudmottagning", "branch": "filial", "last_resort": "sistahandsmottagning"}
 ASSUMPTION_FIELDS = ("group", "label_sv", "unit", "low", "base", "high", "source", "reason")
 # Published MFR 2023 mean postnatal stays (singleton deliveries) for each parity × mode stratum.
 LOS_INDICATORS: dict[tuple[str, str], str] = {
@@ -49,8 +52,13 @@ LOS_INDICATORS: dict[tuple[str, str], str] = {
     ("multiparous", "cs"): "los_mean_days_multip_cs",
 }
 NOT_AVAILABLE = "not available yet"
-# Base values within 1 % of the best are marked best too: modelled differences that small are noise.
+# Values within 1 % of the metric's scale (the largest absolute base value of the metric across the
+# compared rows) are ties: modelled differences that small are noise.
 BEST_TOLERANCE = 0.01
+
+
+# Assumptions the vulnerability model reads (whole numbers >= 0; see vulnerability()).
+VULNERABILITY_KEYS = ("a_cover_partners", "branch_days_per_week", "midwives_kept_at_hub")
 
 
 class OptionsConfigError(ValueError):
@@ -103,10 +111,13 @@ class Case:
     description_sv: str
     rule: str
     count: str | None = None
-    hubs: tuple[tuple[str, int | str], ...] = ()
+    hubs: tuple[tuple[str, int | str | tuple[int, int]], ...] = ()  # count, assumption key or (lo, hi)
     branches: bool = False
     narsjukvard_sites: tuple[str, ...] | None = None  # None = the hub towns
     tasks: tuple[str, ...] | None = None  # None = the option's tasks_moved list
+    last_resort: str | None = None  # per_municipality: assumption key of the last-resort units' floor
+    cover: str | None = None  # "samverkan": units are covered by partner units in their närområde
+    vardcentral_bmm: str = "all"
 
 
 @dataclass(frozen=True, eq=False)
@@ -238,12 +249,22 @@ def _parse_case(key: str, entry: Any, where: str) -> Case:
     if not isinstance(units, dict) or units.get("rule") not in UNIT_RULES:
         raise OptionsConfigError(f"{where}: field 'units.rule' must be one of {', '.join(UNIT_RULES)}")
     rule = units["rule"]
-    hubs: tuple[tuple[str, int | str], ...] = ()
+    hubs: tuple[tuple[str, int | str | tuple[int, int]], ...] = ()
     if rule == "hubs":
         raw = units.get("hubs")
         if not isinstance(raw, dict) or not raw:
             raise OptionsConfigError(f"{where}: field 'units.hubs' must map hub towns to a count or an assumption key")
-        hubs = tuple((str(t), n if isinstance(n, (int, str)) and not isinstance(n, bool) else -1) for t, n in raw.items())
+        parsed: list[tuple[str, int | str | tuple[int, int]]] = []
+        for t, n in raw.items():
+            if isinstance(n, dict):
+                rng = n.get("between")
+                ok = isinstance(rng, list) and len(rng) == 2 and all(isinstance(x, int) and not isinstance(x, bool) for x in rng)
+                if not ok or not 1 <= rng[0] <= rng[1]:
+                    raise OptionsConfigError(f"{where}: field 'units.hubs.{t}.between' must be [lo, hi] with 1 <= lo <= hi")
+                parsed.append((str(t), (int(rng[0]), int(rng[1]))))
+            else:
+                parsed.append((str(t), n if isinstance(n, (int, str)) and not isinstance(n, bool) else -1))
+        hubs = tuple(parsed)
         bad = [t for t, n in hubs if isinstance(n, int) and n < 1]
         if bad:
             raise OptionsConfigError(f"{where}: field 'units.hubs': count for {', '.join(bad)} must be a positive integer")
@@ -264,10 +285,19 @@ def _parse_case(key: str, entry: Any, where: str) -> Case:
     tasks = entry.get("tasks")
     if tasks is not None and not isinstance(tasks, list):
         raise OptionsConfigError(f"{where}: field 'tasks' must be a list of task keys")
+    last_resort = units.get("last_resort")
+    if last_resort is not None and (rule != "per_municipality" or not isinstance(last_resort, str)):
+        raise OptionsConfigError(f"{where}: field 'units.last_resort' (an assumption key) needs units.rule per_municipality")
+    cover = entry.get("cover")
+    if cover is not None and cover not in COVER:
+        raise OptionsConfigError(f"{where}: field 'cover' must be one of {', '.join(COVER)} or absent")
+    vc_bmm = entry.get("vardcentral_bmm", "all")
+    if vc_bmm not in VARDCENTRAL_BMM:
+        raise OptionsConfigError(f"{where}: field 'vardcentral_bmm' must be one of {', '.join(VARDCENTRAL_BMM)}")
     return Case(
         key, str(entry.get("label_sv", key)), str(entry.get("description_sv", "")), rule,
         str(units["count"]) if units.get("count") else None, hubs, branches == "every_municipality", sites,
-        None if tasks is None else tuple(str(t) for t in tasks),
+        None if tasks is None else tuple(str(t) for t in tasks), last_resort, cover, str(vc_bmm),
     )  # fmt: skip
 
 
@@ -353,8 +383,10 @@ def build_config(
             for town, n in c.hubs:
                 if isinstance(n, str):
                     need(n, f"{where}: field 'units.hubs.{town}'", integer=True)
-                elif n < 1:
+                elif isinstance(n, int) and n < 1:
                     raise OptionsConfigError(f"{where}: field 'units.hubs.{town}': count must be >= 1")
+            if c.last_resort:
+                need(c.last_resort, f"{where}: field 'units.last_resort'", integer=True)
             if c.rule == "hubs":
                 hub_towns = {t for t, _ in c.hubs}
                 orphan = sorted({v for v in catchments.values()} - hub_towns)
@@ -372,6 +404,13 @@ def build_config(
         raise OptionsConfigError(f"{src_o}: settings.early_discharge_task: unknown task {early!r}")
     today_count = str(settings.get("today_units_count", "bmm_units_today"))
     need(today_count, f"{src_o}: settings.today_units_count", integer=True)
+    for key in VULNERABILITY_KEYS:
+        need(key, f"{src_o}: the vulnerability model")
+        a = assumptions[key]
+        if any(v != int(v) or v < 0 for v in (a.low, a.base, a.high)):
+            raise OptionsConfigError(f"{src_a}: assumption {key!r}: must be a whole number >= 0")
+    if not 0 < assumptions["branch_days_per_week"].low <= assumptions["branch_days_per_week"].high <= 5:
+        raise OptionsConfigError(f"{src_a}: assumption 'branch_days_per_week': must lie between 1 and 5")
     return Config(
         options=options,
         tasks=tasks,
@@ -508,9 +547,9 @@ def _town_xy(town: str) -> tuple[float, float, str]:
 # --------------------------------------------------------------------------- units and staffing
 
 UNIT_COLUMNS = (
-    "option", "case", "unit_id", "role", "town", "municipality_code", "municipality", "site_id", "team",
-    "births_local", "births_team", "need_fte", "moved_fte", "midwives", "min_required", "max_allowed",
-    "over_max", "narsjukvard", "births_per_midwife",
+    "option", "case", "unit_id", "role", "label_sv", "town", "municipality_code", "municipality", "narområde",
+    "site_id", "site_name", "team", "births_local", "births_team", "need_fte", "moved_fte", "midwives",
+    "min_required", "max_allowed", "over_max", "narsjukvard", "births_per_midwife",
 )  # fmt: skip
 
 
@@ -609,15 +648,43 @@ def _units_cached(cfg: Config, opt: Option, case: Case, items: tuple[tuple[str, 
 
 
 def _build_units(opt: Option, case: Case, values: Mapping[str, float], cfg: Config) -> pd.DataFrame:
+    """Units of one case; a hub town with ``{between: [lo, hi]}`` gets the smallest count whose units
+    all stay within the option's staffing maximum (the highest count, flagged over_max, if none does)."""
+    counts: dict[str, int] = {}
+    for town, n in case.hubs:
+        counts[town] = int(values[n]) if isinstance(n, str) else (n[0] if isinstance(n, tuple) else int(n))
+    for town, n in case.hubs:
+        if not isinstance(n, tuple):
+            continue
+        for k in range(n[0], n[1] + 1):
+            counts[town] = k
+            units = _build_units_fixed(opt, case, values, cfg, counts)
+            if not units.loc[units["town"] == town, "over_max"].any():
+                break
+    return _build_units_fixed(opt, case, values, cfg, counts)
+
+
+def _site_names() -> dict[str, str]:
+    from . import geodata
+
+    sites = geodata.sites()
+    return dict(zip(sites["site_id"].astype(str), sites["name"].astype(str), strict=True))
+
+
+def _build_units_fixed(
+    opt: Option, case: Case, values: Mapping[str, float], cfg: Config, counts: Mapping[str, int]
+) -> pd.DataFrame:
     geo = geography()
     mun = geo.municipalities
     bpm = values["births_per_midwife"]
+    names = _site_names()
     rows: list[dict[str, Any]] = []
 
     def add(unit_id: str, role: str, town: str, code: str, site: str, team: str, local: float, team_births: float) -> None:
         rows.append(
             {"unit_id": unit_id, "role": role, "town": town, "municipality_code": code, "municipality": mun.loc[code, "name"],
-             "site_id": site, "team": team, "births_local": local, "births_team": team_births}
+             "narområde": cfg.catchments.get(code, town), "site_id": site, "site_name": names.get(site, ""),
+             "team": team, "births_local": local, "births_team": team_births}
         )  # fmt: skip
 
     if case.rule == "today_bmm":
@@ -625,8 +692,8 @@ def _build_units(opt: Option, case: Case, values: Mapping[str, float], cfg: Conf
             add(site, "bmm", town, code, site, site, b, b)
     elif case.rule == "hubs":
         hub_units: dict[str, list[str]] = {}
-        for town, n in case.hubs:
-            count = int(values[n]) if isinstance(n, str) else int(n)
+        for town, _ in case.hubs:
+            count = counts[town]
             _, _, code = _town_xy(town)
             area = [c for c, hub in cfg.catchments.items() if hub == town]
             area_births = float(mun.loc[area, "births"].sum())
@@ -655,9 +722,10 @@ def _build_units(opt: Option, case: Case, values: Mapping[str, float], cfg: Conf
     kk_visits = _moved_visits_per_birth(opt, case, cfg, values, "kvinnokliniken")
     hours_per_visit = values["midwife_minutes_per_moved_visit"] / 60.0
     moved_fte_by_town: dict[str, float] = {}
-    for code, town in nsv_town.items():
-        fte = float(mun.loc[code, "births"]) * kk_visits * hours_per_visit / values["clinical_hours_per_midwife"]
-        moved_fte_by_town[town] = moved_fte_by_town.get(town, 0.0) + fte
+    if kk_visits > 0:
+        for code, town in nsv_town.items():
+            fte = float(mun.loc[code, "births"]) * kk_visits * hours_per_visit / values["clinical_hours_per_midwife"]
+            moved_fte_by_town[town] = moved_fte_by_town.get(town, 0.0) + fte
     team_rows = units["role"] != "branch"
     units["narsjukvard"] = team_rows & units["town"].isin(list(moved_fte_by_town))
     units["moved_fte"] = 0.0
@@ -668,11 +736,13 @@ def _build_units(opt: Option, case: Case, values: Mapping[str, float], cfg: Conf
         units.loc[here, "moved_fte"] = fte / here.sum()
     units["need_fte"] = np.where(team_rows, units["births_team"] / bpm + units["moved_fte"], np.nan)
 
+    floor = np.full(len(units), float(opt.staffing_min))
     if case.rule == "per_municipality":
-        units = _split_large(units, opt)
+        units = _split_large(units, opt, None if case.last_resort is None else int(values[case.last_resort]))
         team_rows = units["role"] != "branch"
+        floor = np.where(units["role"] == "last_resort", units["_floor"], float(opt.staffing_min))
     need = units["need_fte"].to_numpy(float)
-    midwives = np.array([max(opt.staffing_min, _round_half_up(x)) if np.isfinite(x) else np.nan for x in need])
+    midwives = np.array([max(f, _round_half_up(x)) if np.isfinite(x) else np.nan for x, f in zip(need, floor, strict=True)])
     units["midwives"] = midwives
     units["min_required"] = opt.staffing_min
     units["max_allowed"] = opt.staffing_max
@@ -681,17 +751,50 @@ def _build_units(opt: Option, case: Case, values: Mapping[str, float], cfg: Conf
     units["option"] = opt.key
     units["case"] = case.key
     units.loc[~team_rows, "moved_fte"] = np.nan
+    units["label_sv"] = _unit_labels(units)
     return units[list(UNIT_COLUMNS)].reset_index(drop=True)
 
 
-def _split_large(units: pd.DataFrame, opt: Option) -> pd.DataFrame:
-    """Free establishment: a unit whose need exceeds the maximum becomes floor(need / minimum) minimal units."""
+def _unit_labels(units: pd.DataFrame) -> list[str]:
+    """Reader-facing Swedish names: '<ort>: <roll>' with a number when a town has several, no site ids."""
+    out = []
+    roles = units["role"].tolist()
+    towns = units["town"].tolist()
+    seen: dict[tuple[str, str], int] = {}
+    totals = pd.Series(list(zip(towns, roles, strict=True))).value_counts().to_dict()
+    team_town = dict(zip(units["unit_id"], units["town"], strict=True))
+    for town, role, team in zip(towns, roles, units["team"].tolist(), strict=True):
+        role_sv = ROLE_SV.get(role, role)
+        seen[(town, role)] = seen.get((town, role), 0) + 1
+        label = f"{town}: {role_sv}"
+        if totals[(town, role)] > 1:
+            label += f" {seen[(town, role)]}"
+        if role == "branch":
+            label += f" till {team_town.get(team, team)}"
+        out.append(label)
+    return out
+
+
+def _split_large(units: pd.DataFrame, opt: Option, last_resort_floor: int | None = None) -> pd.DataFrame:
+    """Free establishment: a unit whose need exceeds the maximum becomes floor(need / minimum) minimal units.
+
+    With ``last_resort_floor``, a municipality whose workload rounds to less than the option's minimum
+    has no provider: the region runs a last-resort unit (role ``last_resort``) staffed at what the
+    volume supports, never fewer than the floor.
+    """
     parts = []
     for _, row in units.iterrows():
+        if last_resort_floor is not None and _round_half_up(float(row["need_fte"])) < opt.staffing_min:
+            r = row.copy()
+            r["role"] = "last_resort"
+            r["_floor"] = float(last_resort_floor)
+            parts.append(r)
+            continue
         n = int(row["need_fte"] // opt.staffing_min) if row["need_fte"] > opt.staffing_max else 1
         n = max(n, 1)
         for i in range(n):
             r = row.copy()
+            r["_floor"] = float(opt.staffing_min)
             if n > 1:
                 r["unit_id"] = r["team"] = f"{row['unit_id']} {i + 1}"
             for col in ("births_local", "births_team", "need_fte", "moved_fte"):
@@ -732,27 +835,112 @@ def prob_fewer_present(midwives: int, minimum: int, p_absent: float) -> float:
     return float(sum(math.comb(midwives, k) * q**k * p_absent ** (midwives - k) for k in range(0, min(minimum, midwives + 1))))
 
 
-def vulnerability(units: pd.DataFrame, p_absent: float, days: float) -> pd.DataFrame:
-    """Per staffed unit: P(no midwife on a day) = p^m and expected days per year without one.
+def cover_partners(units: pd.DataFrame, n: int) -> dict[str, list[str]]:
+    """Each staffed unit's ``n`` nearest other staffed units in the same närområde (straight-line
+    distance between the sites, ties by unit id): the units that cover it in option A's samverkan."""
+    staffed = units[units["midwives"].notna()]
+    out: dict[str, list[str]] = {}
+    if n <= 0:
+        return {str(u): [] for u in staffed["unit_id"]}
+    xy = {str(r.unit_id): _town_xy(str(r.site_id))[:2] for r in staffed.itertuples()}
+    for r in staffed.itertuples():
+        others = [str(o.unit_id) for o in staffed.itertuples() if o.narområde == r.narområde and o.unit_id != r.unit_id]
+        x, y = xy[str(r.unit_id)]
+        others.sort(key=lambda u: (math.hypot(xy[u][0] - x, xy[u][1] - y), u))
+        out[str(r.unit_id)] = others[:n]
+    return out
 
-    Model (stated on the page): each of the unit's m midwives is absent on a given open day
-    with probability p, independently of the others and of other days. Vacancies make p
-    larger; correlated absence (holidays) makes the true risk higher than p^m. Branches are
-    covered by their hub's team and have no row of their own.
+
+def _binom_pmf(m: int, q: float) -> list[float]:
+    """P(X = x) for x = 0..m present midwives, X ~ Bin(m, q) with q = P(present)."""
+    return [math.comb(m, x) * q**x * (1.0 - q) ** (m - x) for x in range(m + 1)]
+
+
+def branch_uncovered_per_week(team: int, branches: int, days_per_week: int, kept: int, p_absent: float) -> float:
+    """Expected branch-days a week that the hub team cannot staff (all of the team's branches together).
+
+    The team's ``branches × days_per_week`` branch-days are spread as evenly as possible over the five
+    weekdays. On a day with b branches open and X of the ``team`` midwives present (each absent
+    independently with ``p_absent``), the hub keeps ``kept`` and sends the rest, one per branch:
+    min(b, max(0, X − kept)) branches are staffed, the others are closed.
+    """
+    total = branches * days_per_week
+    per_day = [total // 5 + (1 if i < total % 5 else 0) for i in range(5)]
+    pmf = _binom_pmf(team, 1.0 - p_absent)
+    return float(sum(pr * max(0, b - max(0, x - kept)) for b in per_day if b for x, pr in enumerate(pmf)))
+
+
+def vulnerability(
+    units: pd.DataFrame,
+    p_absent: float,
+    days: float,
+    partners: Mapping[str, Sequence[str]] | None = None,
+    branch_days_per_week: int = 0,
+    kept_at_hub: int = 1,
+) -> pd.DataFrame:
+    """Per unit and branch: the probability that an open day has no midwife, and expected days a year.
+
+    Model (stated on the page): each midwife is absent on a given open day with probability p,
+    independently of the others and of other days.
+
+    * A staffed unit with m midwives is without a midwife with probability p^m. With samverkan
+      ``partners`` (option A) its women are seen by a partner unit that day, so the day counts as
+      uncovered only when the unit and all its partners are without a midwife: p^(m + Σ m_partner).
+    * A branch (filial) is open ``branch_days_per_week`` of five weekdays and staffed from its hub
+      team (column ``team``): see :func:`branch_uncovered_per_week`.
+
+    Vacancies make p larger; correlated absence (holidays) makes the true risk higher than this.
     """
     if not 0.0 <= p_absent <= 1.0:
         raise ValueError(f"p_absent must lie between 0 and 1; got {p_absent}")
-    staffed = units[units["midwives"].notna()].copy()
-    m = staffed["midwives"].astype(int).to_numpy()
-    mins = staffed["min_required"].astype(int).to_numpy()
-    staffed["p_no_midwife"] = float(p_absent) ** m
-    staffed["days_no_midwife"] = days * staffed["p_no_midwife"]
-    staffed["p_below_min"] = [prob_fewer_present(int(a), int(b), p_absent) for a, b in zip(m, mins, strict=True)]
-    staffed["days_below_min"] = days * staffed["p_below_min"]
-    staffed["below_min_staffed"] = m < mins
-    cols = ["unit_id", "role", "town", "municipality", "births_team", "midwives", "min_required",
-            "p_no_midwife", "days_no_midwife", "p_below_min", "days_below_min", "below_min_staffed"]  # fmt: skip
-    return staffed[cols].reset_index(drop=True)
+    partners = partners or {}
+    frame = units.copy()
+    staffed_mask = frame["midwives"].notna()
+    m_by_unit = {str(u): int(m) for u, m in zip(frame.loc[staffed_mask, "unit_id"], frame.loc[staffed_mask, "midwives"], strict=True)}
+    rows = []
+    branch_counts = frame.loc[~staffed_mask, "team"].value_counts().to_dict() if "team" in frame else {}
+    for r in frame.to_dict("records"):
+        uid = str(r["unit_id"])
+        row = {k: r.get(k) for k in ("unit_id", "role", "label_sv", "town", "municipality", "team", "births_team", "midwives", "min_required")}
+        if uid in m_by_unit:
+            m = m_by_unit[uid]
+            mates = [str(x) for x in partners.get(uid, [])]
+            p_alone = float(p_absent) ** m
+            p_none = p_alone * math.prod(float(p_absent) ** m_by_unit[x] for x in mates)
+            p_below = prob_fewer_present(m, int(r["min_required"]), p_absent)
+            row.update(open_days=float(days), partners=", ".join(mates), p_alone=p_alone, p_no_midwife=p_none,
+                       days_no_midwife=days * p_none, p_below_min=p_below, days_below_min=days * p_below,
+                       below_min_staffed=m < int(r["min_required"]))  # fmt: skip
+        else:
+            team = str(r["team"])
+            k = int(branch_counts.get(r["team"], 1))
+            open_days = days * branch_days_per_week / 5.0
+            per_week = branch_uncovered_per_week(m_by_unit[team], k, branch_days_per_week, kept_at_hub, p_absent) if branch_days_per_week else 0.0
+            uncovered = per_week / k * days / 5.0
+            row.update(open_days=open_days, partners="", p_alone=math.nan,
+                       p_no_midwife=uncovered / open_days if open_days else 0.0, days_no_midwife=uncovered,
+                       p_below_min=math.nan, days_below_min=math.nan, below_min_staffed=False)  # fmt: skip
+        rows.append(row)
+    cols = ["unit_id", "role", "label_sv", "town", "municipality", "team", "births_team", "midwives", "min_required",
+            "open_days", "partners", "p_alone", "p_no_midwife", "days_no_midwife", "p_below_min", "days_below_min",
+            "below_min_staffed"]  # fmt: skip
+    return pd.DataFrame(rows, columns=cols)
+
+
+def option_vulnerability(option: str, scenario: OptionScenario | str = "base", config: Config | None = None) -> pd.DataFrame:
+    """:func:`vulnerability` of one option case with the model's assumptions from the assumption file."""
+    cfg = config or load_config()
+    sc = scenario if isinstance(scenario, OptionScenario) else make_scenario(option, scenario, config=cfg)
+    opt = cfg.options[option]
+    case = opt.case(sc.case)
+    return _vulnerability(cfg, opt, case, sc.values)
+
+
+def _vulnerability(cfg: Config, opt: Option, case: Case, v: Mapping[str, float]) -> pd.DataFrame:
+    units = _units(opt, case, v, cfg)
+    partners = cover_partners(units, int(v["a_cover_partners"])) if case.cover == "samverkan" else None
+    return vulnerability(units, v["p_absent"], v["open_days_per_year"], partners, int(v["branch_days_per_week"]),
+                         int(v["midwives_kept_at_hub"]))  # fmt: skip
 
 
 # --------------------------------------------------------------------------- capacity
@@ -942,9 +1130,12 @@ def access(
 ) -> AccessResult:
     """Minutes to BMM service points and närsjukvård tasks, travel hours/km of the moved tasks.
 
-    Today: BMM at today's units, närsjukvård-level tasks at Kvinnokliniken (Västerås).
-    The moved share of each task's visits goes to the nearest närsjukvård site of the option
-    (a digital visit replaces a journey to today's BMM). A municipality gains (loses) when its
+    Today: BMM at today's units (the report's 26, placed on the vårdcentraler by
+    :func:`today_bmm_allocation`), närsjukvård-level tasks at Kvinnokliniken (Västerås).
+    The moved share of each task's visits goes to the nearest närsjukvård site of the option.
+    Digital care is no option's task: ``digital_hours_saved`` is its option-independent effect
+    (each digital visit replaces a journey to today's BMM). ``bmm_mean_minutes_all_vc`` is the
+    travel chapter's BMM baseline (all vårdcentraler), for reference. A municipality gains (loses) when its
     net travel time per birth and year, moved tasks plus BMM visits, falls (rises) by more than
     the tolerance in options.yml. Minutes are women-weighted means; hours use municipal births.
     """
@@ -1026,6 +1217,13 @@ def access(
         "status": "",
     }
     munis = by
+    # Digital care (report 5.4.3) is not part of any option: its effect is the same for all and shown apart.
+    digital = cfg.tasks.get("digital_care")
+    digital_visits = task_visits_per_birth(digital, v, nullip) if digital is not None else 0.0
+    digital_hours = float(bmm0.drop(index=HOME_REGION)["hours_per_visit_birth"].sum() * digital_visits * trips)
+    digital_km = float(bmm0.drop(index=HOME_REGION)["km_per_visit_birth"].sum() * digital_visits * trips)
+    all_vc = ctx.by_municipality(list(geography().vardcentraler["site_id"]))
+    kk = tasks["level_today"] == "kvinnokliniken"
     worst_bmm = munis["bmm_minutes_option"].idxmax()
     worst_nsv = munis["nsv_minutes_option"].idxmax()
     summary = {
@@ -1045,6 +1243,16 @@ def access(
         "travel_hours_after": float(tasks["travel_hours_after"].sum()),
         "travel_hours_saved": float(tasks["travel_hours_saved"].sum()),
         "car_km_saved": float(tasks["car_km_saved"].sum()),
+        "travel_hours_saved_kk_tasks": float(tasks.loc[kk, "travel_hours_saved"].sum()),
+        "travel_hours_saved_bmm_tasks": float(tasks.loc[~kk, "travel_hours_saved"].sum()),
+        "car_km_saved_kk_tasks": float(tasks.loc[kk, "car_km_saved"].sum()),
+        "car_km_saved_bmm_tasks": float(tasks.loc[~kk, "car_km_saved"].sum()),
+        "digital_visits_per_birth": digital_visits,
+        "digital_hours_saved": digital_hours,
+        "digital_km_saved": digital_km,
+        "bmm_units_today": len(today_bmm),
+        "vardcentraler": int(len(geography().vardcentraler)),
+        "bmm_mean_minutes_all_vc": float(all_vc.loc[HOME_REGION, "mean_minutes"]),
         "bmm_travel_hours_change": county["bmm_hours_change"],
         "municipalities_gaining": int((munis["status"] == "gains").sum()),
         "municipalities_losing": int((munis["status"] == "loses").sum()),
@@ -1146,17 +1354,51 @@ def evidence_links(
 # --------------------------------------------------------------------------- headline figures
 
 
+def vardcentral_bmm(case: Case, units: pd.DataFrame, today: int) -> dict[str, int]:
+    """How many vårdcentraler keep a BMM (a range where the report leaves the providers open).
+
+    all: every unit (option A, today's structure); hubs: the designated vårdcentraler (B);
+    none: the region runs every unit (C); providers: from none up to every unit that meets the
+    option's minimum (D: the report says only that 'vissa vårdcentraler' may continue).
+    """
+    staffed = units[units["midwives"].notna()]
+    providers = int((staffed["role"] != "last_resort").sum())
+    lo, hi = {"all": (len(staffed), len(staffed)), "hubs": (len(staffed), len(staffed)), "none": (0, 0),
+              "providers": (0, providers)}[case.vardcentral_bmm]  # fmt: skip
+    lo, hi = min(lo, today), min(hi, today)
+    return {"today": today, "keep_min": lo, "keep_max": hi, "lose_min": today - hi, "lose_max": today - lo}
+
+
+def _unit_phrase(row: pd.Series) -> str:
+    """'BMM i Skinnskatteberg', 'filialen i Norberg (från Fagersta)': a unit named in running Swedish."""
+    role = str(row["role"])
+    label = str(row.get("label_sv", ""))
+    number = label.rsplit(" ", 1)[-1] if label and label.rsplit(" ", 1)[-1].isdigit() and role != "branch" else ""
+    word = {"bmm": "BMM", "hub": "huvudmottagningen", "branch": "filialen", "last_resort": "sistahandsmottagningen"}[role]
+    text = f"{word}{' ' + number if number else ''} i {row['town']}"
+    if role == "branch":
+        text += f" (bemannad från {str(row['team']).rsplit(' ', 1)[0] if str(row['team'])[-1:].isdigit() else row['team']})"
+    return text
+
+
 def _figures(cfg: Config, sc: OptionScenario, model: str) -> dict[str, Any]:
     opt = cfg.options[sc.option]
+    case = opt.case(sc.case)
     v = sc.values
-    units = _units(opt, opt.case(sc.case), v, cfg)
-    vul = vulnerability(units, v["p_absent"], v["open_days_per_year"])
+    units = _units(opt, case, v, cfg)
+    vul = _vulnerability(cfg, opt, case, v)
     acc = access(sc.option, sc, cfg, model).summary
     cap = capacity(sc.option, sc, cfg)
     staffed = units[units["midwives"].notna()]
+    vul_staffed = vul[vul["midwives"].notna()]
+    vc = vardcentral_bmm(case, units, int(v[cfg.today_units_count]))
+    hub_counts = {t: int((staffed["town"] == t).sum()) for t, _ in case.hubs}
     return {
         "bmm_mean_minutes": acc["bmm_mean_minutes"],
         "bmm_mean_minutes_today": acc["bmm_mean_minutes_today"],
+        "bmm_mean_minutes_all_vc": acc["bmm_mean_minutes_all_vc"],
+        "bmm_units_today": acc["bmm_units_today"],
+        "vardcentraler": acc["vardcentraler"],
         "bmm_worst_municipality": acc["bmm_worst_municipality"],
         "bmm_worst_municipality_minutes": acc["bmm_worst_municipality_minutes"],
         "nsv_mean_minutes": acc["nsv_mean_minutes"],
@@ -1165,21 +1407,41 @@ def _figures(cfg: Config, sc: OptionScenario, model: str) -> dict[str, Any]:
         "nsv_worst_municipality_minutes": acc["nsv_worst_municipality_minutes"],
         "travel_hours_saved": acc["travel_hours_saved"],
         "car_km_saved": acc["car_km_saved"],
+        "travel_hours_saved_kk_tasks": acc["travel_hours_saved_kk_tasks"],
+        "travel_hours_saved_bmm_tasks": acc["travel_hours_saved_bmm_tasks"],
+        "car_km_saved_kk_tasks": acc["car_km_saved_kk_tasks"],
+        "car_km_saved_bmm_tasks": acc["car_km_saved_bmm_tasks"],
+        "digital_hours_saved": acc["digital_hours_saved"],
+        "digital_km_saved": acc["digital_km_saved"],
+        "digital_visits_per_birth": acc["digital_visits_per_birth"],
         "bmm_travel_hours_change": acc["bmm_travel_hours_change"],
         "municipalities_gaining": acc["municipalities_gaining"],
         "municipalities_losing": acc["municipalities_losing"],
         "gaining": acc["gaining"],
         "losing": acc["losing"],
         "units": int(len(staffed)),
+        "branches": int((units["role"] == "branch").sum()),
+        "last_resort_units": int((units["role"] == "last_resort").sum()),
+        "hub_counts": hub_counts,
         "service_points": int(units["site_id"].nunique()),
         "midwives_total": float(staffed["midwives"].sum()),
         "min_births_per_midwife": float(staffed["births_per_midwife"].min()),
         "births_per_unit_min": float(staffed["births_team"].min()),
         "single_midwife_units": int((staffed["midwives"] == 1).sum()),
         "units_over_max": int(staffed["over_max"].sum()),
+        "units_below_min": int(vul_staffed["below_min_staffed"].sum()),
+        "max_midwives_per_unit": float(staffed["midwives"].max()),
         "days_without_midwife": float(vul["days_no_midwife"].sum()),
+        "days_without_midwife_units": float(vul_staffed["days_no_midwife"].sum()),
+        "days_without_midwife_branches": float(vul.loc[vul["midwives"].isna(), "days_no_midwife"].sum()),
         "worst_unit_days_without_midwife": float(vul["days_no_midwife"].max()),
-        "days_below_minimum": float(vul["days_below_min"].sum()),
+        "worst_unit": _unit_phrase(vul.loc[vul["days_no_midwife"].idxmax()]),
+        "days_below_minimum": float(vul_staffed["days_below_min"].sum()),
+        "vardcentraler_bmm_keep_min": vc["keep_min"],
+        "vardcentraler_bmm_keep_max": vc["keep_max"],
+        "vardcentraler_bmm_lose_min": vc["lose_min"],
+        "vardcentraler_bmm_lose_max": vc["lose_max"],
+        "tasks_moved": len(case_tasks(opt, case)),
         "visits_moved_from_kk": cap["visits_moved_from_kk"],
         "visits_moved_from_bmm": cap["visits_moved_from_bmm"],
         "bed_days_today": cap["bed_days_today"],
@@ -1250,39 +1512,81 @@ def _envelope(cfg: Config, option: str, case: str, metric: str, model: str) -> t
     )
 
 
+def scenario_values(option: str, case: str, config: Config | None = None, model: str = "graph") -> pd.DataFrame:
+    """Every ranked metric in the base scenario and with one assumption at a time at its low or high
+    value: index ``base``, ``<key>:low``, ``<key>:high``; columns the metrics of options.yml."""
+    cfg = config or load_config()
+    rows = {"base": option_figures(option, case, config=cfg, model=model)}
+    for a in cfg.assumptions.values():
+        for level in ("low", "high"):
+            value = a.value(level)
+            rows[f"{a.key}:{level}"] = rows["base"] if value == a.base else option_figures(option, case, {a.key: value}, cfg, model)
+    return pd.DataFrame({k: {m: float(f[m]) for m in cfg.metrics} for k, f in rows.items()}).T
+
+
+def tie_tolerance(values: Sequence[float]) -> float:
+    """Two values closer than this are a tie: ``BEST_TOLERANCE`` of the metric's scale (largest |value|)."""
+    scale = max((abs(float(x)) for x in values), default=0.0)
+    return max(BEST_TOLERANCE * scale, 1e-9)
+
+
+def _better(direction: str) -> int:
+    return -1 if direction == "lower_is_better" else 1
+
+
 def scorecard(
     options: Sequence[str] | None = None, config: Config | None = None, model: str = "graph"
 ) -> pd.DataFrame:
-    """Options (and cases) × metrics: low, base, high and whether the base value is the best.
+    """Options (and cases) × metrics: low, base, high and which rows are best, worst and clearly best.
 
     Long format: option, case, row (label), metric, label_sv, unit, direction, low, base, high,
-    best. low/high are the smallest and largest values over one-at-a-time changes of every
-    assumption. ``best`` follows the metric's direction in options.yml; values within
-    ``BEST_TOLERANCE`` (1 %) of the best are ties and all marked; metrics with direction none are
-    never marked. There is no total score on purpose.
+    best, worst, clear_best, all_equal. low/high are the smallest and largest values over
+    one-at-a-time changes of every assumption. Ties: base values within :func:`tie_tolerance`
+    (1 % of the metric's scale) of the best (worst) are all best (worst); when every row ties,
+    ``all_equal`` is set and no row is best or worst. ``clear_best``: the best rows stay better than
+    every other row by more than the tolerance in every one-at-a-time scenario, i.e. the difference
+    does not vanish within the assumptions' ranges (a paired comparison: the same assumption is
+    changed for all rows at once). Metrics with direction none are never marked. No total score.
     """
     cfg = config or load_config()
     keep = list(options) if options is not None else list(cfg.options)
     rows = []
+    scenarios: dict[str, pd.DataFrame] = {}
     for option, case in option_cases(cfg):
         if option not in keep:
             continue
         opt = cfg.options[option]
         label = option if len(opt.cases) == 1 else f"{option} – {opt.case(case).label_sv.split(':')[0].lower()}"
+        sv = scenario_values(option, case, cfg, model)
+        scenarios[label] = sv
         for m in cfg.metrics.values():
-            lo, base, hi = _envelope(cfg, option, case, m.key, model)
+            col = sv[m.key]
             rows.append(
                 {"option": option, "case": case, "row": label, "metric": m.key, "label_sv": m.label_sv, "unit": m.unit,
-                 "direction": m.direction, "low": lo, "base": base, "high": hi}
+                 "direction": m.direction, "low": float(col.min()), "base": float(col["base"]), "high": float(col.max())}
             )  # fmt: skip
     out = pd.DataFrame(rows)
-    out["best"] = False
-    for key, grp in out.groupby("metric"):
+    for flag in ("best", "worst", "clear_best", "all_equal"):
+        out[flag] = False
+    for key, grp in out.groupby("metric", sort=False):
         direction = cfg.metrics[str(key)].direction
         if direction == "none" or len(grp) < 2:
             continue
-        target = grp["base"].min() if direction == "lower_is_better" else grp["base"].max()
-        out.loc[grp.index, "best"] = np.isclose(grp["base"], target, rtol=BEST_TOLERANCE, atol=1e-9)
+        sign = _better(direction)
+        tol = tie_tolerance(grp["base"])
+        best_value, worst_value = (grp["base"] * sign).max(), (grp["base"] * sign).min()
+        if best_value - worst_value <= tol:
+            out.loc[grp.index, "all_equal"] = True
+            continue
+        best = (best_value - grp["base"] * sign) <= tol
+        worst = (grp["base"] * sign - worst_value) <= tol
+        out.loc[grp.index, "best"] = best.to_numpy()
+        out.loc[grp.index, "worst"] = worst.to_numpy()
+        winners, others = grp.loc[best, "row"].tolist(), grp.loc[~best, "row"].tolist()
+        clear = all(
+            (scenarios[w][str(key)] * sign - scenarios[o][str(key)] * sign > tol).all() for w in winners for o in others
+        )
+        out.loc[grp.index[best.to_numpy()], "clear_best"] = clear
     return out
 
 
@@ -1297,33 +1601,71 @@ def _fmt(x: float) -> str:
     return sv_number(x, 2 if abs(x) < 1 else 1)
 
 
-def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
-    """Display table: one row per metric, one column per option case; 'base (low–high)', ★ on the best.
+CLEAR_MARK = "★"
+UNCLEAR_MARK = "☆"
 
-    A range collapses to the base value when no assumption moves it.
+
+def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
+    """Display table: one row per metric, one column per option case; 'base (low–high)'.
+
+    ★ marks the best value when the difference holds in every one-at-a-time scenario; ☆ marks the
+    best base value when it does not (no clear difference). A range collapses to the base value when
+    no assumption moves it; a metric equal for all rows says so in the column 'Jämförelse'.
     """
 
     def cell(r: pd.Series) -> str:
         text = _fmt(r["base"])
         if _fmt(r["low"]) != _fmt(r["high"]):
             text += f" ({_fmt(r['low'])}–{_fmt(r['high'])})"
-        return text + (" ★" if r["best"] else "")
+        if r["best"]:
+            text += " " + (CLEAR_MARK if r["clear_best"] else UNCLEAR_MARK)
+        return text
 
     wide = card.assign(text=card.apply(cell, axis=1)).pivot(index="label_sv", columns="row", values="text")
     rows = list(dict.fromkeys(card["label_sv"]))
     cols = list(dict.fromkeys(card["row"]))
     out = wide.loc[rows, cols].reset_index().rename(columns={"label_sv": "Mått"})
     out.columns.name = None
+    verdict = {}
+    for label, grp in card.groupby("label_sv", sort=False):
+        if (grp["direction"] == "none").all():
+            verdict[label] = "sammanhang, rangordnas inte"
+        elif grp["all_equal"].any():
+            verdict[label] = "lika för alla"
+        elif grp["clear_best"].any():
+            verdict[label] = ("lägre" if grp["direction"].iloc[0] == "lower_is_better" else "högre") + " är bättre; tydlig skillnad"
+        else:
+            verdict[label] = ("lägre" if grp["direction"].iloc[0] == "lower_is_better" else "högre") + " är bättre; ingen tydlig skillnad"
+    out["Jämförelse"] = [verdict[m] for m in out["Mått"]]
     return out
 
 
 def tradeoffs(card: pd.DataFrame) -> list[str]:
-    """Short Swedish sentences naming the best option per ranked metric (for the summary)."""
+    """Short Swedish sentences naming the best and worst rows per ranked metric (for the summary).
+
+    Ties (within :func:`tie_tolerance` of the best or the worst base value) are all named; a metric
+    equal for every row says 'lika för alla'; a best value whose lead vanishes within the
+    assumptions' ranges (``clear_best`` False) is called 'ingen tydlig skillnad'.
+    """
     lines = []
     for _, grp in card[card["direction"] != "none"].groupby("metric", sort=False):
-        winners = grp.loc[grp["best"], "row"].tolist()
-        worst = grp.loc[grp["base"].idxmax() if grp["direction"].iloc[0] == "lower_is_better" else grp["base"].idxmin(), "row"]
-        lines.append(f"{grp['label_sv'].iloc[0]}: bäst {', '.join(winners)}; sämst {worst}.")
+        label = grp["label_sv"].iloc[0]
+        sign = _better(str(grp["direction"].iloc[0]))
+        values = grp["base"].astype(float) * sign
+        tol = tie_tolerance(grp["base"])
+        if values.max() - values.min() <= tol:
+            lines.append(f"{label}: lika för alla alternativ.")
+            continue
+        best = grp.loc[values.max() - values <= tol, "row"].tolist()
+        worst = grp.loc[values - values.min() <= tol, "row"].tolist()
+        clear = bool(grp.loc[values.max() - values <= tol, "clear_best"].all()) if "clear_best" in grp else True
+        if clear:
+            lines.append(f"{label}: bäst {', '.join(best)}; sämst {', '.join(worst)}.")
+        else:
+            lines.append(
+                f"{label}: bäst i basfallet {', '.join(best)}, men ingen tydlig skillnad (försprånget försvinner inom "
+                f"antagandenas intervall); sämst i basfallet {', '.join(worst)}."
+            )
     return lines
 
 
@@ -1355,6 +1697,7 @@ def option_results(
             "figures": figures,
             "ranges": ranges,
             "units": _records(units),
+            "vulnerability": _records(option_vulnerability(option, sc, cfg)),
             "municipalities": _records(acc.by_municipality),
             "tasks": _records(acc.tasks),
         }
@@ -1381,4 +1724,270 @@ def comparison_results(config: Config | None = None, model: str = "graph") -> di
     cfg = config or load_config()
     card = scorecard(config=cfg, model=model)
     best = {m: card.loc[(card["metric"] == m) & card["best"], "row"].tolist() for m in cfg.metrics}
-    return _plain({"scorecard": _records(card), "best": best, "tradeoffs_sv": tradeoffs(card), "modelled": True})
+    clear = {m: card.loc[(card["metric"] == m) & card["clear_best"], "row"].tolist() for m in cfg.metrics}
+    return _plain({"scorecard": _records(card), "best": best, "clear_best": clear, "tradeoffs_sv": tradeoffs(card),
+                   "modelled": True})  # fmt: skip
+
+
+# --------------------------------------------------------------------------- page texts (Swedish)
+
+
+def _n(x: float, decimals: int = 0) -> str:
+    from .charts import sv_number
+
+    return sv_number(x, decimals)
+
+
+def _p(x: float, decimals: int = 0) -> str:
+    from .charts import sv_pct
+
+    return sv_pct(100.0 * x, decimals)
+
+
+def _change_sv(value: float, unit: str, decimals: int = 0, tol: float = 0.5) -> str:
+    """'ökar med 547 timmar' / 'minskar med …' / 'är i stort sett oförändrade' by the sign of ``value``."""
+    if abs(value) < tol:
+        return "är i stort sett oförändrade"
+    return f"{'ökar' if value > 0 else 'minskar'} med {_n(abs(value), decimals)} {unit}"
+
+
+def _source_sv(a: Assumption) -> str:
+    """A Swedish source phrase for an assumption: 'uppskattning' or the cited source."""
+    return "uppskattning" if a.source.strip().lower().startswith("estimate") else a.source
+
+
+def case_prefix(option: Option, case: Case) -> str:
+    """'' for a single-case option, else 'I bästa fallet ' style openers."""
+    if len(option.cases) == 1:
+        return ""
+    word = case.label_sv.split(":")[0].strip().lower()
+    return f"I {word.replace(' fall', ' fallet')}: "
+
+
+def page_texts(option: str, config: Config | None = None, model: str = "graph") -> dict[str, str]:
+    """Every computed sentence of the option page, keyed for glue (numbers formatted the Swedish way).
+
+    Sentences with a sign or a possible 'no change' are worded by the value (ökar/minskar, förblir),
+    and an option with several cases (D) gets one sentence per case, each naming its case.
+    """
+    cfg = config or load_config()
+    opt = cfg.options[option]
+    a = cfg.assumptions
+    v = cfg.values()
+    out: dict[str, str] = {}
+    figs = {c.key: option_figures(option, c.key, config=cfg, model=model) for c in opt.cases}
+    main = figs[opt.cases[0].key]
+
+    if len(opt.cases) == 1:
+        c = opt.cases[0]
+        out["cases_intro"] = f"Alternativet räknas i ett fall – {c.label_sv}: {c.description_sv}"
+    else:
+        parts = [f"{c.label_sv.split(':')[0]} – {c.description_sv}" for c in opt.cases]
+        out["cases_intro"] = (
+            "Rapporten beskriver fri etablering utan att säga var vårdgivarna etablerar sig, så alternativet räknas i "
+            f"{_n(len(opt.cases))} fall som redovisas sida vid sida: " + " ".join(parts)
+        )
+
+    access_parts, vuln_parts, cap_parts, vc_parts = [], [], [], []
+    for c in opt.cases:
+        f = figs[c.key]
+        pre = case_prefix(opt, c)
+        text = (
+            f"{pre}Genomsnittlig restid till barnmorskemottagningen blir {_n(f['bmm_mean_minutes'], 1)} minuter "
+            f"(i dag {_n(f['bmm_mean_minutes_today'], 1)}). "
+        )
+        if f["tasks_moved"] == 0 or f["visits_moved_from_kk"] + f["visits_moved_from_bmm"] == 0:
+            text += (
+                f"Inga närsjukvårdsuppdrag flyttas: de ges som i dag på Kvinnokliniken i Västerås, med i genomsnitt "
+                f"{_n(f['nsv_mean_minutes'], 1)} minuters restid och {_n(f['nsv_worst_municipality_minutes'], 1)} minuter "
+                f"för kvinnor i {f['nsv_worst_municipality']}, och inga restimmar sparas. "
+            )
+        else:
+            text += (
+                f"Till närsjukvårdsuppdragen blir restiden {_n(f['nsv_mean_minutes'], 1)} minuter (i dag "
+                f"{_n(f['nsv_mean_minutes_today'], 1)}); sämst betjänad kommun är {f['nsv_worst_municipality']} med "
+                f"{_n(f['nsv_worst_municipality_minutes'], 1)} minuter. De flyttade uppdragen sparar netto omkring "
+                f"{_n(f['travel_hours_saved'])} restimmar och {_n(f['car_km_saved'])} bilkilometer per år "
+                f"(utan digitala besök, se tabellen). "
+            )
+        text += f"Resorna till BMM i basprogrammet {_change_sv(f['bmm_travel_hours_change'], 'timmar per år')}. "
+        g, l_ = f["municipalities_gaining"], f["municipalities_losing"]
+        if g == 0 and l_ == 0:
+            text += "Ingen kommun vinner eller förlorar enligt definitionen nedan."
+        else:
+            won = f"{_n(g)} kommuner vinner ({', '.join(f['gaining'])})" if g else "Ingen kommun vinner"
+            lost = f"{_n(l_)} förlorar ({', '.join(f['losing'])})" if l_ else "ingen förlorar"
+            text += f"{won} och {lost}."
+        access_parts.append(text)
+
+        vt = (
+            f"{pre}Alternativet ger {_n(f['units'])} bemannade enheter"
+            + (f" och {_n(f['branches'])} filialer" if f["branches"] else "")
+            + f" med sammanlagt {_n(f['midwives_total'])} barnmorskor. "
+        )
+        if f["last_resort_units"]:
+            vt += (
+                f"{_n(f['last_resort_units'])} av enheterna är regionens sistahandsmottagningar; "
+                f"{_n(f['units_below_min'])} enheter har färre barnmorskor än alternativets krav på minst "
+                f"{_n(opt.staffing_min)}, och {_n(f['single_midwife_units'])} har bara en barnmorska. "
+            )
+        if f["units_over_max"]:
+            vt += f"{_n(f['units_over_max'])} enheter behöver fler barnmorskor än alternativets högsta tillåtna. "
+        vt += f"Det ger {_n(f['days_without_midwife'], 1)} förväntade mottagningsdagar per år utan barnmorska"
+        if f["branches"]:
+            vt += f", varav {_n(f['days_without_midwife_branches'], 1)} på filialerna"
+        vt += f". Mest utsatt är {f['worst_unit']} med {_n(f['worst_unit_days_without_midwife'], 1)} dagar per år."
+        vuln_parts.append(vt)
+
+        if f["visits_moved_from_kk"] > 0:
+            ct = f"{pre}Omkring {_n(f['visits_moved_from_kk'])} besök per år flyttas från Kvinnokliniken. "
+        else:
+            ct = f"{pre}Inga besök flyttas från Kvinnokliniken. "
+        if f["bed_days_freed"] > 0.5:
+            ct += (
+                f"Andelen som går hem inom 24 timmar antas då öka från {_p(v['share_24h_today'])} till "
+                f"{_p(f['share_24h_option'])} (i proportion till den andel av eftervården som flyttas). Det frigör omkring "
+                f"{_n(f['bed_days_freed'])} vårddygn per år, motsvarande {_n(f['beds_freed'], 1)} vårdplatser."
+            )
+        else:
+            ct += (
+                f"Eftervården flyttas inte ut, så andelen som går hem inom 24 timmar förblir {_p(v['share_24h_today'])} "
+                "och inga vårddygn frigörs."
+            )
+        cap_parts.append(ct)
+
+        if f["vardcentraler_bmm_keep_min"] == f["vardcentraler_bmm_keep_max"]:
+            keep, lose = f["vardcentraler_bmm_keep_min"], f["vardcentraler_bmm_lose_min"]
+            kept = f"{_n(keep)} vårdcentraler behåller sin BMM" if keep else "Ingen vårdcentral behåller BMM"
+            lost = f"{_n(lose)} förlorar den" if lose else "ingen förlorar den"
+            vc = f"{pre}{kept} och {lost} (av dagens {_n(f['vardcentraler_bmm_lose_max'] + f['vardcentraler_bmm_keep_min'])})."
+        else:
+            vc = (
+                f"{pre}Mellan {_n(f['vardcentraler_bmm_keep_min'])} och {_n(f['vardcentraler_bmm_keep_max'])} "
+                f"vårdcentraler kan behålla BMM, beroende på om vårdcentraler ansöker om uppdraget; "
+                f"{_n(f['vardcentraler_bmm_lose_min'])}–{_n(f['vardcentraler_bmm_lose_max'])} förlorar den."
+            )
+        vc_parts.append(vc)
+
+    out["access_text"] = " ".join(access_parts)
+    out["vuln_text"] = " ".join(vuln_parts)
+    out["capacity_text"] = " ".join(cap_parts)
+    out["vc_text"] = " ".join(vc_parts)
+
+    # the vulnerability model, as it applies to this option
+    model_parts = []
+    if any(c.cover == "samverkan" for c in opt.cases):
+        k = int(v["a_cover_partners"])
+        model_parts.append(
+            "Alternativet bygger på samverkan mellan BMM: en mottagning räknas som obemannad en dag bara när både den "
+            f"och dess {_n(k)} närmaste samverkansmottagning{'ar' if k != 1 else ''} i samma närområde saknar "
+            f"barnmorska (sannolikheten blir p upphöjt till summan av deras barnmorskor). Antalet samverkansmottagningar "
+            f"är ett antagande ({_n(a['a_cover_partners'].low)}–{_n(a['a_cover_partners'].high)}; "
+            f"{_n(a['a_cover_partners'].low)} motsvarar dagens läge utan fungerande samverkan)."
+        )
+    if any(figs[c.key]["branches"] for c in opt.cases):
+        model_parts.append(
+            f"En filial är öppen {_n(v['branch_days_per_week'])} dagar per vecka (antagande, "
+            f"{_n(a['branch_days_per_week'].low)}–{_n(a['branch_days_per_week'].high)}) och bemannas från "
+            f"huvudmottagningen i sitt närområde. En filialdag blir obemannad när huvudmottagningen inte kan avvara "
+            f"någon: den behåller först {_n(v['midwives_kept_at_hub'])} barnmorska (antagande) och skickar resten, en per "
+            f"öppen filial; filialerna i ett närområde har öppet olika veckodagar så långt det går."
+        )
+    if any(c.last_resort for c in opt.cases):
+        model_parts.append(
+            "I sämsta fallet samverkar mottagningarna inte (olika vårdgivare), och regionens sistahandsmottagningar "
+            f"bemannas med så många barnmorskor som volymen bär, minst {_n(v['d_last_resort_min_midwives'])} (antagande)."
+        )
+    if not model_parts:
+        model_parts.append("Mottagningarna i alternativet har ingen uttalad samverkan som täcker upp frånvaro.")
+    out["vuln_model"] = " ".join(model_parts)
+
+    occ = a["bed_occupancy_target"]
+    tgt = a["share_24h_target"]
+    out["capacity_assumptions"] = (
+        f"planerad beläggning {_p(occ.base)} (antagande, {_source_sv(occ)}; intervall {_p(occ.low)}–{_p(occ.high)})"
+    )
+    out["share_24h_target_text"] = (
+        f"{_p(tgt.base)} när all eftervård flyttas ut (antagande: rikets nivå enligt regionens rapport, avsnitt 5.1.3; "
+        f"intervall {_p(tgt.low)}–{_p(tgt.high)})"
+    )
+    out["cover_partners"] = _n(v["a_cover_partners"])
+    out["main_label"] = opt.cases[0].label_sv.split(":")[0]
+    out["n_cases"] = _n(len(opt.cases))
+    out["report_effect"] = opt.matrix_sv["effekt"]
+    out["report_conditions"] = opt.matrix_sv["forutsattningar"]
+    out["bmm_units_today"] = _n(main["bmm_units_today"])
+    out["vardcentraler"] = _n(main["vardcentraler"])
+    out["bmm_mean_minutes_today"] = _n(main["bmm_mean_minutes_today"], 1)
+    out["bmm_mean_minutes_all_vc"] = _n(main["bmm_mean_minutes_all_vc"], 1)
+    out["tolerance"] = _n(cfg.change_tolerance_minutes)
+    out["digital_visits"] = _n(main["digital_visits_per_birth"])
+    out["digital_hours"] = _n(main["digital_hours_saved"])
+    out["p_absent"] = _p(v["p_absent"])
+    out["open_days"] = _n(v["open_days_per_year"])
+    out["share_24h_today"] = _p(v["share_24h_today"])
+    out["bed_days_today"] = _n(main["bed_days_today"])
+    out["beds_today"] = _n(main["beds_today"], 1)
+    return out
+
+
+def case_table(option: str, config: Config | None = None, model: str = "graph") -> pd.DataFrame:
+    """Display table of the option's headline metrics, one column per case ('base (low–high)')."""
+    cfg = config or load_config()
+    opt = cfg.options[option]
+    cols = {}
+    for c in opt.cases:
+        sv = scenario_values(option, c.key, cfg, model)
+        cells = []
+        for m in cfg.metrics:
+            lo, base, hi = float(sv[m].min()), float(sv[m]["base"]), float(sv[m].max())
+            text = _fmt(base)
+            if _fmt(lo) != _fmt(hi):
+                text += f" ({_fmt(lo)}–{_fmt(hi)})"
+            cells.append(text)
+        cols[c.label_sv if len(opt.cases) > 1 else f"Alternativ {option}"] = cells
+    return pd.DataFrame({"Mått": [m.label_sv for m in cfg.metrics.values()], **cols})
+
+
+def travel_split_table(option: str, config: Config | None = None, model: str = "graph") -> pd.DataFrame:
+    """Saved travel hours and car-km per year by source: Kvinnokliniken tasks, BMM tasks, their net, and
+    digital visits (report 5.4.3; the same for every option and not counted in the net)."""
+    cfg = config or load_config()
+    opt = cfg.options[option]
+    rows = [
+        ("Uppdrag som flyttas från Kvinnokliniken", "travel_hours_saved_kk_tasks", "car_km_saved_kk_tasks"),
+        ("Uppdrag som flyttas från BMM till huvudmottagning (negativt = längre resor)", "travel_hours_saved_bmm_tasks",
+         "car_km_saved_bmm_tasks"),
+        ("Netto, flyttade uppdrag (rubriktalet)", "travel_hours_saved", "car_km_saved"),
+        ("Digitala besök, avsnitt 5.4.3 (samma för alla alternativ, ingår inte i nettot)", "digital_hours_saved",
+         "digital_km_saved"),
+    ]  # fmt: skip
+    out: dict[str, list[str]] = {"Källa": [r[0] for r in rows]}
+    for c in opt.cases:
+        f = option_figures(option, c.key, config=cfg, model=model)
+        suffix = f" – {c.label_sv.split(':')[0].lower()}" if len(opt.cases) > 1 else ""
+        out[f"Restimmar per år{suffix}"] = [_n(f[h]) for _, h, _ in rows]
+        out[f"Bil-km per år{suffix}"] = [_n(f[k]) for _, _, k in rows]
+    return pd.DataFrame(out)
+
+
+def access_by_case(option: str, config: Config | None = None, model: str = "graph") -> tuple[pd.DataFrame, dict[str, str]]:
+    """Per municipality: minutes today and under each case of the option (for the access charts).
+
+    Returns the frame (municipality, bmm_minutes_today, nsv_minutes_today, bmm_<case>, nsv_<case>)
+    and the legend label of each case ('Alternativet' for a single-case option).
+    """
+    cfg = config or load_config()
+    opt = cfg.options[option]
+    frame: pd.DataFrame | None = None
+    labels: dict[str, str] = {}
+    for c in opt.cases:
+        by = access(option, c.key, cfg, model).by_municipality
+        by = by[by["municipality_code"] != HOME_REGION].set_index("municipality_code")
+        if frame is None:
+            frame = by[["municipality", "bmm_minutes_today", "nsv_minutes_today"]].copy()
+        frame[f"bmm_{c.key}"] = by["bmm_minutes_option"]
+        frame[f"nsv_{c.key}"] = by["nsv_minutes_option"]
+        labels[c.key] = "Alternativet" if len(opt.cases) == 1 else c.label_sv.split(":")[0]
+    assert frame is not None
+    return frame.reset_index(), labels

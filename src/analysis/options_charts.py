@@ -7,63 +7,114 @@ import pandas as pd
 
 from .charts import ACCENT_COLOURS, HOME_COLOUR, NATION_COLOUR
 
+DIRECTION_SV = {"lower_is_better": "lägre är bättre", "higher_is_better": "högre är bättre", "none": "rangordnas inte"}
+
+
+def wrap_label(text: str, width: int = 40) -> list[str]:
+    """Split a long Swedish label over lines of at most ``width`` characters (whole words)."""
+    lines, line = [], ""
+    for word in str(text).split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return lines
+
+
+def tornado_has_bars(table: pd.DataFrame) -> bool:
+    """True when at least one assumption moves the metric (otherwise show a sentence, not a chart)."""
+    return bool(len(table)) and bool((table["swing"] > 1e-9).any())
+
 
 def tornado_chart(table: pd.DataFrame, metric_label: str, top: int = 10) -> alt.LayerChart:
-    """Result at each assumption's low and high value around the base result (largest swing on top)."""
-    t = table[table["swing"] > 0].nlargest(top, "swing")
-    base = float(table["result_base"].iloc[0]) if len(table) else 0.0
+    """Result at each assumption's low and high value around the base result (largest swing on top).
+
+    Only assumptions that move the result are drawn; long labels wrap over lines (never truncated).
+    Callers check :func:`tornado_has_bars` first: a metric no assumption moves has no chart.
+    """
+    t = table[table["swing"] > 1e-9].nlargest(top, "swing")
+    if t.empty:
+        raise ValueError(f"no assumption moves {metric_label!r}: say so in prose instead of drawing an empty chart")
+    base = float(table["result_base"].iloc[0])
     rows = []
     for r in t.itertuples():
-        rows.append({"Antagande": r.label_sv, "Nivå": "Lågt värde", "start": base, "slut": r.result_low, "swing": r.swing})
-        rows.append({"Antagande": r.label_sv, "Nivå": "Högt värde", "start": base, "slut": r.result_high, "swing": r.swing})
-    data = pd.DataFrame(rows, columns=["Antagande", "Nivå", "start", "slut", "swing"])
-    order = t["label_sv"].tolist()
+        key = "|".join(wrap_label(r.label_sv, 44))
+        rows.append({"Antagande": key, "Namn": r.label_sv, "Nivå": "Lågt värde", "start": base, "slut": r.result_low})
+        rows.append({"Antagande": key, "Namn": r.label_sv, "Nivå": "Högt värde", "start": base, "slut": r.result_high})
+    data = pd.DataFrame(rows)
+    order = list(dict.fromkeys(data["Antagande"]))
     bars = alt.Chart(data).mark_bar(height=12).encode(
-        y=alt.Y("Antagande:N", sort=order, title=None, axis=alt.Axis(labelLimit=340)),
+        y=alt.Y("Antagande:N", sort=order, title=None,
+                axis=alt.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, labelFontSize=11)),
         x=alt.X("start:Q", title=metric_label, scale=alt.Scale(zero=False)),
         x2="slut:Q",
-        color=alt.Color("Nivå:N", scale=alt.Scale(domain=["Lågt värde", "Högt värde"], range=[ACCENT_COLOURS[0], HOME_COLOUR]), legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("Antagande:N"), alt.Tooltip("Nivå:N"), alt.Tooltip("slut:Q", title="Resultat", format=",.1f")],
-    )
+        color=alt.Color("Nivå:N", scale=alt.Scale(domain=["Lågt värde", "Högt värde"], range=[ACCENT_COLOURS[0], HOME_COLOUR]), legend=alt.Legend(orient="bottom", title="Antagandet satt till")),
+        tooltip=[alt.Tooltip("Namn:N", title="Antagande"), alt.Tooltip("Nivå:N"), alt.Tooltip("slut:Q", title="Resultat", format=",.1f")],
+    )  # fmt: skip
     rule = alt.Chart(pd.DataFrame({"bas": [base]})).mark_rule(color=NATION_COLOUR).encode(x="bas:Q")
-    return alt.layer(bars, rule).properties(width=360, title=f"Känslighet: {metric_label}")
+    return alt.layer(bars, rule).properties(width=300, height=alt.Step(46), title=f"Känslighet: {metric_label}")
 
 
-def access_chart(by_municipality: pd.DataFrame, name_col: str, today_col: str, option_col: str, title: str) -> alt.Chart:
-    """Minutes today and under the option, per municipality (a dumbbell chart)."""
-    data = by_municipality[[name_col, today_col, option_col]].rename(columns={name_col: "Kommun", today_col: "I dag", option_col: "Alternativet"})
+def access_chart(by_municipality: pd.DataFrame, name_col: str, today_col: str, option_cols: dict[str, str] | str, title: str) -> alt.Chart:
+    """Minutes today and under the option (or each of its cases), per municipality (a dumbbell chart).
+
+    ``option_cols`` maps a legend label to a column ('Bästa fall': 'col_best'); a plain column name
+    is labelled 'Alternativet'.
+    """
+    cols = {"Alternativet": option_cols} if isinstance(option_cols, str) else dict(option_cols)
+    data = by_municipality[[name_col, today_col, *cols.values()]].rename(
+        columns={name_col: "Kommun", today_col: "I dag", **{c: lab for lab, c in cols.items()}}
+    )
     long = data.melt("Kommun", var_name="Läge", value_name="minuter")
     order = data.sort_values("I dag", ascending=False)["Kommun"].tolist()
-    line = alt.Chart(data).mark_rule(color="#bbbbbb").encode(y=alt.Y("Kommun:N", sort=order, title=None), x="I dag:Q", x2="Alternativet:Q")
-    points = alt.Chart(long).mark_point(filled=True, size=80).encode(
+    data["min"] = data[["I dag", *cols]].min(axis=1)
+    data["max"] = data[["I dag", *cols]].max(axis=1)
+    domain = ["I dag", *cols]
+    colours = [NATION_COLOUR, HOME_COLOUR, ACCENT_COLOURS[0], ACCENT_COLOURS[1]][: len(domain)]
+    line = alt.Chart(data).mark_rule(color="#bbbbbb").encode(y=alt.Y("Kommun:N", sort=order, title=None), x="min:Q", x2="max:Q")
+    points = alt.Chart(long).mark_point(filled=True, size=80, opacity=0.85).encode(
         y=alt.Y("Kommun:N", sort=order),
         x=alt.X("minuter:Q", title="Genomsnittlig restid, minuter (modellerad)"),
-        color=alt.Color("Läge:N", scale=alt.Scale(domain=["I dag", "Alternativet"], range=[NATION_COLOUR, HOME_COLOUR]), legend=alt.Legend(orient="bottom")),
+        color=alt.Color("Läge:N", scale=alt.Scale(domain=domain, range=colours), legend=alt.Legend(orient="bottom", title=None)),
+        shape=alt.Shape("Läge:N", scale=alt.Scale(domain=domain), legend=None),
         tooltip=["Kommun:N", "Läge:N", alt.Tooltip("minuter:Q", format=",.1f")],
     )
     return alt.layer(line, points).properties(width=380, title=title)
 
 
-def units_chart(vuln: pd.DataFrame) -> alt.Chart:
-    """Midwives per unit and expected days a year without a midwife."""
-    data = vuln[["unit_id", "town", "role", "midwives", "days_no_midwife"]].copy()
-    data["Enhet"] = data["town"] + " (" + data["unit_id"].astype(str) + ")"
+ROLE_TITLE_SV = {"bmm": "BMM", "hub": "Huvudmottagning", "branch": "Filial", "last_resort": "Sistahandsmottagning"}
+
+
+def units_chart(vuln: pd.DataFrame, title: str = "Sårbarhet per enhet och filial") -> alt.Chart:
+    """Expected days a year without a midwife per unit and branch, coloured by role (Swedish labels)."""
+    data = vuln[["label_sv", "role", "midwives", "days_no_midwife", "open_days"]].copy()
+    data["Enhet"] = data["label_sv"].astype(str)
+    data["Roll"] = data["role"].map(ROLE_TITLE_SV).fillna(data["role"])
+    data["Barnmorskor"] = data["midwives"].map(lambda m: "från huvudmottagningen" if pd.isna(m) else f"{int(m)}")
+    roles = list(ROLE_TITLE_SV.values())  # one fixed colour per role on every chart of the page
     return (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            y=alt.Y("Enhet:N", sort="-x", title=None),
+            y=alt.Y("Enhet:N", sort="-x", title=None, axis=alt.Axis(labelLimit=0)),
             x=alt.X("days_no_midwife:Q", title="Förväntade dagar per år utan barnmorska"),
-            color=alt.Color("midwives:Q", title="Barnmorskor", scale=alt.Scale(scheme="blues")),
-            tooltip=[alt.Tooltip("Enhet:N"), alt.Tooltip("role:N", title="Roll"), alt.Tooltip("midwives:Q", title="Barnmorskor", format=",.1f"),
-                     alt.Tooltip("days_no_midwife:Q", title="Dagar utan barnmorska", format=",.1f")],
-        )
-        .properties(width=360, height=alt.Step(12), title="Sårbarhet per enhet")
+            color=alt.Color("Roll:N", scale=alt.Scale(domain=roles, range=[ACCENT_COLOURS[0], ACCENT_COLOURS[2], ACCENT_COLOURS[3], ACCENT_COLOURS[4]]),
+                            legend=alt.Legend(orient="bottom", title=None)),
+            tooltip=[alt.Tooltip("Enhet:N"), alt.Tooltip("Roll:N"), alt.Tooltip("Barnmorskor:N"),
+                     alt.Tooltip("open_days:Q", title="Öppetdagar per år", format=",.0f"),
+                     alt.Tooltip("days_no_midwife:Q", title="Dagar utan barnmorska", format=",.2f")],
+        )  # fmt: skip
+        .properties(width=320, height=alt.Step(14), title=title)
     )
 
 
 def scorecard_multiples(card: pd.DataFrame, metrics: list[str]) -> alt.ConcatChart:
-    """One small chart per metric: base value with the low–high range for every option (and case)."""
+    """One chart per metric: base value with the low–high range for every option (and case).
+
+    The title names the metric and its direction ('lägre är bättre' / 'högre är bättre').
+    """
     charts = []
     for metric in metrics:
         d = card[card["metric"] == metric].copy()
@@ -71,18 +122,12 @@ def scorecard_multiples(card: pd.DataFrame, metrics: list[str]) -> alt.ConcatCha
             continue
         d["Alternativ"] = d["row"].astype(str)
         label = str(d["label_sv"].iloc[0])
-        base = alt.Chart(d).encode(y=alt.Y("Alternativ:N", title=None))
-        rule = base.mark_rule(strokeWidth=2, color="#999999").encode(x=alt.X("low:Q", title=None), x2="high:Q")
-        point = base.mark_point(filled=True, size=70, color=HOME_COLOUR).encode(
+        direction = DIRECTION_SV.get(str(d["direction"].iloc[0]), "")
+        base = alt.Chart(d).encode(y=alt.Y("Alternativ:N", title=None, sort=list(dict.fromkeys(d["Alternativ"]))))
+        rule = base.mark_rule(strokeWidth=3, color="#999999").encode(x=alt.X("low:Q", title=None), x2="high:Q")
+        point = base.mark_point(filled=True, size=110, color=HOME_COLOUR).encode(
             x="base:Q", tooltip=["Alternativ:N", alt.Tooltip("base:Q", title="Bas", format=",.1f"),
                                  alt.Tooltip("low:Q", title="Lågt", format=",.1f"), alt.Tooltip("high:Q", title="Högt", format=",.1f")])
-        words, lines, line = label.split(), [], ""
-        for word in words:  # wrap long Swedish metric names over lines instead of truncating them
-            if len(line) + len(word) > 34 and line:
-                lines.append(line)
-                line = word
-            else:
-                line = f"{line} {word}".strip()
-        lines.append(line)
-        charts.append(alt.layer(rule, point).properties(width=200, height=alt.Step(16), title=alt.TitleParams(lines, fontSize=11)))
-    return alt.concat(*charts, columns=3)
+        lines = [*wrap_label(label, 70), f"({direction})"]
+        charts.append(alt.layer(rule, point).properties(width=460, height=alt.Step(26), title=alt.TitleParams(lines, fontSize=13)))
+    return alt.concat(*charts, columns=1)
