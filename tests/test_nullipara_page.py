@@ -84,6 +84,20 @@ def test_funnel_chart_highlights_home_region_and_adds_overdispersion_limits() ->
     assert region_name(HOME) in svg
 
 
+def test_funnel_axis_uses_swedish_thousands_not_si() -> None:
+    units = _units(overdispersed=False)
+    units[["observed", "expected"]] = units[["observed", "expected"]] * 12
+    funnel = ratio_funnel(units, highlight=HOME)
+    chart = nc.funnel_chart(funnel, HOME, "Test")
+    axes = [layer["encoding"]["x"].get("axis", {}) for layer in chart.to_dict()["layer"] if "x" in layer.get("encoding", {})]
+    assert any(a.get("format") == ",.0f" for a in axes)
+    labels = re.findall(r">([^<>]*)</text>", charts.to_svg(chart))
+    assert any(re.fullmatch(r"\d{1,2}\u00a0000", t) for t in labels), labels
+    assert not any(re.fullmatch(r"\d+(\.\d+)?k", t) for t in labels), labels
+    grid = nc.funnel_grid({"emergency_cs": funnel}, HOME, synthetic=True).to_dict()
+    assert "(syntetiska data)" in json.dumps(grid["title"], ensure_ascii=False)
+
+
 # --------------------------------------------------------------------------- crude rates and trend
 
 
@@ -160,17 +174,78 @@ def test_decomposition_frame_and_chart() -> None:
 
 def test_decomposition_sentence_signs_and_fallbacks() -> None:
     entry = _results()["outcomes"]["emergency_cs"]["regions"][HOME]
-    text = nc.decomposition_sentence("emergency_cs", entry)
-    assert text.startswith("Av skillnaden på +2,0 procentenheter")
-    assert "i akuta kejsarsnitt förklaras \u22120,4 av fallmixen" in text
-    assert "+2,4 återstår (praxis" in text
-    assert "säkert större än noll" in text
+    text = nc.decomposition_sentence("emergency_cs", entry, region_label="Västmanland")
+    assert text.startswith("Skillnaden mot riket i akuta kejsarsnitt är +2,0 procentenheter")
+    assert "\u22120,4 förklaras av fallmixen" in text
+    assert "+2,4 återstår som praxisdel" in text
+    # The practice interval (+0,9 to +3,9) excludes zero but the O/E interval (0,97–1,31) includes one:
+    # one rule for the page, so no difference is claimed and 'säkert' never appears.
+    assert "ingen skillnad mot förväntat" in text.lower() and "O/E-intervallet innehåller ett" in text
+    assert "säkert" not in text
     hidden = _results()["outcomes"]["oasis"]["regions"][HOME]
-    assert "för få händelser" in nc.decomposition_sentence("oasis", hidden)
-    assert "ingår inte" in nc.decomposition_sentence("induction", None)
-    tiny = dict(entry, casemix_part=-0.0004, practice_part_low=-0.3)
+    assert nc.decomposition_sentence("oasis", hidden).startswith("För få händelser")
+    assert nc.decomposition_sentence("induction", None).startswith("Ingår inte")
+    tiny = dict(entry, casemix_part=-0.0004, practice_part_low=-0.3, oe_low=1.02)
     tiny_text = nc.decomposition_sentence("emergency_cs", tiny)
-    assert "förklaras 0,0 av fallmixen" in tiny_text and "innehåller noll" in tiny_text
+    assert "0,0 förklaras av fallmixen" in tiny_text and "praxisdelens intervall innehåller noll" in tiny_text
+
+
+def _entry(oe_low: float, oe_high: float, pr_low: float, pr_high: float) -> dict:
+    return {
+        "oe": (oe_low + oe_high) / 2, "oe_low": oe_low, "oe_high": oe_high,
+        "gap": 1.0, "gap_low": 0.1, "gap_high": 2.0, "casemix_part": 0.1, "casemix_part_low": 0.0,
+        "casemix_part_high": 0.2, "practice_part": (pr_low + pr_high) / 2,
+        "practice_part_low": pr_low, "practice_part_high": pr_high, "suppressed": False,
+    }  # fmt: skip
+
+
+def test_one_inference_rule_on_printed_intervals() -> None:
+    # Planned CS in the review: O/E 0,91 (0,82–1,01) and practice −1,3 to −0,04 (printed "0,0"): no difference.
+    v = nc.judge("planned_cs", _entry(0.82, 1.01, -1.3, -0.04), "within", True)
+    assert v.direction == 0 and v.oe_side == 0 and v.practice_side == 0
+    # Both printed intervals above the null: a difference, worded against the funnel position.
+    more = nc.judge("emergency_cs", _entry(1.04, 1.19, 0.7, 2.7), "within", True)
+    assert more.direction == 1 and not more.outside
+    # An O/E interval whose printed lower end is 1,00 includes one.
+    assert nc.judge("emergency_cs", _entry(0.9996, 1.2, 0.2, 2.0)).direction == 0
+    less = nc.judge("induction", _entry(0.80, 0.95, -3.0, -0.5), "below 99.8%", False)
+    assert less.direction == -1 and less.outside
+    assert nc.verdict_short(more) == "fler än förväntat" and nc.verdict_short(less) == "färre än förväntat"
+    assert nc.verdict_short(v) == "ingen påvisad skillnad"
+
+
+def test_verdict_wording_by_outcome_kind_and_data_kind() -> None:
+    kinds = nc.outcome_kinds()
+    assert kinds["pph_1000"] == kinds["oasis"] == "complication"
+    assert {kinds[k] for k in ("emergency_cs", "planned_cs", "instrumental", "induction")} == {"intervention"}
+    entry = _entry(1.55, 1.77, 5.1, 6.8)
+    within = nc.judge("pph_1000", entry, "within", True)
+    syn = nc.verdict_sentence("pph_1000", entry, within, "Västmanland", synthetic=True)
+    assert syn.startswith("I den syntetiska kohorten har Västmanland fler blödningar över 1000 ml än förväntat")
+    assert "gör" not in syn and "säkert" not in syn
+    assert "inom de justerade gränserna" in syn and "spridning" in syn
+    real = nc.verdict_sentence("pph_1000", entry, nc.judge("pph_1000", entry, "above 99.8%", False), "Västmanland", False)
+    assert real.startswith("Västmanland har fler blödningar över 1000 ml än förväntat")
+    assert "syntetisk" not in real and "över 99,8 %-gränsen" in real
+    cs = nc.verdict_sentence("emergency_cs", _entry(1.04, 1.19, 0.7, 2.7), nc.judge("emergency_cs", _entry(1.04, 1.19, 0.7, 2.7)), "Västmanland", True)
+    assert "gör Västmanland fler akuta kejsarsnitt än förväntat" in cs
+    none = nc.verdict_sentence("planned_cs", _entry(0.82, 1.01, -1.3, -0.04), nc.judge("planned_cs", _entry(0.82, 1.01, -1.3, -0.04)), "Västmanland", True)
+    assert none.startswith("I den syntetiska kohorten kan ingen skillnad") and "0,82–1,01" in none
+    assert nc.position_text("above 95%", True) == "över 95 %-gränsen, justerad för överspridning"
+    assert nc.position_text("within", False) == "inom gränserna"
+
+
+def test_display_labels_use_swedish_notation() -> None:
+    assert nc.level_label("18.5-24.9") == "18,5–24,9"
+    assert nc.level_label(">=40") == "≥\u00a040"
+    assert nc.level_label("25-29") == "25–29"
+    assert nc.level_label("<3000") == "<\u00a03\u00a0000"
+    assert nc.level_label("tertiary") == "eftergymnasial"
+    assert nc.outcome_label("pph_1000") == "Blödning över 1000 ml"
+    assert "bristning grad 3–4" in nc.outcome_label("oasis")
+    assert nc.with_synthetic_tag("Titel", True) == "Titel (syntetiska data)"
+    assert nc.with_synthetic_tag("Titel", False) == "Titel"
+    assert nc.caption("Titel", True, "Not.") == "Titel (syntetiska data). Not."
 
 
 # --------------------------------------------------------------------------- tables
@@ -185,6 +260,15 @@ def test_published_table_shows_real_figures_with_source() -> None:
     assert row["Källa"] == "Socialstyrelsen, MFR 2023, tabell 9.3"
     pph = table.set_index("Utfall").loc[nc.outcome_label("pph_1000")]
     assert pph["Kvalitet"].startswith("sekundär")
+    # The report gives whole percent, no year and no denominator: shown as published.
+    assert pph[region_name(HOME)] == charts.sv_pct(published.value("pph_gt1000ml_mainly_emergency_cs_pct", HOME, "2023-2024 (not stated)"), 0)
+    assert "," not in pph[region_name(HOME)] and "," not in pph["Riket"]
+    assert pph["År"].startswith("anges inte") and "tredje högst i landet" in pph["Vad som mäts (nämnare)"]
+    oasis = table.set_index("Utfall").loc[nc.outcome_label("oasis")]
+    assert oasis["Vad som mäts (nämnare)"] == "förstföderskor med vaginal förlossning"
+    for synthetic in (True, False):
+        cap = nc.published_caption(synthetic)
+        assert "MFR 2023" not in cap and "alla förlossningar" not in cap and "egen nämnare" in cap
     # Another region has no figure from Region Västmanland's report: that row is left out, not invented.
     assert nc.outcome_label("pph_1000") not in set(nc.published_table("01")["Utfall"])
     assert "socialstyrelsen.se" in nc.published_source_urls()
@@ -209,6 +293,14 @@ def test_robson_html_highlights_only_groups_1_and_2() -> None:
         int(row) for selectors, body in rules if "#fbe3e4" in body for row in re.findall(r"_row(\d+)_col\d+", selectors)
     }
     assert sorted(frame.loc[sorted(highlighted), "Grupp"]) == ["1", "2a", "2b"]
+    # An empty group (true zero) is shown as 0, its undefined caesarean rate as '–', never as '<5'.
+    table.loc[table["group"] == "unclassified", ["n", "cs"]] = 0
+    table.loc[table["group"] == "unclassified", ["relative_size_pct", "absolute_contribution_pct", "relative_contribution_pct"]] = 0.0
+    table.loc[table["group"] == "unclassified", "cs_rate_pct"] = np.nan
+    empty = nc.robson_frame(robson_display(table), HOME).set_index("Grupp").loc["Ej klassad"]
+    assert empty.iloc[1] == "0 / 0"
+    assert empty["Kejsarsnitt i gruppen"] == "– / –"
+    assert empty["Gruppens andel av alla förlossningar"] == "0,0\u00a0% / 0,0\u00a0%"
 
 
 # --------------------------------------------------------------------------- the page bundle on a small cohort
@@ -308,7 +400,11 @@ def test_tables_respect_disclosure(small_page: nc.NulliparaPage) -> None:
         visible = c[~c["suppressed"]]
         assert (visible["n"] >= 5).all() and (visible["events"] >= 5).all()
     robson_rows = small_page.robson[small_page.robson["n"].notna()]
-    assert (robson_rows["n"] >= 5).all() and (robson_rows["cs"] >= 5).all()
+    non_empty = robson_rows[robson_rows["n"] != 0]  # an empty group is shown as 0: it reveals nothing
+    assert (non_empty["n"] >= 5).all() and (non_empty["cs"] >= 5).all()
+    assert (robson_rows.loc[robson_rows["n"] == 0, "cs"] == 0).all()
+    for text in nc.indirect_table(small_page)["Utan matchning vid småcellsskydd"]:
+        assert text in ("0", "<5") or int(text.replace("\u00a0", "")) >= 5, text
 
 
 def test_every_glue_key_in_the_template_is_provided(small_page: nc.NulliparaPage) -> None:
@@ -327,3 +423,48 @@ def test_every_glue_key_in_the_template_is_provided(small_page: nc.NulliparaPage
         small_page.results["outcomes"]["emergency_cs"]["regions"][HOME]["n"]
     )
     assert not math.isnan(float(values["oe_emergency_cs"].replace(",", ".").replace("\u2212", "-")))
+
+
+def test_prose_is_framed_for_synthetic_data_and_plain_for_real(small_page: nc.NulliparaPage) -> None:
+    syn = nc.prose_values(small_page, synthetic=True)
+    real = nc.prose_values(small_page, synthetic=False)
+    framed = ["crude_lead", "oe_lead", "robson_lead", "disp_lead", "auc_lead", "ind_lead", "funnel_conclusion"]
+    for key in framed:
+        assert syn[key].startswith("I den syntetiska kohorten"), (key, syn[key])
+        assert "syntetisk" not in real[key], (key, real[key])
+        assert real[key][:1].isupper(), (key, real[key])
+    for key in small_page.fitted:
+        text = syn[f"decomp_{key}"]
+        if not text.startswith("För få händelser"):
+            assert text.count("I den syntetiska kohorten") == 2, text
+            assert "syntetisk" not in real[f"decomp_{key}"]
+    for values in (syn, real):
+        assert not any("säkert" in v for v in values.values())
+        assert "0,000000" not in values["ind_max_abs_diff"]
+    unmatched = values["ind_unmatched_published"]
+    assert unmatched in ("0", "<5") or int(unmatched.replace("\u00a0", "")) >= 5
+    assert syn["pub_pph_1000_region"] == charts.sv_pct(31.0, 0) and syn["pub_pph_rank"] == ", tredje högst i landet"
+    assert syn["term_oasis_first"] == "sfinkterskador (bristning grad 3–4)"
+    assert syn["term_pph"] == "blödningar över 1000 ml"
+
+
+def test_template_marks_synthetic_titles_and_never_says_certain() -> None:
+    nb = json.loads(TEMPLATE.read_text(encoding="utf-8"))
+    code = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    prose = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert "säkert" not in prose and "Stor blödning" not in prose and "> 1000" not in prose
+    assert 'caption="' not in code  # every caption goes through nc.caption / nc.published_caption
+    for builder in ("crude_rate_chart", "trend_chart", "funnel_grid", "decomposition_chart"):
+        call = code[code.index(f"nc.{builder}(") :].split("\n")[0]
+        assert "synthetic=synthetic" in call, call
+
+
+def test_saved_results_carry_the_verdicts_and_data_kind(small_page: nc.NulliparaPage) -> None:
+    saved = nc.saved_results(small_page, synthetic=True)
+    json.dumps(saved, allow_nan=False)
+    assert saved["synthetic"] is True and saved["outcomes"] == small_page.results["outcomes"]
+    for key, v in saved["verdicts"].items():
+        assert v["direction"] in (-1, 0, 1) and v["kind"] in nc.OUTCOME_KIND_VALUES
+        home = small_page.results["outcomes"][key]["regions"][HOME]
+        if home["oe_low"] <= 1 <= home["oe_high"]:
+            assert v["direction"] == 0  # an O/E interval that includes one never yields a stated difference

@@ -76,3 +76,17 @@ def test_region_vs_nation_and_display(births: pd.DataFrame) -> None:
     quality = robson.robson_quality(robson.robson_table(births))
     assert quality["ratio_group1_to_group2"] == pytest.approx(1.0)
     assert not quality["group9_ok"]
+
+
+def test_display_shows_an_empty_group_as_zero(births: pd.DataFrame) -> None:
+    """A true zero (no deliveries in the group) reveals nothing and is shown; small groups stay hidden."""
+    classified = births[births["expected"] != "unclassified"]
+    table = robson.robson_table(pd.concat([classified] * 5, ignore_index=True))
+    shown = robson.robson_display(table).set_index("group")
+    empty = shown.loc[robson.UNCLASSIFIED]
+    assert not empty["suppressed"] and empty["n"] == 0 and empty["cs"] == 0
+    assert empty["relative_size_pct"] == 0 and empty["relative_contribution_pct"] == 0
+    assert pd.isna(empty["cs_rate_pct"])  # undefined, not hidden
+    # group 1 has 10 women but 5 caesareans -> shown; group 9 has 5 women, 5 caesareans -> shown;
+    # group 3 has 5 women and no caesarean -> a zero in a non-empty group stays suppressed
+    assert shown.loc["3", "suppressed"] and pd.isna(shown.loc["3", "n"])

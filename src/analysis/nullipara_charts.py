@@ -12,11 +12,14 @@ import html
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import altair as alt
 import numpy as np
 import pandas as pd
+import yaml
 
 from . import casemix, published, robson
 from .charts import HOME_COLOUR, NATION_COLOUR, OTHER_COLOUR, sv_number, sv_pct
@@ -30,8 +33,8 @@ OUTCOME_LABELS: dict[str, str] = {
     "emergency_cs": "Akut kejsarsnitt",
     "planned_cs": "Planerat kejsarsnitt",
     "instrumental": "Instrumentell förlossning",
-    "oasis": "Sfinkterskada (grad 3–4)",
-    "pph_1000": "Blödning > 1000 ml",
+    "oasis": "Sfinkterskada (bristning grad 3–4)",
+    "pph_1000": "Blödning över 1000 ml",
     "induction": "Igångsättning",
 }
 # Column headings where six outcomes sit side by side.
@@ -40,7 +43,7 @@ SHORT_LABELS: dict[str, str] = {
     "planned_cs": "Planerat snitt",
     "instrumental": "Instrumentell",
     "oasis": "Sfinkterskada",
-    "pph_1000": "Blödning > 1000 ml",
+    "pph_1000": "Blödning över 1000 ml",
     "induction": "Igångsättning",
 }
 # The outcome as it reads inside a sentence ("... i akuta kejsarsnitt ...").
@@ -48,7 +51,7 @@ OUTCOME_PHRASES: dict[str, str] = {
     "emergency_cs": "akuta kejsarsnitt",
     "planned_cs": "planerade kejsarsnitt",
     "instrumental": "instrumentella vaginala förlossningar (sugklocka eller tång)",
-    "oasis": "sfinkterskador (grad 3–4)",
+    "oasis": "sfinkterskador",
     "pph_1000": "blödningar över 1000 ml",
     "induction": "igångsättningar",
 }
@@ -98,6 +101,13 @@ ROBSON_LABELS_SV: dict[str, str] = {
     robson.UNCLASSIFIED: "Kan inte klassificeras (saknade eller motstridiga uppgifter)",
     "total": "Alla förlossningar",
 }
+# First use of a term in the page's prose (the report's own wording inside the parenthesis).
+FIRST_USE_TERMS: dict[str, str] = {
+    "oasis": "sfinkterskador (bristning grad 3–4)",
+    "pph_1000": "blödningar över 1000 ml",
+}
+SYNTHETIC_TAG = "syntetiska data"
+OUTCOME_KIND_VALUES: tuple[str, ...] = ("intervention", "complication")
 POSITION_SV: dict[str, str] = {
     "within": "inom gränserna",
     "above 95%": "över 95 %-gränsen",
@@ -113,24 +123,83 @@ LIMIT_ADJUSTED_998 = "99,8 %-gräns, justerad för överspridning"
 COMPONENTS: tuple[str, ...] = ("Total skillnad", "Fallmix", "Praxis")
 COMPONENT_COLOURS: tuple[str, ...] = ("#7f7f7f", "#2166ac", HOME_COLOUR)
 
-# Published figures beside the modelled ones: (outcome, indicator, year, population in Swedish).
-PUBLISHED_ROWS: tuple[tuple[str, str, str, str], ...] = (
-    ("emergency_cs", "cs_emergency_pct", "2023", "alla förlossningar (alla pariteter)"),
-    ("planned_cs", "cs_planned_pct", "2023", "alla förlossningar (alla pariteter)"),
-    ("instrumental", "instrumental_vaginal_pct_of_vaginal", "2023", "vaginala förlossningar (alla pariteter)"),
-    ("oasis", "oasis_nulliparous_pct_of_vaginal", "2023", "förstföderskor med vaginal förlossning"),
+# Published figures beside the modelled ones:
+# (outcome, indicator, year key in published data, population in Swedish, decimals as published).
+# MFR's tables give one decimal; the regional report gives whole percent, so it is shown as whole percent.
+PUBLISHED_ROWS: tuple[tuple[str, str, str, str, int], ...] = (
+    ("emergency_cs", "cs_emergency_pct", "2023", "alla förlossningar (alla pariteter)", 1),
+    ("planned_cs", "cs_planned_pct", "2023", "alla förlossningar (alla pariteter)", 1),
+    ("instrumental", "instrumental_vaginal_pct_of_vaginal", "2023", "vaginala förlossningar (alla pariteter)", 1),
+    ("oasis", "oasis_nulliparous_pct_of_vaginal", "2023", "förstföderskor med vaginal förlossning", 1),
     (
         "pph_1000",
         "pph_gt1000ml_mainly_emergency_cs_pct",
         "2023-2024 (not stated)",
-        "stora blödningar i samband med främst akuta kejsarsnitt (oklar nämnare)",
+        "andel stora blödningar i samband med främst akuta kejsarsnitt (nämnaren anges inte)",
+        0,
     ),
-    ("induction", "induction_pct_term_singleton", "2023", "enkelbörd ≥ 37 veckor (alla pariteter)"),
+    ("induction", "induction_pct_term_singleton", "2023", "enkelbörd ≥ 37 veckor (alla pariteter)", 1),
 )
+# The published year column in Swedish (the report does not say which year its figures are from).
+PUBLISHED_YEAR_SV: dict[str, str] = {"2023-2024 (not stated)": "anges inte (rapport från 2025)"}
+# Ordinal rank phrases for "Nth highest in the country" in the published notes.
+RANK_SV: dict[int, str] = {1: "högst", 2: "näst högst", 3: "tredje högst", 4: "fjärde högst", 5: "femte högst"}
 
 
 def outcome_label(key: str) -> str:
     return OUTCOME_LABELS.get(key, key)
+
+
+def with_synthetic_tag(text: str, synthetic: bool) -> str:
+    """A chart title or table title marked '(syntetiska data)' when the cohort is synthetic."""
+    return f"{text} ({SYNTHETIC_TAG})" if synthetic else text
+
+
+def caption(title: str, synthetic: bool, note: str = "") -> str:
+    """Table caption: the title (marked when synthetic), then an optional explanatory note."""
+    head = with_synthetic_tag(title, synthetic)
+    return f"{head}. {note}" if note else f"{head}."
+
+
+@lru_cache(maxsize=4)
+def _outcome_kinds_cached(path: str) -> dict[str, str]:
+    with open(path, encoding="utf-8") as handle:
+        raw = yaml.safe_load(handle)
+    kinds: dict[str, str] = {}
+    for key in casemix.OUTCOME_KEYS:
+        kind = (raw.get("outcomes", {}).get(key) or {}).get("kind")
+        if kind not in OUTCOME_KIND_VALUES:
+            raise ValueError(f"outcomes config: {key}: kind must be one of {list(OUTCOME_KIND_VALUES)}, got {kind!r}")
+        kinds[key] = str(kind)
+    return kinds
+
+
+def outcome_kinds(path: str | Path | None = None) -> dict[str, str]:
+    """'intervention' or 'complication' per outcome, from ``outcomes.yml`` (field ``kind``)."""
+    return dict(_outcome_kinds_cached(str(Path(path) if path is not None else casemix.CONFIG_PATH)))
+
+
+_LEVEL_OPERATORS: dict[str, str] = {"<": "<\u00a0", "<=": "≤\u00a0", ">": ">\u00a0", ">=": "≥\u00a0"}
+
+
+def _sv_level_number(text: str) -> str:
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return sv_number(float(text), decimals)
+
+
+def level_label(level: str) -> str:
+    """A covariate level in Swedish notation for display ('18.5-24.9' → '18,5–24,9', '>=40' → '≥ 40').
+
+    Internal keys (from ``outcomes.yml``) stay unchanged; this is display only.
+    """
+    if level in LEVEL_LABELS:
+        return LEVEL_LABELS[level]
+    match = re.fullmatch(r"(<=|>=|<|>)?\s*(\d+(?:\.\d+)?)(?:\s*-\s*(\d+(?:\.\d+)?))?", str(level))
+    if not match:
+        return str(level)
+    op, low, high = match.groups()
+    text = _sv_level_number(low) + (f"–{_sv_level_number(high)}" if high else "")
+    return (_LEVEL_OPERATORS[op] if op else "") + text
 
 
 def _pm(value: float | None, decimals: int = 1) -> str:
@@ -151,6 +220,11 @@ def _p_value(p: float | None) -> str:
 
 def _suppressed_mark() -> str:
     return f"<{threshold()}"
+
+
+def _count_or_mark(count: float | int) -> str:
+    """A count of women, '<5' when it is 1–4 (a zero reveals nothing and is shown)."""
+    return _suppressed_mark() if 0 < count < threshold() else sv_number(count)
 
 
 # --------------------------------------------------------------------------- computation bundle
@@ -318,7 +392,9 @@ def _area_colour(region: str) -> alt.Color:
     )
 
 
-def crude_rate_chart(crude: pd.DataFrame, region: str, outcomes: Sequence[str] | None = None) -> alt.Chart:
+def crude_rate_chart(
+    crude: pd.DataFrame, region: str, outcomes: Sequence[str] | None = None, synthetic: bool = False
+) -> alt.Chart:
     """Dot + 95 % CI per outcome, region vs nation (pooled years), from ``casemix.displayable`` rates."""
     frame = crude_frame(crude, region, pooled=True)
     if outcomes is not None:
@@ -341,10 +417,17 @@ def crude_rate_chart(crude: pd.DataFrame, region: str, outcomes: Sequence[str] |
         x=alt.X("low:Q", title="Andel (%) med 95 % konfidensintervall"), x2="high:Q"
     )
     dots = base.mark_point(filled=True, size=70, opacity=1).encode(x="rate:Q", tooltip=tooltip)
-    return (rules + dots).properties(width=460, height=alt.Step(16), title="Råa andelar bland förstföderskor")
+    title = with_synthetic_tag("Råa andelar bland förstföderskor", synthetic)
+    return (rules + dots).properties(width=460, height=alt.Step(16), title=title)
 
 
-def trend_chart(crude: pd.DataFrame, region: str, outcomes: Sequence[str] | None = None, columns: int = 3) -> alt.FacetChart:
+def trend_chart(
+    crude: pd.DataFrame,
+    region: str,
+    outcomes: Sequence[str] | None = None,
+    columns: int = 3,
+    synthetic: bool = False,
+) -> alt.FacetChart:
     """Small multiples: rate per year with 95 % CI, region vs nation, one panel per outcome."""
     frame = crude_frame(crude, region, pooled=False)
     if outcomes is not None:
@@ -369,7 +452,7 @@ def trend_chart(crude: pd.DataFrame, region: str, outcomes: Sequence[str] | None
         .properties(width=190, height=130)
         .facet(facet=alt.Facet("Utfall:N", sort=order, title=None), columns=columns)
         .resolve_scale(y="independent")
-        .properties(title="Andel per år (95 % konfidensintervall)")
+        .properties(title=with_synthetic_tag("Andel per år (95 % konfidensintervall)", synthetic))
     )
 
 
@@ -424,7 +507,7 @@ def funnel_chart(funnel: Funnel, region: str, title: str, width: int = 300, heig
         "expected:Q",
         title="Förväntat antal händelser (log-skala)",
         scale=alt.Scale(type="log", domain=x_domain, nice=False),
-        axis=alt.Axis(format="~s", tickCount=5),
+        axis=alt.Axis(format=",.0f", tickCount=5),
     )
     y = alt.Y("value:Q", title="Observerat / förväntat", scale=alt.Scale(domain=y_domain))
     labels = [LIMIT_EXACT_95, LIMIT_EXACT_998, LIMIT_ADJUSTED_95, LIMIT_ADJUSTED_998]
@@ -470,10 +553,17 @@ def funnel_chart(funnel: Funnel, region: str, title: str, width: int = 300, heig
     return alt.layer(lines, target, others, home, label).properties(width=width, height=height, title=title)
 
 
-def funnel_grid(funnels: Mapping[str, Funnel], region: str, columns: int = 2) -> alt.ConcatChart:
+def funnel_grid(
+    funnels: Mapping[str, Funnel], region: str, columns: int = 2, synthetic: bool = False
+) -> alt.ConcatChart:
     """One funnel per outcome, side by side (independent scales)."""
     charts_ = [funnel_chart(f, region, outcome_label(key)) for key, f in funnels.items()]
-    return alt.concat(*charts_, columns=columns).resolve_scale(color="shared", strokeDash="shared")
+    title = with_synthetic_tag("Observerat / förväntat för alla regioner", synthetic)
+    return (
+        alt.concat(*charts_, columns=columns)
+        .resolve_scale(color="shared", strokeDash="shared")
+        .properties(title=alt.TitleParams(title, anchor="start"))
+    )
 
 
 def decomposition_frame(results: Mapping[str, Any], region: str, outcomes: Sequence[str]) -> pd.DataFrame:
@@ -497,7 +587,7 @@ def decomposition_frame(results: Mapping[str, Any], region: str, outcomes: Seque
     return pd.DataFrame(rows, columns=["outcome", "Utfall", "Del", "value", "low", "high"])
 
 
-def decomposition_chart(frame: pd.DataFrame) -> alt.LayerChart:
+def decomposition_chart(frame: pd.DataFrame, synthetic: bool = False) -> alt.LayerChart:
     """Diverging bars around zero: total gap, case-mix part and practice part per outcome, with 95 % intervals."""
     order = [outcome_label(k) for k in casemix.OUTCOME_KEYS]
     base = alt.Chart(frame).encode(
@@ -531,36 +621,205 @@ def decomposition_chart(frame: pd.DataFrame) -> alt.LayerChart:
     )
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#1b1b1b").encode(x="x:Q")
     return alt.layer(bars, whiskers, zero).properties(
-        width=480, height=alt.Step(18), title="Regionens skillnad mot riket uppdelad i fallmix och praxis"
+        width=480,
+        height=alt.Step(18),
+        title=with_synthetic_tag("Regionens skillnad mot riket uppdelad i fallmix och praxis", synthetic),
     )
 
 
 # --------------------------------------------------------------------------- sentences for the prose
 
 
-def decomposition_sentence(key: str, entry: Mapping[str, Any] | None) -> str:
-    """One Swedish sentence: how much of the gap is case mix and how much remains (practice)."""
+def _rounded(value: float, decimals: int) -> float:
+    """The value as it is printed (same rounding as ``sv_number``)."""
+    return float(f"{float(value):.{decimals}f}")
+
+
+def _side(low: float | None, high: float | None, centre: float, decimals: int) -> int:
+    """+1 when the printed interval lies above ``centre``, −1 below, 0 when it includes it."""
+    if low is None or high is None or not (np.isfinite(low) and np.isfinite(high)):
+        return 0
+    if _rounded(low, decimals) > centre:
+        return 1
+    if _rounded(high, decimals) < centre:
+        return -1
+    return 0
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The page's single inference rule for one outcome in the home region.
+
+    A difference against the nation is stated only when BOTH printed 95 % intervals
+    agree: the O/E interval (exact Poisson, two decimals) lies on one side of 1 AND the
+    practice-part interval (bootstrap, one decimal, percentage points) on the same side
+    of 0. Neither interval includes between-region variation, so the funnel position
+    (against the overdispersion-adjusted limits when the outcomes are overdispersed)
+    is reported beside it: 'within' means the difference is within the usual spread
+    between regions. The word 'säkert' is never used.
+    """
+
+    key: str
+    direction: int  # +1 more than expected, −1 fewer, 0 no difference shown
+    oe_side: int
+    practice_side: int
+    position: str | None  # funnel position ('within', 'above 95%', …); None when unknown
+    adjusted: bool  # the position is judged against overdispersion-adjusted limits
+
+    @property
+    def outside(self) -> bool:
+        return self.position is not None and self.position != "within"
+
+
+def judge(key: str, entry: Mapping[str, Any], position: str | None = None, adjusted: bool = False) -> Verdict:
+    """Apply the page's inference rule to one results entry (see ``Verdict``)."""
+    oe_side = _side(entry.get("oe_low"), entry.get("oe_high"), 1.0, 2)
+    practice_side = _side(entry.get("practice_part_low"), entry.get("practice_part_high"), 0.0, 1)
+    direction = oe_side if oe_side == practice_side else 0
+    return Verdict(key, direction, oe_side, practice_side, position, adjusted)
+
+
+def page_verdict(nb: NulliparaPage, key: str) -> Verdict | None:
+    """The verdict for one outcome of the page, with its funnel position; None when not shown."""
+    entry = nb.results["outcomes"].get(key, {}).get("regions", {}).get(nb.region)
+    if entry is None or entry.get("suppressed") or key not in nb.analyses:
+        return None
+    funnel = nb.analyses[key].funnel
+    pts = funnel.points
+    row = pts[pts["region"].astype(str) == nb.region]
+    position = str(row["position"].iloc[0]) if len(row) and not bool(row["suppressed"].iloc[0]) else None
+    adjusted = bool(funnel.dispersion.overdispersed and funnel.dispersion.tau2 > 0)
+    return judge(key, entry, position, adjusted)
+
+
+def saved_results(nb: NulliparaPage, synthetic: bool) -> dict[str, Any]:
+    """The page's JSON: the case-mix results plus the data kind and the page's verdict per outcome.
+
+    ``verdicts[key]["direction"]`` is +1/−1/0 by the page's single rule (``Verdict``), so other
+    pages can reuse the same judgement instead of re-deriving one from the intervals.
+    """
+    verdicts: dict[str, Any] = {}
+    for key in nb.fitted:
+        v = page_verdict(nb, key)
+        if v is not None:
+            verdicts[key] = {
+                "direction": v.direction,
+                "funnel_position": v.position,
+                "adjusted_limits": v.adjusted,
+                "kind": outcome_kinds()[key],
+                "summary_sv": verdict_short(v),
+            }
+    return {**nb.results, "synthetic": bool(synthetic), "verdicts": verdicts}
+
+
+def position_text(position: str | None, adjusted: bool) -> str:
+    """Funnel position in Swedish, naming the adjusted limits when those are the ones judged against."""
+    if position is None:
+        return "visas inte"
+    if position == "within":
+        return "inom de justerade gränserna" if adjusted else "inom gränserna"
+    text = POSITION_SV.get(position, position)
+    return text.replace("gränsen", "gränsen, justerad för överspridning") if adjusted else text
+
+
+def _framed(synthetic: bool, subject: str, verb: str, rest: str) -> str:
+    """A conclusion sentence, framed for the synthetic cohort when it is one.
+
+    Synthetic: 'I den syntetiska kohorten <verb> <subject> <rest>'; real data: '<Subject> <verb> <rest>'.
+    """
+    if synthetic:
+        return f"I den syntetiska kohorten {verb} {subject} {rest}".rstrip()
+    return f"{subject[:1].upper()}{subject[1:]} {verb} {rest}".rstrip()
+
+
+def _oe_interval(entry: Mapping[str, Any]) -> str:
+    return (
+        f"O/E {sv_number(entry['oe'], 2)}, 95\u00a0% KI "
+        f"{sv_number(entry['oe_low'], 2)}–{sv_number(entry['oe_high'], 2)}"
+    )
+
+
+def verdict_short(v: Verdict | None) -> str:
+    """Two or three words for a table column ('fler än förväntat', …)."""
+    if v is None:
+        return "visas inte"
+    if v.direction == 0:
+        return "ingen påvisad skillnad"
+    return ("fler" if v.direction > 0 else "färre") + " än förväntat"
+
+
+def verdict_sentence(
+    key: str,
+    entry: Mapping[str, Any],
+    v: Verdict,
+    region_label: str,
+    synthetic: bool,
+    kinds: Mapping[str, str] | None = None,
+) -> str:
+    """One conclusion sentence from the page's inference rule, worded for interventions or complications.
+
+    Interventions are something the care does ('Västmanland gör fler akuta kejsarsnitt än förväntat');
+    complications happen to the women ('Västmanland har fler blödningar över 1000 ml än förväntat').
+    """
+    phrase = OUTCOME_PHRASES.get(key, key)
+    kind = (kinds or outcome_kinds()).get(key, "intervention")
+    same = "för kvinnor med samma förutsättningar"
+    if v.direction != 0:
+        more = "fler" if v.direction > 0 else "färre"
+        verb = "gör" if kind == "intervention" else "har"
+        text = _framed(synthetic, region_label, verb, f"{more} {phrase} än förväntat {same} ({_oe_interval(entry)})")
+        if v.position is None:
+            return text + "."
+        if v.outside:
+            return text + f" och ligger i trattdiagrammet {position_text(v.position, v.adjusted)}."
+        spread = "den spridning som finns mellan regionerna" if v.adjusted else "slumpens spridning i trattdiagrammet"
+        return text + f", men ligger i trattdiagrammet {position_text(v.position, v.adjusted)}: skillnaden ryms inom {spread}."
+    reasons = []
+    if v.oe_side == 0:
+        reasons.append(f"O/E-intervallet innehåller ett ({_oe_interval(entry)})")
+    if v.practice_side == 0:
+        reasons.append("praxisdelens intervall innehåller noll")
+    if not reasons:
+        reasons.append("O/E-intervallet och praxisdelens intervall pekar åt olika håll")
+    text = _framed(synthetic, f"ingen skillnad mot förväntat {same}", "kan", "påvisas: " + " och ".join(reasons))
+    if v.outside:
+        text += f", trots att regionen i trattdiagrammet ligger {position_text(v.position, v.adjusted)}"
+    return text + "."
+
+
+def decomposition_sentence(
+    key: str,
+    entry: Mapping[str, Any] | None,
+    verdict: Verdict | None = None,
+    region_label: str = "regionen",
+    synthetic: bool = False,
+) -> str:
+    """Swedish sentences: how much of the gap is case mix, how much remains (practice), and the verdict.
+
+    The page puts the outcome's label (bold) in front of it.
+
+    The verdict follows the page's one rule (``Verdict``); without a funnel position
+    (``verdict`` None) it is judged from the intervals alone.
+    """
     phrase = OUTCOME_PHRASES.get(key, key)
     if entry is None:
-        return f"{outcome_label(key)}: ingår inte i den här körningen."
+        return "Ingår inte i den här körningen."
     if entry.get("suppressed") or entry.get("gap") is None:
-        return f"{outcome_label(key)}: för få händelser för att redovisas (färre än {threshold()})."
+        return f"För få händelser för att redovisas (färre än {threshold()})."
 
     def ci(part: str) -> str:
-        return f"95 % intervall {_pm(entry[part + '_low'], 1)} till {_pm(entry[part + '_high'], 1)}"
+        return f"95\u00a0% intervall {_pm(entry[part + '_low'], 1)} till {_pm(entry[part + '_high'], 1)}"
 
-    practice_low, practice_high = entry["practice_part_low"], entry["practice_part_high"]
-    if practice_low > 0:
-        verdict = "Praxisdelen är säkert större än noll: regionen gör mer än riket för kvinnor med samma förutsättningar."
-    elif practice_high < 0:
-        verdict = "Praxisdelen är säkert mindre än noll: regionen gör mindre än riket för kvinnor med samma förutsättningar."
-    else:
-        verdict = "Intervallet för praxisdelen innehåller noll, så ingen säker praxisskillnad kan påvisas."
-    return (
-        f"Av skillnaden på {_pm(entry['gap'], 1)} procentenheter ({ci('gap')}) i {phrase} förklaras "
-        f"{_pm(entry['casemix_part'], 1)} av fallmixen ({ci('casemix_part')}) och "
-        f"{_pm(entry['practice_part'], 1)} återstår (praxis, {ci('practice_part')}). {verdict}"
+    v = verdict if verdict is not None else judge(key, entry)
+    first = _framed(
+        synthetic,
+        f"skillnaden mot riket i {phrase}",
+        "är",
+        f"{_pm(entry['gap'], 1)} procentenheter ({ci('gap')}): {_pm(entry['casemix_part'], 1)} förklaras av "
+        f"fallmixen ({ci('casemix_part')}) och {_pm(entry['practice_part'], 1)} återstår som praxisdel "
+        f"({ci('practice_part')}).",
     )
+    return f"{first} {verdict_sentence(key, entry, v, region_label, synthetic)}"
 
 
 def prose_values(nb: NulliparaPage, synthetic: bool = True) -> dict[str, str]:
@@ -570,9 +829,23 @@ def prose_values(nb: NulliparaPage, synthetic: bool = True) -> dict[str, str]:
     """
     res = nb.results
     region = nb.region
+    name = region_name(region)
     levels = sorted(DEFAULT_LEVELS)
+    kinds = outcome_kinds()
     out: dict[str, str] = {
         "data_kind": "den syntetiska kohorten (se rutan överst)" if synthetic else "registeruttaget",
+        "cohort_in": "i den syntetiska kohorten" if synthetic else "i registeruttaget",
+        "term_oasis_first": FIRST_USE_TERMS["oasis"],
+        "term_pph": FIRST_USE_TERMS["pph_1000"],
+        "crude_lead": _framed(synthetic, "andelarna bland förstföderskor", "är", "följande (regionen mot riket):"),
+        "oe_lead": _framed(synthetic, "O/E för akuta kejsarsnitt", "är", ""),
+        "robson_lead": _framed(
+            synthetic, f"förstföderskornas grupper i {name}", "ser", "ut så här (riket inom parentes):"
+        ),
+        "disp_lead": _framed(
+            synthetic, "Spiegelhalters test för överspridning (winsoriserade z-värden)", "visar", "att"
+        ),
+        "auc_lead": _framed(synthetic, "modellernas AUC", "ligger", "mellan"),
         "ci_level": sv_pct(95, 0),
         "lim_inner": sv_pct(100 * levels[0], 0 if float(100 * levels[0]).is_integer() else 1),
         "lim_outer": sv_pct(100 * levels[-1], 0 if float(100 * levels[-1]).is_integer() else 1),
@@ -592,6 +865,7 @@ def prose_values(nb: NulliparaPage, synthetic: bool = True) -> dict[str, str]:
     crude = nb.crude[nb.crude["year"].isna()]
     nulli_region = nulli_nation = None
     for key in casemix.OUTCOME_KEYS:
+        out[f"label_{key}"] = outcome_label(key)
         entry = res["outcomes"].get(key)
         home = entry["regions"].get(region) if entry else None
         rows = crude[crude["outcome"] == key]
@@ -604,7 +878,9 @@ def prose_values(nb: NulliparaPage, synthetic: bool = True) -> dict[str, str]:
         out[f"oe_{key}"] = sv_number(home["oe"], 2) if ok else "–"
         out[f"oe_{key}_low"] = sv_number(home["oe_low"], 2) if ok else "–"
         out[f"oe_{key}_high"] = sv_number(home["oe_high"], 2) if ok else "–"
-        out[f"decomp_{key}"] = decomposition_sentence(key, home if entry else None)
+        v = page_verdict(nb, key) if ok else None
+        out[f"verdict_{key}"] = verdict_short(v)
+        out[f"decomp_{key}"] = decomposition_sentence(key, home if entry else None, v, name, synthetic)
         if key == "emergency_cs" and len(reg) and len(nat):
             nulli_region, nulli_nation = reg["n"].iloc[0], nat["n"].iloc[0]
     first = nb.fitted[0] if nb.fitted else None
@@ -626,14 +902,31 @@ def prose_values(nb: NulliparaPage, synthetic: bool = True) -> dict[str, str]:
         out["df_disp_emergency_cs"] = sv_number(d["df"])
     else:
         out["phi_emergency_cs"] = out["p_disp_emergency_cs"] = out["df_disp_emergency_cs"] = "–"
-    positions = []
-    for key in nb.fitted:
-        pts = nb.analyses[key].funnel.points
-        row = pts[pts["region"].astype(str) == region]
-        if len(row) and not bool(row["suppressed"].iloc[0]) and row["position"].iloc[0] != "within":
-            positions.append(f"{outcome_label(key).lower()} ({POSITION_SV[row['position'].iloc[0]]})")
+    verdicts = {k: page_verdict(nb, k) for k in nb.fitted}
+    outside = [k for k, v in verdicts.items() if v is not None and v.outside]
+    inside_but_shown = [k for k, v in verdicts.items() if v is not None and not v.outside and v.direction != 0]
+    positions = [
+        f"{outcome_label(k).lower()} ({position_text(verdicts[k].position, verdicts[k].adjusted)})"  # type: ignore[union-attr]
+        for k in outside
+    ]
     out["outside_limits"] = "; ".join(positions) if positions else "inget utfall"
     out["n_outside_limits"] = sv_number(len(positions))
+    if positions:
+        conclusion = _framed(synthetic, name, "ligger", "utanför trattdiagrammets gränser för " + _join_sv(positions) + ".")
+    else:
+        conclusion = _framed(synthetic, name, "ligger", "inom trattdiagrammets gränser för alla utfall.")
+    for k in inside_but_shown:
+        v = verdicts[k]
+        assert v is not None
+        conclusion += " " + _framed(
+            synthetic,
+            f"O/E-intervallet för {outcome_label(k).lower()}",
+            "ligger",
+            f"helt {'över' if v.direction > 0 else 'under'} ett, men regionen ligger "
+            f"{position_text(v.position, v.adjusted)}: skillnaden ryms inom "
+            + ("den spridning som finns mellan regionerna." if v.adjusted else "slumpens spridning."),
+        )
+    out["funnel_conclusion"] = conclusion
     aucs = [res["outcomes"][k]["model"]["auc"] for k in nb.fitted if res["outcomes"][k]["model"]["auc"] is not None]
     out["auc_min"] = sv_number(min(aucs), 2) if aucs else "–"
     out["auc_max"] = sv_number(max(aucs), 2) if aucs else "–"
@@ -661,9 +954,11 @@ def prose_values(nb: NulliparaPage, synthetic: bool = True) -> dict[str, str]:
         "unmatched_published", "max_abs_diff",
     ):
         out[f"ind_{name}"] = "–"
+    out["ind_lead"] = _framed(synthetic, "beräkningen med rikets individdata", "ger", "")
     if key is not None:
         r = ind.loc[key]
         out["ind_outcome"] = OUTCOME_PHRASES[key]
+        out["ind_lead"] = _framed(synthetic, "beräkningen med rikets individdata", "ger", f"för {OUTCOME_PHRASES[key]}")
         out["ind_n_strata"] = sv_number(r["n_strata"])
         out["ind_observed"] = sv_number(r["observed"])
         out["ind_expected_full"] = sv_number(r["expected_full"], 1)
@@ -671,16 +966,38 @@ def prose_values(nb: NulliparaPage, synthetic: bool = True) -> dict[str, str]:
         out["ind_oe_full"] = sv_number(r["oe_full"], 3)
         out["ind_oe_table"] = sv_number(r["oe_table"], 3)
         out["ind_oe_model"] = sv_number(r["oe_model"], 3)
-        out["ind_unmatched_published"] = sv_number(r["n_unmatched_published"])
-        out["ind_max_abs_diff"] = sv_number(float(np.nanmax(np.abs(ind["oe_full"] - ind["oe_table"]))), 6)
+        out["ind_unmatched_published"] = _count_or_mark(r["n_unmatched_published"])
+        diff = float(np.nanmax(np.abs(ind["oe_full"] - ind["oe_table"])))
+        out["ind_max_abs_diff"] = "mindre än " + sv_number(0.001, 3) if diff < 0.0005 else sv_number(diff, 3)
     # Published figures for the prose (real statistics, not the cohort)
-    for outcome, indicator, year, _ in PUBLISHED_ROWS:
+    for outcome, indicator, year, _, decimals in PUBLISHED_ROWS:
         for code, tag in ((region, "region"), (published.RIKET, "nation")):
             try:
-                out[f"pub_{outcome}_{tag}"] = sv_pct(published.value(indicator, code, year), 1)
+                out[f"pub_{outcome}_{tag}"] = sv_pct(published.value(indicator, code, year), decimals)
             except KeyError:
                 out[f"pub_{outcome}_{tag}"] = "–"
+    rank = published_rank("pph_gt1000ml_mainly_emergency_cs_pct", region, "2023-2024 (not stated)")
+    out["pub_pph_rank"] = f", {rank} i landet" if rank else ""
+    out["pub_pph_year"] = "året anges inte; rapporten är från 2025"
     return out
+
+
+def _join_sv(items: Sequence[str]) -> str:
+    """'a', 'a och b', 'a, b och c'."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " och " + items[-1]
+
+
+def published_rank(indicator: str, region: str, year: str) -> str:
+    """'tredje högst' when the published notes give the region's rank ('3rd highest'), else ''."""
+    t = published.indicators()
+    rows = t[(t["indicator"] == indicator) & (t["region_code"] == region) & (t["year"] == year)]
+    if rows.empty:
+        return ""
+    found = re.search(r"(\d+)(?:st|nd|rd|th) highest", str(rows["notes"].iloc[0]))
+    return RANK_SV.get(int(found.group(1)), "") if found else ""
 
 
 # --------------------------------------------------------------------------- display tables
@@ -695,11 +1012,24 @@ def _short_source(source: str) -> str:
     return source.split(";")[0]
 
 
+def published_caption(synthetic: bool) -> str:
+    """Caption of the published table: no single source, year or denominator is claimed for all rows."""
+    real = "verkliga siffror, inte den syntetiska kohorten" if synthetic else "verkliga siffror"
+    return (
+        f"Publicerad statistik ({real}). Varje rad har sin egen källa, sitt eget år och sin egen nämnare; "
+        "siffrorna visas med den precision som källan publicerar."
+    )
+
+
 def published_table(region: str) -> pd.DataFrame:
-    """Real published figures for the region and Riket beside the page's outcomes (Swedish display frame)."""
+    """Real published figures for the region and Riket beside the page's outcomes (Swedish display frame).
+
+    Each row carries its own denominator, year and source, and is shown at the precision
+    the source publishes (the regional report's whole percent stays whole percent).
+    """
     rows = []
     quality = {"published": "publicerad", "secondary": "sekundär (citerad)", "derived": "härledd", "estimate": "skattning"}
-    for outcome, indicator, year, population in PUBLISHED_ROWS:
+    for outcome, indicator, year, population, decimals in PUBLISHED_ROWS:
         try:
             reg = published.value(indicator, region, year)
         except KeyError:
@@ -707,13 +1037,14 @@ def published_table(region: str) -> pd.DataFrame:
         nat = published.value(indicator, published.RIKET, year)
         meta = published.indicators()
         meta = meta[(meta["indicator"] == indicator) & (meta["region_code"] == region) & (meta["year"] == year)].iloc[0]
+        rank = published_rank(indicator, region, year)
         rows.append(
             {
                 "Utfall": outcome_label(outcome),
-                "Vad som mäts (nämnare)": population,
-                region_name(region): sv_pct(reg, 1),
-                NATION_LABEL: sv_pct(nat, 1),
-                "År": "2023" if year == "2023" else "2023–2024 (ej angivet)",
+                "Vad som mäts (nämnare)": population + (f"; enligt rapporten {rank} i landet" if rank else ""),
+                region_name(region): sv_pct(reg, decimals),
+                NATION_LABEL: sv_pct(nat, decimals),
+                "År": PUBLISHED_YEAR_SV.get(year, year),
                 "Källa": _short_source(str(meta["source"])),
                 "Kvalitet": quality.get(str(meta["quality"]), str(meta["quality"])),
             }
@@ -724,7 +1055,7 @@ def published_table(region: str) -> pd.DataFrame:
 def published_source_urls() -> str:
     """Distinct source URLs of the published rows (for the source note under the table)."""
     urls = []
-    for _, indicator, year, _ in PUBLISHED_ROWS:
+    for _, indicator, year, _, _ in PUBLISHED_ROWS:
         t = published.indicators()
         for src in t[(t["indicator"] == indicator) & (t["year"] == year)]["source"]:
             found = re.findall(r"https?://\S+", str(src))
@@ -739,10 +1070,18 @@ def robson_frame(table: pd.DataFrame, region: str) -> pd.DataFrame:
     t_reg = table[table["area"] == region].set_index("group").reindex(order)
     t_nat = table[table["area"] == "nation"].set_index("group").reindex(order)
 
+    def cell(value: Any, suppressed: Any, fmt: Any) -> str:
+        # NaN in a suppressed row hides a small count; NaN in a shown row is undefined (an empty group's rate).
+        if pd.isna(value):
+            return mark if (pd.isna(suppressed) or bool(suppressed)) else "–"
+        return str(fmt(value))
+
     def pair(col: str, fmt: Any) -> list[str]:
+        sup_reg = t_reg["suppressed"] if "suppressed" in t_reg else pd.Series(np.nan, index=t_reg.index)
+        sup_nat = t_nat["suppressed"] if "suppressed" in t_nat else pd.Series(np.nan, index=t_nat.index)
         return [
-            f"{mark if pd.isna(a) else fmt(a)} / {mark if pd.isna(b) else fmt(b)}"
-            for a, b in zip(t_reg[col], t_nat[col], strict=True)
+            f"{cell(a, sa, fmt)} / {cell(b, sb, fmt)}"
+            for a, sa, b, sb in zip(t_reg[col], sup_reg, t_nat[col], sup_nat, strict=True)
         ]
 
     both = f"{region_name(region)} / {NATION_LABEL}"
@@ -792,8 +1131,7 @@ def oe_table(nb: NulliparaPage) -> pd.DataFrame:
             rows.append({"Utfall": outcome_label(key), "Kvinnor": sv_number(home["n"]) if home["n"] else mark})
             continue
         oe = nb.analyses[key].oe.set_index("region").loc[nb.region]
-        pts = nb.analyses[key].funnel.points
-        pos = pts[pts["region"].astype(str) == nb.region]["position"].iloc[0]
+        v = page_verdict(nb, key)
         rows.append(
             {
                 "Utfall": outcome_label(key),
@@ -805,7 +1143,8 @@ def oe_table(nb: NulliparaPage) -> pd.DataFrame:
                     f"{sv_pct(100 * oe['adjusted_rate'])} "
                     f"({sv_number(100 * oe['adjusted_low'], 1)}–{sv_number(100 * oe['adjusted_high'], 1)})"
                 ),
-                "Läge i trattdiagrammet": POSITION_SV.get(pos, pos),
+                "Bedömning": verdict_short(v),
+                "Läge i trattdiagrammet": position_text(v.position, v.adjusted) if v else "visas inte",
             }
         )
     return pd.DataFrame(rows).fillna("")
@@ -844,7 +1183,7 @@ def indirect_table(nb: NulliparaPage) -> pd.DataFrame:
                     f"({sv_number(r.oe_table_low, 2)}–{sv_number(r.oe_table_high, 2)})"
                 ),
                 "O/E, fallmixmodell": sv_number(r.oe_model, 3),
-                "Utan matchning vid småcellsskydd": sv_number(r.n_unmatched_published),
+                "Utan matchning vid småcellsskydd": _count_or_mark(r.n_unmatched_published),
             }
         )
     return pd.DataFrame(rows)
@@ -899,8 +1238,7 @@ def coefficient_table(nb: NulliparaPage, outcomes: Sequence[str] | None = None) 
     for cov, level in order:
         row = {
             "Faktor: nivå (referens)": (
-                f"{COVARIATE_LABELS.get(cov, cov)}: {LEVEL_LABELS.get(level, level)} "
-                f"({LEVEL_LABELS.get(refs[cov], refs[cov])})"
+                f"{COVARIATE_LABELS.get(cov, cov)}: {level_label(level)} ({level_label(refs[cov])})"
             ),
         }
         for label, col in columns.items():

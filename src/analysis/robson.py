@@ -158,9 +158,20 @@ def robson_comparison(
 
 
 def robson_display(table: pd.DataFrame, min_cell: int | None = None) -> pd.DataFrame:
-    """Suppress groups whose size or CS count is below the disclosure threshold."""
+    """Suppress groups whose size or CS count is below the disclosure threshold.
+
+    An empty group (exactly zero deliveries) is shown as zero, not suppressed: a zero in
+    a group of size zero says nothing about any woman. Its caesarean rate stays
+    undefined (NaN) and the size and contributions are 0 %.
+    """
     values = ["relative_size_pct", "cs_rate_pct", "absolute_contribution_pct", "relative_contribution_pct"]
-    return suppress(table, ["n", "cs"], values, min_cell=min_cell)
+    out = suppress(table, ["n", "cs"], values, min_cell=min_cell)
+    empty = (pd.to_numeric(table["n"], errors="coerce") == 0).to_numpy()
+    if empty.any():
+        for col in ["n", "cs", *values]:
+            out.loc[empty, col] = pd.to_numeric(table.loc[empty, col], errors="coerce").astype("float64")
+        out.loc[empty, "suppressed"] = False
+    return out
 
 
 def robson_quality(table: pd.DataFrame) -> dict[str, float | bool]:
