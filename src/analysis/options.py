@@ -1320,6 +1320,12 @@ def _nullipara_links(data: Mapping[str, Any], region: str = HOME_REGION) -> dict
         )  # fmt: skip
     if not rows:
         return {"available": False, "status": NOT_AVAILABLE, "reason": f"nullipara.json has no outcome for region {region}"}
+    verdicts = data.get("verdicts", {}) if isinstance(data, Mapping) else {}
+    for row in rows:  # the chapter's own verdict (both intervals agree) wins over the simple O/E test
+        verdict = verdicts.get(row["outcome"])
+        if isinstance(verdict, Mapping):
+            row["significant"] = verdict.get("direction") == 1
+            row["verdict_sv"] = verdict.get("summary_sv")
     rows.sort(key=lambda r: -r["excess"])
     return {"available": True, "region": region, "outcomes": rows, "ranked": rows, "largest_excess": rows[0]["outcome"]}
 
