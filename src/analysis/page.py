@@ -24,6 +24,14 @@ class Text(str):
 
 def setup() -> None:
     """Offline charts and display defaults; call at the top of every page."""
+    import warnings
+
+    from tqdm import TqdmWarning
+
+    # Some geo libraries import tqdm.auto, which warns in a kernel without ipywidgets (the book has none on purpose).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TqdmWarning)
+        import tqdm.auto  # noqa: F401
     charts.enable()
     pd.set_option("display.max_columns", 30)
     pd.set_option("display.width", 200)
