@@ -191,10 +191,12 @@ def test_calibration_gaps_flag_direction() -> None:
     from analysis.births import calibration_gaps
 
     rows = []
-    for indicator, reg, nat, pub_reg, pub_nat in [("a", 12.0, 10.0, 12.5, 10.8), ("b", 4.0, 5.0, 6.0, 5.0), ("c", 5.1, 5.0, 4.9, 5.0)]:
+    for indicator, reg, nat, pub_reg, pub_nat in [("a", 12.0, 10.0, 12.5, 10.8), ("b", 4.0, 5.0, 6.0, 5.0), ("c", 5.1, 5.0, 4.9, 5.0),
+                                                  ("d", 5.1, 5.0, 6.0, 5.0)]:
         rows.append({"region_code": "19", "indicator": indicator, "label_sv": indicator, "synthetic": reg, "published": pub_reg, "tolerance": 1.0})
         rows.append({"region_code": "00", "indicator": indicator, "label_sv": indicator, "synthetic": nat, "published": pub_nat, "tolerance": 1.0})
     gaps = calibration_gaps(pd.DataFrame(rows)).set_index("indicator")
     assert gaps.loc["a", "same_direction"] is True and gaps.loc["a", "published_gap"] == pytest.approx(1.7)
     assert gaps.loc["b", "same_direction"] is False
     assert gaps.loc["c", "same_direction"] is None  # |−0.1| < 0.25 × tolerance
+    assert gaps.loc["d", "direction"] == "weaker" and gaps.loc["d", "same_direction"] is False  # +0.1 vs +1.0

@@ -58,7 +58,7 @@ def display_table(table: pd.DataFrame) -> pd.DataFrame:
             }
         )
     total = {
-        "Kommun": "Länet totalt",
+        "Kommun": "Länet totalt (summa av skattningarna)",
         "Folkmängd 2024": sv_number(table["population"].sum()),
         "Kvinnor 15–44 år (skattning)": sv_number(table["women_15_44"].sum()),
         "Födda per år (skattning)": sv_number(table["births_per_year"].sum()),

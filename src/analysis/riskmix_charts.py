@@ -33,7 +33,7 @@ def published_ranking_chart(ranking: pd.DataFrame, title: str, unit: str = "%") 
     return alt.layer(bars, rule, text).properties(width=220, height=330, title=title)
 
 
-def prevalence_chart(table: pd.DataFrame, region_label: str) -> alt.LayerChart:
+def prevalence_chart(table: pd.DataFrame, region_label: str, note: str = "") -> alt.LayerChart:
     """Prevalence with 95 % CI per factor, region vs nation (suppressed rows are dropped)."""
     data = table[(~table["suppressed"]) & (table["status"] == "ok")][["label_sv", "area", "pct", "ci_low", "ci_high"]].copy()
     data["Område"] = data["area"].map({"region": region_label, "nation": "Riket"})
@@ -50,10 +50,10 @@ def prevalence_chart(table: pd.DataFrame, region_label: str) -> alt.LayerChart:
                  alt.Tooltip("ci_high:Q", title="95 % KI, övre", format=",.1f")],
     )
     bars = base.mark_rule(strokeWidth=2).encode(x="ci_low:Q", x2="ci_high:Q")
-    return alt.layer(bars, points).properties(width=460, height=alt.Step(14), title="Riskfaktorer vid graviditetens början, med 95 % konfidensintervall")
+    return alt.layer(bars, points).properties(width=460, height=alt.Step(14), title="Riskfaktorer vid graviditetens början, med 95 % konfidensintervall" + note)
 
 
-def combinations_chart(combos: pd.DataFrame) -> alt.Chart:
+def combinations_chart(combos: pd.DataFrame, note: str = "") -> alt.Chart:
     """The most common combinations of risk factors (rows under the threshold are folded into 'other')."""
     data = combos[~combos["suppressed"].astype(bool)][["rank", "label_sv", "share", "count"]].copy()
     data["rank"] = data["rank"].fillna(data["rank"].max() + 1)  # the folded "other" row goes last
@@ -66,7 +66,7 @@ def combinations_chart(combos: pd.DataFrame) -> alt.Chart:
             tooltip=[alt.Tooltip("label_sv:N", title="Kombination"), alt.Tooltip("share:Q", title="Andel %", format=",.1f"),
                      alt.Tooltip("count:Q", title="Antal", format=",d")],
         )
-        .properties(width=300, title="Vanligaste kombinationerna av riskfaktorer")
+        .properties(width=300, title="Vanligaste kombinationerna av riskfaktorer" + note)
     )
 
 
@@ -122,12 +122,12 @@ def stratified_chart(table: pd.DataFrame, by_label: str) -> alt.Chart:
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("pct:Q", title="Andel (%)"),
+            x=alt.X("pct:Q", title="Andel (%)", axis=alt.Axis(tickCount=3)),
             y=alt.Y("stratum_sv:N", title=None),
             color=alt.Color("stratum_sv:N", title=by_label, legend=None),
-            column=alt.Column("label_sv:N", title=None, header=alt.Header(labelAngle=0, labelLimit=120)),
+            column=alt.Column("label_sv:N", title=None, header=alt.Header(labelAngle=0, labelLimit=150, labelFontSize=10)),
             tooltip=[alt.Tooltip("stratum_sv:N", title=by_label), alt.Tooltip("label_sv:N", title="Riskfaktor"),
                      alt.Tooltip("pct:Q", title="Andel %", format=",.1f")],
         )
-        .properties(width=95, height=alt.Step(14))
+        .properties(width=120, height=alt.Step(14))
     )

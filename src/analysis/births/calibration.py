@@ -225,7 +225,9 @@ def calibration_gaps(table: pd.DataFrame, region: str = "19", share_of_tolerance
     """Region-minus-Riket differences, synthetic vs published, for every indicator with both.
 
     Levels can pass their tolerance while the region's *direction* relative to the nation is
-    wrong; the book shows this table so such cases are visible. ``same_direction`` is None when
+    wrong; the book shows this table so such cases are visible. ``direction`` is ``same`` (right sign and at
+    least half the published size), ``weaker`` (right sign, less than half), ``opposite`` or ``unclear``;
+    ``same_direction`` is True only for ``same`` and None when
     the published gap is smaller than ``share_of_tolerance`` × the indicator's calibration tolerance
     (no clear direction to reproduce at the precision the cohort is calibrated to).
     """
@@ -236,7 +238,15 @@ def calibration_gaps(table: pd.DataFrame, region: str = "19", share_of_tolerance
         syn_gap = float(reg.loc[indicator, "synthetic"] - nat.loc[indicator, "synthetic"])
         pub_gap = float(reg.loc[indicator, "published"] - nat.loc[indicator, "published"])
         threshold = share_of_tolerance * float(reg.loc[indicator, "tolerance"])
-        same = None if abs(pub_gap) < threshold else bool(np.sign(syn_gap) == np.sign(pub_gap))
+        if abs(pub_gap) < threshold:
+            verdict, same = "unclear", None
+        elif np.sign(syn_gap) != np.sign(pub_gap):
+            verdict, same = "opposite", False
+        elif abs(syn_gap) < 0.5 * abs(pub_gap):
+            verdict, same = "weaker", False  # right sign, but less than half the published difference
+        else:
+            verdict, same = "same", True
         rows.append({"indicator": indicator, "label_sv": reg.loc[indicator, "label_sv"],
-                     "synthetic_gap": round(syn_gap, 3), "published_gap": round(pub_gap, 3), "same_direction": same})
+                     "synthetic_gap": round(syn_gap, 3), "published_gap": round(pub_gap, 3),
+                     "same_direction": same, "direction": verdict})
     return pd.DataFrame(rows)
