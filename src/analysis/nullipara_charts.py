@@ -822,6 +822,14 @@ def decomposition_sentence(
     return f"{first} {verdict_sentence(key, entry, v, region_label, synthetic)}"
 
 
+def _mfr_missing(region: str) -> str:
+    """Share of births missing from MFR 2023 for a region ('–' where not published)."""
+    try:
+        return sv_pct(published.value("mfr_missing_births_pct", region, "2023"))
+    except KeyError:
+        return "–"
+
+
 def prose_values(nb: NulliparaPage, synthetic: bool = True) -> dict[str, str]:
     """Every number the page's prose uses, formatted Swedish, keyed for ``page.glue``.
 
@@ -834,6 +842,9 @@ def prose_values(nb: NulliparaPage, synthetic: bool = True) -> dict[str, str]:
     kinds = outcome_kinds()
     out: dict[str, str] = {
         "data_kind": "den syntetiska kohorten (se rutan överst)" if synthetic else "registeruttaget",
+        # register coverage of the published comparison (MFR 2023 lacks some births)
+        "mfr_missing_region": _mfr_missing(region),
+        "mfr_missing_nation": _mfr_missing(published.RIKET),
         "cohort_in": "i den syntetiska kohorten" if synthetic else "i registeruttaget",
         "term_oasis_first": FIRST_USE_TERMS["oasis"],
         "term_pph": FIRST_USE_TERMS["pph_1000"],
