@@ -131,19 +131,27 @@ def test_vulnerability_matches_hand_computed_binomial_cases() -> None:
 
 
 def test_samverkan_cover_by_hand() -> None:
-    """Option A: a unit is uncovered only when it and its partners all lack a midwife."""
+    """Option A: a partner covers a unit only when it has at least 2 present (it keeps 1, like a hub with a branch)."""
     units = pd.DataFrame(
         {"unit_id": ["a", "b", "c"], "role": ["bmm"] * 3, "town": ["T"] * 3, "municipality": ["M"] * 3,
          "team": ["a", "b", "c"], "births_team": [30.0, 60.0, 90.0], "midwives": [1, 2, 3], "min_required": [1, 1, 1]}
     )  # fmt: skip
     v = op.vulnerability(units, 0.2, 250, partners={"a": ["b"], "b": ["a"], "c": []}).set_index("unit_id")
-    # a: 0.2^1 · 0.2^2 = 0.008 → 2 days; b: 0.2^2 · 0.2^1 = 0.008; c alone: 0.2^3 = 0.008
-    assert v["p_no_midwife"].tolist() == pytest.approx([0.008, 0.008, 0.008])
-    assert v.loc["a", "days_no_midwife"] == pytest.approx(2.0) and v.loc["a", "p_alone"] == pytest.approx(0.2)
+    # a (1 midwife) with partner b (2): a absent 0.2; b cannot send when at most 1 of its 2 is present:
+    #   P(X_b <= 1) = 0.2^2 + 2 · 0.8 · 0.2 = 0.04 + 0.32 = 0.36 → 0.2 · 0.36 = 0.072 → 18 days a year
+    # b (2) with partner a (1): a single midwife can never be sent → 0.2^2 · 1 = 0.04; c alone: 0.2^3 = 0.008
+    assert v["p_no_midwife"].tolist() == pytest.approx([0.072, 0.04, 0.008])
+    assert v.loc["a", "days_no_midwife"] == pytest.approx(18.0) and v.loc["a", "p_alone"] == pytest.approx(0.2)
     assert v.loc["a", "partners"] == "b"
-    # two partners: a with b and c → 0.2^(1+2+3)
+    assert op.partner_cannot_send(2, 1, 0.2) == pytest.approx(0.36)
+    # partner of 3: P(X <= 1) = 0.2^3 + 3 · 0.8 · 0.2^2 = 0.008 + 0.096 = 0.104
+    assert op.partner_cannot_send(3, 1, 0.2) == pytest.approx(0.104)
+    # two partners: a with b and c → 0.2 · 0.36 · 0.104 = 0.007488
     v2 = op.vulnerability(units, 0.2, 250, partners={"a": ["b", "c"]}).set_index("unit_id")
-    assert v2.loc["a", "p_no_midwife"] == pytest.approx(0.2**6)
+    assert v2.loc["a", "p_no_midwife"] == pytest.approx(0.2 * 0.36 * 0.104)
+    # keeping 2 at home: b of 2 can never send (P = 1), c of 3 only when all 3 are present: 1 − 0.8^3 = 0.488
+    v3 = op.vulnerability(units, 0.2, 250, partners={"a": ["b", "c"]}, kept_at_hub=2).set_index("unit_id")
+    assert v3.loc["a", "p_no_midwife"] == pytest.approx(0.2 * 1.0 * 0.488)
     # in the real option A every partner lies in the unit's närområde and is its nearest unit there
     a = op.units_for_option("A")
     partners = op.cover_partners(a, 1)
@@ -334,7 +342,7 @@ def test_access_burden_equals_the_travel_module() -> None:
 def test_digital_care_is_no_options_task_and_equal_for_all() -> None:
     cfg = op.load_config()
     assert all("digital_care" not in op.case_tasks(o, c) for o in cfg.options.values() for c in o.cases)
-    ctx = op.travel_context()
+    ctx = op.bmm_travel_context()  # digital visits replace trips to today's BMM, in the BMM model
     today = sorted({s for s, _, _, _ in op.today_bmm_allocation(26)})
     ref = travel.annual_burden(ctx.tm, ctx.origins, today, 1.0, co2_g_per_km=0, round_trip_factor=1.0)
     ref_hours = ref.loc[ref["municipality_code"] != "19", "travel_hours"].sum()
@@ -350,7 +358,7 @@ def test_today_bmm_baselines() -> None:
     f = op.option_figures("A")
     assert f["bmm_units_today"] == 26 and f["vardcentraler"] == 34
     assert f["bmm_mean_minutes_all_vc"] == pytest.approx(10.28, abs=0.01)  # the travel chapter's "BMM idag"
-    assert f["bmm_mean_minutes_today"] == pytest.approx(10.55, abs=0.01)
+    assert f["bmm_mean_minutes_today"] == pytest.approx(10.58, abs=0.01)  # graph between towns + line inside Västerås
 
 
 def test_catchments_send_each_municipality_to_its_nearest_hub() -> None:
@@ -374,13 +382,16 @@ def _changed(before: dict[str, Any], after: dict[str, Any]) -> set[str]:
     ("key", "value", "expected"),
     [
         ("p_absent", 0.3, {"days_without_midwife", "worst_unit_days_without_midwife", "days_below_minimum",
-                           "days_without_midwife_units", "days_without_midwife_branches"}),
+                           "days_without_midwife_units", "days_without_midwife_branches",
+                           "days_without_midwife_per_1000_births"}),
         ("bed_occupancy_target", 0.9, {"beds_today", "beds_freed"}),
         ("share_24h_target", 0.3, {"share_24h_option", "bed_days_freed", "beds_freed"}),
         ("open_days_per_year", 245, {"days_without_midwife", "worst_unit_days_without_midwife", "days_below_minimum",
-                                     "days_without_midwife_units", "days_without_midwife_branches"}),
+                                     "days_without_midwife_units", "days_without_midwife_branches",
+                                     "days_without_midwife_per_1000_births"}),
         ("visits_digital", 4, {"digital_hours_saved", "digital_km_saved", "digital_visits_per_birth"}),
-        ("branch_days_per_week", 5, {"days_without_midwife", "days_without_midwife_branches", "worst_unit_days_without_midwife"}),
+        ("branch_days_per_week", 5, {"days_without_midwife", "days_without_midwife_branches", "worst_unit_days_without_midwife",
+                                     "days_without_midwife_per_1000_births"}),
     ],
 )
 def test_an_assumption_changes_exactly_the_figures_that_depend_on_it(key: str, value: float, expected: set[str]) -> None:
@@ -411,13 +422,20 @@ def test_scorecard_marks_best_without_a_total() -> None:
     best = card[card["best"]]
     assert best[best["metric"] == "travel_hours_saved"]["row"].tolist() == ["C"]
     assert bool(m.loc[("travel_hours_saved", "C"), "clear_best"])  # C beats B in every one-at-a-time scenario
-    assert best[best["metric"] == "bmm_mean_minutes"]["row"].tolist() == ["A"]
+    # A 10,6 and D worst 11,4 min: 0,8 min apart, below the model's 1-minute resolution → tied, never ★
+    assert best[best["metric"] == "bmm_mean_minutes"]["row"].tolist() == ["A", "D – sämsta fall"]
+    assert not card.loc[card["metric"] == "bmm_mean_minutes", "clear_best"].any()
+    assert not card.loc[card["metric"] == "bmm_mean_minutes", "worst"].any() or not (
+        card.loc[card["metric"] == "bmm_mean_minutes", "worst"] & card.loc[card["metric"] == "bmm_mean_minutes", "best"]).any()
     # all five are 16,9 minutes: no best, no worst
     assert card.loc[card["metric"] == "bmm_worst_municipality_minutes", "all_equal"].all()
     assert not card.loc[card["metric"] == "bmm_worst_municipality_minutes", ["best", "worst"]].any().any()
-    # midwives needed: base differences lie within the assumption ranges → best, but not clearly
-    mw = card[card["metric"] == "midwives_total"]
-    assert mw["best"].any() and not mw["clear_best"].any()
+    # midwives needed and the unweighted sum of unit-days are context: never ranked
+    for key in ("midwives_total", "days_without_midwife", "units"):
+        assert not card.loc[card["metric"] == key, ["best", "worst", "clear_best"]].any().any()
+    # the births-weighted vulnerability is ranked: C and D best (tied), D worst case worst
+    w = card[card["metric"] == "days_without_midwife_per_1000_births"].set_index("row")
+    assert w.loc["C", "best"] and w.loc["D – sämsta fall", "worst"] and w.loc["A", "base"] > w.loc["B", "base"]
     assert not card.loc[card["direction"] == "none", "best"].any()
     assert "total" not in " ".join(card.columns)
     table = op.scorecard_table(card)
@@ -425,7 +443,8 @@ def test_scorecard_marks_best_without_a_total() -> None:
     t = table.set_index("Mått")
     beds = t.loc["Frigjorda vårdplatser på BB"]
     assert beds["C"].startswith("1,1 (") and beds["C"].endswith("★") and "★" not in beds["A"]
-    assert t.loc["Barnmorskor som krävs"].str.contains("★").sum() == 0 and t.loc["Barnmorskor som krävs"].str.contains("☆").sum() >= 1
+    assert not t.loc["Barnmorskor som krävs"].str.contains("★|☆").any()
+    assert t.loc["Barnmorskor som krävs", "Jämförelse"] == "sammanhang, rangordnas inte"
     assert t.loc["Restid till BMM i sämst ställda kommun (min)", "Jämförelse"] == "lika för alla"
     comparison = op.comparison_results()
     assert comparison["best"]["beds_freed"] == ["C"] and comparison["clear_best"]["beds_freed"] == ["C"]
@@ -460,7 +479,7 @@ def test_tradeoffs_name_every_tie_and_say_when_all_are_equal() -> None:
     # the real comparison never names a single worst among equals
     lines = op.tradeoffs(op.scorecard())
     assert "Restid till BMM i sämst ställda kommun (min): lika för alla alternativ." in lines
-    assert any(s.startswith("Restid till BMM, medel (min): bäst A; sämst B, C, D – bästa fall, D – sämsta fall") for s in lines)
+    assert any(s.startswith("Restid till BMM, medel (min): bäst i basfallet A, D – sämsta fall, men ingen tydlig skillnad") for s in lines)
 
 
 def test_page_texts_follow_the_sign_and_the_no_change_case() -> None:
@@ -468,13 +487,14 @@ def test_page_texts_follow_the_sign_and_the_no_change_case() -> None:
     assert "förblir 11\u00a0%" in a["capacity_text"] and "ökar från" not in a["capacity_text"]
     assert "inga restimmar sparas" in a["access_text"] and "Ingen kommun vinner eller förlorar" in a["access_text"]
     b = op.page_texts("B")
-    assert "Resorna till BMM i basprogrammet ökar med 547 timmar per år" in b["access_text"]
+    assert "Resorna till BMM i basprogrammet ökar med 1\u00a0049 timmar per år" in b["access_text"]
     assert "öka från 11\u00a0% till 16\u00a0%" in b["capacity_text"]
     assert "85\u00a0% (antagande" in b["capacity_assumptions"] and "antagande" in b["share_24h_target_text"]
     assert op._change_sv(-12.0, "timmar") == "minskar med 12 timmar" and op._change_sv(0.1, "timmar").startswith("är i stort")
     d = op.page_texts("D")
     assert d["access_text"].startswith("I bästa fallet:") and "I sämsta fallet:" in d["access_text"]
-    assert "I sämsta fallet: Inga besök flyttas från Kvinnokliniken" in d["capacity_text"]
+    assert "I sämsta fallet: inga besök flyttas från Kvinnokliniken" in d["capacity_text"]
+    assert "I bästa fallet: mellan 0 och 7 vårdcentraler" in d["vc_text"]
     assert "sistahandsmottagningen i Skinnskatteberg" in d["vuln_text"]
     table = op.case_table("D")
     assert list(table.columns) == ["Mått", *[c.label_sv for c in op.load_config().options["D"].cases]]
@@ -524,3 +544,105 @@ def test_option_results_are_plain_json(tmp_path: Path) -> None:
     worst = res["cases"]["worst"]
     assert worst["figures"]["units"] == 16 and worst["ranges"]["units"][0] <= 16 <= worst["ranges"]["units"][2]
     assert res["evidence"]["riskmix"]["available"] is False
+
+
+# --------------------------------------------------------------------------- second review (N1–N14)
+
+
+def test_units_in_one_town_stand_on_different_vardcentraler() -> None:
+    """N1: several units in a town get distinct sites (p-median over the town's vårdcentraler)."""
+    for option, case, n in (("B", "base", 3), ("C", "base", 4), ("D", "best", 4), ("D", "worst", 7)):
+        u = op.units_for_option(option, scenario=case)
+        vas = u[(u["town"] == "Västerås") & u["midwives"].notna()]
+        assert len(vas) == n and vas["site_id"].nunique() == n
+        assert set(vas["site_id"]) <= set(op.town_vardcentraler("Västerås"))
+    # today's 26 BMM: 26 different vårdcentraler
+    today = op.today_bmm_allocation(26)
+    assert len({s for s, _, _, _ in today}) == 26
+    # a hand case: two vårdcentraler, one unit → a tie broken by the BMM listed in sites.csv (Fagersta VC03)
+    assert op.place_in_town("Fagersta", 1) == ("VC03",)
+    # the chosen sites minimise the mean distance from the town's vårdcentraler (check k = 2 by brute force)
+    import itertools
+
+    import numpy as np
+    from analysis import geodata
+
+    s = geodata.sites().set_index("site_id")
+    vcs = op.town_vardcentraler("Västerås")
+    xy = {v: (s.loc[v, "sweref99tm_x"], s.loc[v, "sweref99tm_y"]) for v in vcs}
+
+    def cost(chosen: tuple[str, ...]) -> float:
+        return float(np.mean([min(math.hypot(xy[a][0] - xy[b][0], xy[a][1] - xy[b][1]) for b in chosen) for a in vcs]))
+
+    best = min(cost(c) for c in itertools.combinations(vcs, 2))
+    assert cost(op.place_in_town("Västerås", 2)) == pytest.approx(best)
+
+
+def test_bmm_access_resolves_units_inside_a_town_and_today_uses_the_same_model() -> None:
+    """N1: B, C and D differ in BMM travel; A (today's units) equals today; the within-town leg at zero
+    distance equals the graph's same-town trip (two urban access legs)."""
+    figs = {(o, c): op.option_figures(o, c) for o, c in op.option_cases()}
+    assert figs[("A", "base")]["bmm_mean_minutes"] == pytest.approx(figs[("A", "base")]["bmm_mean_minutes_today"])
+    assert len({round(f["bmm_mean_minutes"], 3) for k, f in figs.items() if k != ("D", "best")}) == 4
+    # fewer Västerås units → longer travel for Västerås: B (3) > C (4) > D worst (7) > today (14)
+    vas = {k: op.access(k[0], k[1]).by_municipality.set_index("municipality")["bmm_minutes_option"]["Västerås"]
+           for k in (("B", "base"), ("C", "base"), ("D", "worst"))}
+    today = op.access("A").by_municipality.set_index("municipality")["bmm_minutes_today"]["Västerås"]
+    assert vas[("B", "base")] > vas[("C", "base")] > vas[("D", "worst")] > today
+    ctx = op.bmm_travel_context()
+    assert ctx.origins["weight"].sum() == pytest.approx(op.travel_context().origins["weight"].sum())
+    o = list(ctx.origins["origin_id"]).index("Västerås @ VC22")
+    j = list(ctx.tm.site_ids).index("VC22")
+    assert ctx.tm.minutes[o, j] == pytest.approx(8.0)  # 2 × urban access of 4 min, as the graph's same-town trip
+    k = list(ctx.tm.site_ids).index("Köping")
+    g = op.travel_context()
+    assert ctx.tm.minutes[o, k] == pytest.approx(g.tm.minutes[list(g.origins["origin_id"]).index("Västerås"), list(g.tm.site_ids).index("Köping")])
+
+
+def test_gain_loss_threshold_comes_from_the_assumptions() -> None:
+    """N6: a municipality gains or loses only at ≥ the threshold minutes per birth and year."""
+    by = op.access("D", "worst").by_municipality
+    by = by[by["municipality_code"] != "19"].set_index("municipality")
+    assert by.loc["Arboga", "status"] == "unchanged" and abs(by.loc["Arboga", "net_minutes_per_birth"]) < 10
+    low = op.access("D", op.make_scenario("D", "worst", {"gain_loss_threshold_minutes": 0.5})).by_municipality
+    assert (low["status"] == "loses").sum() > (by["status"] == "loses").sum()
+    table = op.municipality_change_table("D")
+    assert "Netto per födsel (sämsta), min" in table.columns and len(table) == 10
+
+
+def test_births_weighted_days_without_midwife_by_hand() -> None:
+    """N7: Σ days × births served per 1 000 births."""
+    vul = pd.DataFrame({"unit_id": ["a", "b"], "days_no_midwife": [10.0, 1.0]})
+    units = pd.DataFrame({"unit_id": ["a", "b"], "births_local": [100.0, 900.0]})
+    # (10 · 100 + 1 · 900) / 1 000 births × 1 000 = 1 900
+    assert op.days_per_1000_births(vul, units) == pytest.approx(1900.0)
+    c = op.option_figures("C")
+    assert c["days_without_midwife_per_1000_births"] < op.option_figures("A")["days_without_midwife_per_1000_births"]
+
+
+def test_tornado_leaves_out_rows_without_a_visible_swing() -> None:
+    """N12: zero swings (and swings under 1 % of the largest) are not drawn."""
+    from analysis import options_charts as oc
+
+    t = pd.DataFrame({"swing": [10.0, 0.05, 1e-12, 0.0], "result_base": [100.0] * 4, "label_sv": list("abcd")})
+    assert oc.moving_rows(t)["label_sv"].tolist() == ["a"]
+    assert not oc.tornado_has_bars(t.assign(swing=0.0))
+
+
+def test_evidence_tables_label_synthetic_results_per_case(tmp_path: Path) -> None:
+    """N2/N4/N11: captions say '(syntetiska data)', D has a risk table per case, births are 'Födda'."""
+    codes = op.geography().municipalities.index
+    riskmix = {"by_municipality": {c: {"no_risk_factor": 20.0, "n": 500} for c in codes}, "synthetic": True}
+    nullipara = {"synthetic": True, "outcomes": {"oasis": {"label_sv": "Sfinkterskada", "regions": {
+        "19": {"n": 900, "observed": 40, "expected": 45, "oe": 0.89, "oe_low": 0.65, "oe_high": 1.19}}}},
+        "verdicts": {"oasis": {"direction": 0, "summary_sv": "ingen påvisad skillnad"}}}  # fmt: skip
+    (tmp_path / "riskmix.json").write_text(json.dumps(riskmix), encoding="utf-8")
+    (tmp_path / "nullipara.json").write_text(json.dumps(nullipara), encoding="utf-8")
+    tables = op.evidence_tables("D", tmp_path)
+    assert [k for k, _, _ in tables] == ["riskmix", "riskmix", "nullipara"]
+    assert all("(syntetiska data)" in cap for _, _, cap in tables)
+    assert "bästa fall" in tables[0][2] and "sämsta fall" in tables[1][2]
+    assert "Födda per år (skattning)" in tables[0][1].columns
+    assert "2\u00a0568" in tables[0][2] and "18\u00a0%" in tables[0][2]  # sourced county births, published no-risk share
+    assert tables[2][1]["Bedömning i kapitlet"].tolist() == ["ingen påvisad skillnad"]
+    assert op.load_config().options["D"].case("best").label_sv == "Bästa fall: orter som i C, uppdrag som i B"

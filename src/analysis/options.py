@@ -59,6 +59,9 @@ BEST_TOLERANCE = 0.01
 
 # Assumptions the vulnerability model reads (whole numbers >= 0; see vulnerability()).
 VULNERABILITY_KEYS = ("a_cover_partners", "branch_days_per_week", "midwives_kept_at_hub")
+# A tätort with at least this many vårdcentraler is split into one origin per vårdcentral for BMM access
+# (equal shares of its women), so units at different sites inside the town can be told apart.
+WITHIN_TOWN_MIN_VARDCENTRALER = 3
 
 
 class OptionsConfigError(ValueError):
@@ -151,6 +154,8 @@ class Metric:
     label_sv: str
     unit: str
     direction: str
+    resolution: float = 0.0  # differences smaller than this (in the metric's unit) are ties: below the model's resolution
+    resolution_per: str = ""  # "bmm_trip": resolution is minutes per BMM trip, converted to hours a year
 
 
 @dataclass(frozen=True, eq=False)
@@ -163,7 +168,6 @@ class Config:
     metrics: Mapping[str, Metric]
     catchments: Mapping[str, str]
     today_narsjukvard_sites: tuple[str, ...]
-    change_tolerance_minutes: float
     matrix_rows_sv: Mapping[str, str]
     early_discharge_task: str = "postnatal_checks"
     today_units_count: str = "bmm_units_today"
@@ -398,12 +402,18 @@ def build_config(
     for key, m in (options_data.get("metrics") or {}).items():
         if not isinstance(m, dict) or m.get("direction") not in DIRECTIONS:
             raise OptionsConfigError(f"{src_o}: metric {key!r}: field 'direction' must be one of {', '.join(DIRECTIONS)}")
-        metrics[str(key)] = Metric(str(key), str(m.get("label_sv", key)), str(m.get("unit", "")), m["direction"])
+        res = m.get("resolution", 0.0)
+        per = str(m.get("resolution_per", ""))
+        if per not in ("", "bmm_trip"):
+            raise OptionsConfigError(f"{src_o}: metric {key!r}: field 'resolution_per' must be bmm_trip or absent")
+        metrics[str(key)] = Metric(str(key), str(m.get("label_sv", key)), str(m.get("unit", "")), m["direction"],
+                                   _number(res, f"{src_o}: metric {key!r}: field 'resolution'"), per)
     early = str(settings.get("early_discharge_task", "postnatal_checks"))
     if early not in tasks:
         raise OptionsConfigError(f"{src_o}: settings.early_discharge_task: unknown task {early!r}")
     today_count = str(settings.get("today_units_count", "bmm_units_today"))
     need(today_count, f"{src_o}: settings.today_units_count", integer=True)
+    need("gain_loss_threshold_minutes", f"{src_o}: the gain/loss rule (access)")
     for key in VULNERABILITY_KEYS:
         need(key, f"{src_o}: the vulnerability model")
         a = assumptions[key]
@@ -418,7 +428,6 @@ def build_config(
         metrics=metrics,
         catchments=catchments,
         today_narsjukvard_sites=tuple(str(s) for s in settings.get("today_narsjukvard_sites") or ("H_VAS",)),
-        change_tolerance_minutes=float(settings.get("change_tolerance_minutes", 1.0)),
         matrix_rows_sv={str(k): str(v) for k, v in (settings.get("matrix_rows_sv") or {}).items()},
         early_discharge_task=early,
         today_units_count=today_count,
@@ -571,19 +580,65 @@ def apportion_today(count: int, births: Mapping[str, float], capacity: Mapping[s
     return k
 
 
-def _pick_vardcentraler(vcs: pd.DataFrame, seat: str, n: int, town_pop: Mapping[str, float]) -> list[str]:
-    """Seat first, then one per other town (largest town first), then the rest by site id."""
-    first: list[str] = []
+def town_vardcentraler(town: str) -> tuple[str, ...]:
+    """The vårdcentraler (site ids, sorted) whose town in geodata/sites.csv is ``town``."""
+    vc = geography().vardcentraler
+    return tuple(sorted(str(x) for x in vc.loc[vc["town"] == town, "site_id"]))
+
+
+@lru_cache(maxsize=256)
+def place_in_town(town: str, k: int) -> tuple[str, ...]:
+    """Sites for ``k`` units in one town: the k of the town's vårdcentraler that minimise the mean
+    straight-line distance from every vårdcentral of the town to its nearest chosen one (a p-median in which
+    each vårdcentral stands for an equal share of the town's population). Ties: the BMM listed in
+    sites.csv first, then the lowest site ids. A town without vårdcentral keeps its tätort point."""
+    from itertools import combinations
+
+    from . import geodata
+
+    if k < 1:
+        return ()
+    vcs = list(town_vardcentraler(town))
+    if not vcs:
+        return tuple([town] * k)
+    if k >= len(vcs):
+        return tuple(vcs + [vcs[i % len(vcs)] for i in range(k - len(vcs))])
+    sites = geodata.sites().set_index("site_id")
+    listed = {str(i) for i in sites.index[sites["bmm_listed"].astype(str) == "yes"]}
+    xy = np.array([[float(sites.loc[v, "sweref99tm_x"]), float(sites.loc[v, "sweref99tm_y"])] for v in vcs])
+    d = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
+    best: tuple[float, int, tuple[int, ...]] | None = None
+    for combo in combinations(range(len(vcs)), k):
+        cost = round(float(d[:, list(combo)].min(axis=1).mean()), 6)
+        key = (cost, -sum(vcs[i] in listed for i in combo), combo)
+        if best is None or key < best:
+            best = key
+    assert best is not None
+    return tuple(vcs[i] for i in best[2])
+
+
+def _units_per_town(vcs: pd.DataFrame, seat: str, n: int, town_pop: Mapping[str, float]) -> dict[str, int]:
+    """A municipality's n units over its towns: one per town (seat first, then the largest towns),
+    the rest to the seat, then the next towns, never more than a town's vårdcentraler."""
     towns = sorted(set(vcs["town"]), key=lambda t: (t != seat, -town_pop.get(t, 0.0), t))
+    cap = {t: int((vcs["town"] == t).sum()) for t in towns}
+    out = {t: 0 for t in towns}
+    left = n
     for t in towns:
-        first.append(str(vcs.loc[vcs["town"] == t, "site_id"].iloc[0]))
-    rest = [s for s in vcs["site_id"] if s not in first]
-    return (first + rest)[:n]
+        if left:
+            out[t] += 1
+            left -= 1
+    for t in towns:
+        extra = min(left, cap[t] - out[t])
+        out[t] += extra
+        left -= extra
+    return {t: k for t, k in out.items() if k}
 
 
 @lru_cache(maxsize=16)
 def today_bmm_allocation(count: int) -> tuple[tuple[str, str, str, float], ...]:
-    """Today's BMM as (site_id, town, municipality code, births) placed on the vårdcentraler."""
+    """Today's BMM as (site_id, town, municipality code, births) placed on the vårdcentraler: per municipality
+    (count from :func:`apportion_today`) one per town, the rest in the seat; inside a town by :func:`place_in_town`."""
     geo = geography()
     mun = geo.municipalities
     capacity = geo.vardcentraler.groupby("municipality_code").size().to_dict()
@@ -591,9 +646,9 @@ def today_bmm_allocation(count: int) -> tuple[tuple[str, str, str, float], ...]:
     out = []
     for code in mun.index:
         vcs = geo.vardcentraler[geo.vardcentraler["municipality_code"] == code]
-        towns = dict(zip(vcs["site_id"], vcs["town"], strict=True))
-        for site in _pick_vardcentraler(vcs, str(mun.loc[code, "seat"]), k[code], geo.town_population):
-            out.append((str(site), str(towns[site]), str(code), float(mun.loc[code, "births"]) / k[code]))
+        for town, n in _units_per_town(vcs, str(mun.loc[code, "seat"]), k[code], geo.town_population).items():
+            for site in place_in_town(town, n):
+                out.append((str(site), str(town), str(code), float(mun.loc[code, "births"]) / k[code]))
     return tuple(out)
 
 
@@ -699,8 +754,8 @@ def _build_units_fixed(
             area_births = float(mun.loc[area, "births"].sum())
             ids = [town] if count == 1 else [f"{town} {i + 1}" for i in range(count)]
             hub_units[town] = ids
-            for uid in ids:
-                add(uid, "hub", town, code, town, uid, float(mun.loc[code, "births"]) / count, area_births / count)
+            for uid, site in zip(ids, place_in_town(town, count), strict=True):
+                add(uid, "hub", town, code, site, uid, float(mun.loc[code, "births"]) / count, area_births / count)
         if case.branches:
             hub_codes = {r["municipality_code"] for r in rows}
             for code in mun.index:
@@ -739,6 +794,11 @@ def _build_units_fixed(
     floor = np.full(len(units), float(opt.staffing_min))
     if case.rule == "per_municipality":
         units = _split_large(units, opt, None if case.last_resort is None else int(values[case.last_resort]))
+        for town in units.loc[units["role"] == "bmm", "town"].unique():  # provider units on the town's vårdcentraler
+            here = units.index[(units["role"] == "bmm") & (units["town"] == town)]
+            units.loc[here, "site_id"] = list(place_in_town(str(town), len(here)))
+        names_now = _site_names()
+        units["site_name"] = [names_now.get(str(x), "") for x in units["site_id"]]
         team_rows = units["role"] != "branch"
         floor = np.where(units["role"] == "last_resort", units["_floor"], float(opt.staffing_min))
     need = units["need_fte"].to_numpy(float)
@@ -851,6 +911,11 @@ def cover_partners(units: pd.DataFrame, n: int) -> dict[str, list[str]]:
     return out
 
 
+def partner_cannot_send(midwives: int, kept: int, p_absent: float) -> float:
+    """P(a partner with ``midwives`` has at most ``kept`` present): it then keeps them all and sends no one."""
+    return prob_fewer_present(midwives, kept + 1, p_absent)
+
+
 def _binom_pmf(m: int, q: float) -> list[float]:
     """P(X = x) for x = 0..m present midwives, X ~ Bin(m, q) with q = P(present)."""
     return [math.comb(m, x) * q**x * (1.0 - q) ** (m - x) for x in range(m + 1)]
@@ -884,8 +949,9 @@ def vulnerability(
     independently of the others and of other days.
 
     * A staffed unit with m midwives is without a midwife with probability p^m. With samverkan
-      ``partners`` (option A) its women are seen by a partner unit that day, so the day counts as
-      uncovered only when the unit and all its partners are without a midwife: p^(m + Σ m_partner).
+      ``partners`` (option A) a partner can send a midwife only when it keeps ``kept_at_hub`` of its own
+      first (the same rule as a hub staffing a branch): the day is uncovered when the unit has no midwife
+      and every partner has at most ``kept_at_hub`` present, p^m × Π P(X_partner <= kept_at_hub).
     * A branch (filial) is open ``branch_days_per_week`` of five weekdays and staffed from its hub
       team (column ``team``): see :func:`branch_uncovered_per_week`.
 
@@ -906,7 +972,7 @@ def vulnerability(
             m = m_by_unit[uid]
             mates = [str(x) for x in partners.get(uid, [])]
             p_alone = float(p_absent) ** m
-            p_none = p_alone * math.prod(float(p_absent) ** m_by_unit[x] for x in mates)
+            p_none = p_alone * math.prod(partner_cannot_send(m_by_unit[x], kept_at_hub, p_absent) for x in mates)
             p_below = prob_fewer_present(m, int(r["min_required"]), p_absent)
             row.update(open_days=float(days), partners=", ".join(mates), p_alone=p_alone, p_no_midwife=p_none,
                        days_no_midwife=days * p_none, p_below_min=p_below, days_below_min=days * p_below,
@@ -1112,6 +1178,79 @@ def travel_context(model: str = "graph", config: Config | None = None) -> Travel
     return TravelContext(origins, sites, tm, model)
 
 
+def split_towns() -> tuple[str, ...]:
+    """Tätorter split into one origin per vårdcentral for BMM access (at least
+    ``WITHIN_TOWN_MIN_VARDCENTRALER`` vårdcentraler in the town)."""
+    vc = geography().vardcentraler
+    sizes = vc.groupby("town").size()
+    return tuple(sorted(str(t) for t, n in sizes.items() if n >= WITHIN_TOWN_MIN_VARDCENTRALER))
+
+
+def _split_origins(origins: pd.DataFrame) -> pd.DataFrame:
+    """Origins with each split town's tätort point replaced by one point per vårdcentral of the town, each
+    with an equal share of the town's population, women and births; the points still join the road graph at
+    the town (column ``node``), so trips to other towns are unchanged."""
+    from . import geodata
+
+    sites = geodata.sites().set_index("site_id")
+    weights = [c for c in ("population", "women_15_44", "births", "weight") if c in origins.columns]
+    parts = []
+    towns = set(split_towns())
+    for _, r in origins.iterrows():
+        town = str(r["node"]) if r.get("kind") == "tatort" and isinstance(r.get("node"), str) else ""
+        if town not in towns:
+            parts.append(r.to_dict())
+            continue
+        vcs = town_vardcentraler(town)
+        for vc_id in vcs:
+            row = r.to_dict()
+            row["origin_id"] = f"{r['origin_id']} @ {vc_id}"
+            row["x"], row["y"] = float(sites.loc[vc_id, "sweref99tm_x"]), float(sites.loc[vc_id, "sweref99tm_y"])
+            for c in weights:
+                row[c] = float(r[c]) / len(vcs)
+            parts.append(row)
+    out = pd.DataFrame(parts, columns=origins.columns).reset_index(drop=True)
+    out.attrs.update(origins.attrs)
+    return out
+
+
+@lru_cache(maxsize=4)
+def bmm_travel_context(model: str = "graph", config: Config | None = None) -> TravelContext:
+    """BMM access: the cost model between towns plus a straight-line leg inside a split town.
+
+    The road graph anchors every trip on a tätort point, so it cannot tell two units inside one town apart.
+    Here the women of each split town (:func:`split_towns`) sit at the town's vårdcentraler in equal shares,
+    and a trip from such a point to a site in the same town is the straight-line model (straight line ×
+    circuity over the speed profile plus urban access at both ends; at zero distance this equals the graph's
+    same-town trip). Trips to other towns use ``model`` from the town as before. Today and every option use
+    this same context, so their BMM figures are comparable.
+    """
+    from . import travel
+    from dataclasses import replace as dc_replace
+
+    base = travel_context(model, config)
+    origins = _split_origins(base.origins)
+    sites = base.sites
+    vc_ids = [s for s in geography().vardcentraler["site_id"] if s not in set(sites["site_id"])]
+    if vc_ids:
+        sites = pd.concat([sites, travel.resolve_sites(vc_ids)], ignore_index=True)
+    tm = travel.cost_model(model).matrix(origins, sites)
+    line = travel.cost_model("line").matrix(origins, sites)
+    towns = set(split_towns())
+    o_town = np.array([str(n) if k == "tatort" and str(n) in towns else "" for n, k in zip(origins["node"], origins["kind"], strict=True)])
+    s_town = sites["town"].astype(str).to_numpy() if "town" in sites.columns else np.full(len(sites), "")
+    inside = (o_town[:, None] != "") & (o_town[:, None] == s_town[None, :])
+    tm = dc_replace(
+        tm,
+        minutes=np.where(inside, line.minutes, tm.minutes),
+        km=np.where(inside, line.km, tm.km),
+        source=np.where(inside, "line (within town)", tm.source),
+        model=f"{tm.model} + straight line within {', '.join(sorted(towns))}",
+        note=tm.note + "; straight line × circuity inside towns split at their vårdcentraler",
+    )
+    return TravelContext(origins, sites, tm, model)
+
+
 @dataclass(frozen=True)
 class AccessResult:
     """Access figures of one option case: county summary, per municipality and per task."""
@@ -1145,13 +1284,19 @@ def access(
     opt = cfg.options[option]
     case = opt.case(sc.case)
     ctx = travel_context(model, cfg)
+    bctx = bmm_travel_context(model, cfg)
     units = _units(opt, case, v, cfg)
     today_bmm = _today_bmm_sites(cfg, v)
     option_bmm = sorted(set(units["site_id"]))
     nsv_today = list(cfg.today_narsjukvard_sites)
     nsv_option = list(_narsjukvard_tokens(case))
-    bmm0, bmm1 = ctx.by_municipality(today_bmm), ctx.by_municipality(option_bmm)
+    bmm0, bmm1 = bctx.by_municipality(today_bmm), bctx.by_municipality(option_bmm)
     nsv0, nsv1 = ctx.by_municipality(nsv_today), ctx.by_municipality(nsv_option)
+    # tasks that are BMM tasks today are compared within the BMM model (same origins on both sides)
+    # and go to the option's staffed units in the närsjukvård towns (the hub units, at their own sites)
+    nsv_towns = set(_narsjukvard_town_by_municipality(case, units, cfg).values())
+    nsv_units = sorted(set(units.loc[(units["role"] != "branch") & units["town"].isin(nsv_towns), "site_id"]))
+    bnsv1 = bctx.by_municipality(nsv_units or nsv_option)
     munis = bmm0.index != HOME_REGION  # the county row is recomputed from the municipalities
 
     def arr(frame: pd.DataFrame, col: str) -> np.ndarray:
@@ -1166,12 +1311,12 @@ def access(
     for key in case_tasks(opt, case):
         t = cfg.tasks[key]
         per_birth = task_visits_per_birth(t, v, nullip) * share * trips
-        before = nsv0 if t.level_today == "kvinnokliniken" else bmm0
+        before, after = (nsv0, nsv1) if t.level_today == "kvinnokliniken" else (bmm0, bnsv1)
         h0, k0 = arr(before, "hours_per_visit_birth") * per_birth, arr(before, "km_per_visit_birth") * per_birth
         if t.delivered == "digital":
             h1, k1 = np.zeros_like(h0), np.zeros_like(k0)
         else:
-            h1, k1 = arr(nsv1, "hours_per_visit_birth") * per_birth, arr(nsv1, "km_per_visit_birth") * per_birth
+            h1, k1 = arr(after, "hours_per_visit_birth") * per_birth, arr(after, "km_per_visit_birth") * per_birth
         hours_change += h1 - h0
         task_rows.append(
             (key, t.name_sv, t.level_today, t.delivered, float(births.sum() * per_birth / trips),
@@ -1188,7 +1333,7 @@ def access(
         v["bmm_visits_per_birth"] * trips
     )
     net = (hours_change + bmm_hours_change) * 60.0 / births
-    tol = cfg.change_tolerance_minutes
+    tol = v["gain_loss_threshold_minutes"]
     by = pd.DataFrame(
         {
             "municipality_code": bmm0.index[munis],
@@ -1201,7 +1346,7 @@ def access(
             "moved_tasks_hours_change": hours_change,
             "bmm_hours_change": bmm_hours_change,
             "net_minutes_per_birth": net,
-            "status": np.select([net < -tol, net > tol], ["gains", "loses"], "unchanged"),
+            "status": np.select([net <= -tol, net >= tol], ["gains", "loses"], "unchanged"),
         }
     ).set_index("municipality_code")
     county = {
@@ -1258,7 +1403,8 @@ def access(
         "municipalities_losing": int((munis["status"] == "loses").sum()),
         "gaining": munis.loc[munis["status"] == "gains", "municipality"].tolist(),
         "losing": munis.loc[munis["status"] == "loses", "municipality"].tolist(),
-        "model": ctx.tm.model,
+        "model": bctx.tm.model,
+        "nsv_model": ctx.tm.model,
         "modelled": True,
     }
     table = pd.concat([by.reset_index(), pd.DataFrame([{"municipality_code": HOME_REGION, **county}])], ignore_index=True)
@@ -1327,7 +1473,8 @@ def _nullipara_links(data: Mapping[str, Any], region: str = HOME_REGION) -> dict
             row["significant"] = verdict.get("direction") == 1
             row["verdict_sv"] = verdict.get("summary_sv")
     rows.sort(key=lambda r: -r["excess"])
-    return {"available": True, "region": region, "outcomes": rows, "ranked": rows, "largest_excess": rows[0]["outcome"]}
+    return {"available": True, "region": region, "synthetic": bool(data.get("synthetic", False)), "outcomes": rows,
+            "ranked": rows, "largest_excess": rows[0]["outcome"]}
 
 
 def evidence_links(
@@ -1355,6 +1502,68 @@ def evidence_links(
             continue
         out[page] = build(data)
     return out
+
+
+SYNTHETIC_SV = " (syntetiska data)"
+
+
+def evidence_tables(option: str, results_dir: Path | None = None, config: Config | None = None) -> list[tuple[str, pd.DataFrame, str]]:
+    """Display tables of :func:`evidence_links` for the page: (kind, table, caption), the risk table per case.
+
+    Captions say "(syntetiska data)" when the chapter's results come from a synthetic cohort. The births are
+    the municipal estimates of children born (summed; not deliveries); the share with a risk factor is the
+    cohort's (the published share without risk factors is given in the caption as context).
+    """
+    from . import published
+    from .charts import sv_number, sv_pct
+
+    cfg = config or load_config()
+    opt = cfg.options[option]
+    out: list[tuple[str, pd.DataFrame, str]] = []
+    from . import geodata
+
+    no_risk = published.value("no_risk_factors_at_pregnancy_start_pct", HOME_REGION)
+    county = geodata.county()
+    for c in opt.cases:
+        links = evidence_links(option, results_dir, c.key, cfg)
+        risk = links.get("riskmix", {})
+        if risk.get("available") is False:
+            continue
+        rows = [{"Närsjukvårdsort": r["narsjukvard_town"], "Kommuner": ", ".join(r.get("municipalities", [])),
+                 "Födda per år (skattning)": sv_number(r.get("births_per_year")),
+                 "Med minst en riskfaktor per år (kohortens andel × födda)": sv_number(r.get("women_with_risk_factor_per_year")),
+                 "Andel med minst en riskfaktor i kohorten": sv_pct(r["pct_with_risk_factor"], 0) if r.get("pct_with_risk_factor") is not None else "–"}
+                for r in risk.get("by_narsjukvard_town", [])]  # fmt: skip
+        if not rows:
+            continue
+        syn = SYNTHETIC_SV if risk.get("synthetic") else ""
+        case_sv = f" – {c.label_sv.split(':')[0].lower()}" if len(opt.cases) > 1 else ""
+        source = "den syntetiska kohortens andel" if risk.get("synthetic") else "kapitlets andel"
+        cap = (
+            f"Kvinnor med riskfaktorer som varje närsjukvårdsort skulle betjäna{case_sv}{syn}: kommunernas skattade antal "
+            f"födda per år × {source} med minst en riskfaktor (kapitlet om riskfaktorer). Som jämförelse anger "
+            f"Graviditetsregistret att {sv_pct(no_risk, 0)} av de gravida i länet saknade riskfaktorer vid graviditetens "
+            f"början (publicerat, regionens rapport avsnitt 5.1.2). Kommunernas skattningar summeras till "
+            f"{sv_number(sum(float(r.get('births_per_year') or 0) for r in risk.get('by_narsjukvard_town', [])))} födda per år; "
+            f"länets publicerade antal är {sv_number(county['births_per_year'])} ({county['births_year']})."
+        )
+        out.append(("riskmix", pd.DataFrame(rows), cap))
+    nulli = evidence_links(option, results_dir, config=cfg).get("nullipara", {})
+    if nulli.get("available") is not False:
+        table = pd.DataFrame([{"Utfall (förstföderskor)": r["label_sv"], "Observerat": sv_number(r["observed"]),
+                               "Förväntat": sv_number(r["expected"], 1), "O/E": sv_number(r["oe"], 2),
+                               "Praxisdel, procentenheter": sv_number(r.get("practice_part"), 1),
+                               "Bedömning i kapitlet": r.get("verdict_sv") or "–"} for r in nulli["ranked"]])  # fmt: skip
+        syn = SYNTHETIC_SV if nulli.get("synthetic") else ""
+        out.append(("nullipara", table, f"Förstföderskor{syn}: utfall rangordnade efter fallmixjusterat överskott, observerat "
+                    "minus förväntat (kapitlet om förstföderskor). Kolumnen Bedömning är kapitlets egen slutsats."))
+    return out
+
+
+def evidence_synthetic(option: str = "A", results_dir: Path | None = None) -> bool:
+    """True when either linked chapter's results come from a synthetic cohort."""
+    links = evidence_links(option, results_dir)
+    return any(bool(v.get("synthetic")) for v in links.values() if isinstance(v, Mapping))
 
 
 # --------------------------------------------------------------------------- headline figures
@@ -1385,6 +1594,16 @@ def _unit_phrase(row: pd.Series) -> str:
     if role == "branch":
         text += f" (bemannad från {str(row['team']).rsplit(' ', 1)[0] if str(row['team'])[-1:].isdigit() else row['team']})"
     return text
+
+
+def days_per_1000_births(vul: pd.DataFrame, units: pd.DataFrame) -> float:
+    """Births-weighted days without a midwife: Σ (unit's or branch's expected days without a midwife × the
+    births it serves) per 1 000 births served, i.e. the days a year the woman's own unit lacks a midwife,
+    summed over 1 000 women. Comparable between many small units and a few hubs with branches."""
+    births = dict(zip(units["unit_id"].astype(str), units["births_local"].astype(float), strict=True))
+    b = np.array([births[str(u)] for u in vul["unit_id"]])
+    total = float(b.sum())
+    return float(1000.0 * (vul["days_no_midwife"].to_numpy(float) * b).sum() / total) if total else math.nan
 
 
 def _figures(cfg: Config, sc: OptionScenario, model: str) -> dict[str, Any]:
@@ -1438,6 +1657,7 @@ def _figures(cfg: Config, sc: OptionScenario, model: str) -> dict[str, Any]:
         "units_below_min": int(vul_staffed["below_min_staffed"].sum()),
         "max_midwives_per_unit": float(staffed["midwives"].max()),
         "days_without_midwife": float(vul["days_no_midwife"].sum()),
+        "days_without_midwife_per_1000_births": days_per_1000_births(vul, units),
         "days_without_midwife_units": float(vul_staffed["days_no_midwife"].sum()),
         "days_without_midwife_branches": float(vul.loc[vul["midwives"].isna(), "days_no_midwife"].sum()),
         "worst_unit_days_without_midwife": float(vul["days_no_midwife"].max()),
@@ -1536,6 +1756,16 @@ def tie_tolerance(values: Sequence[float]) -> float:
     return max(BEST_TOLERANCE * scale, 1e-9)
 
 
+def metric_resolution(metric: Metric, config: Config | None = None) -> float:
+    """The smallest difference the model resolves for ``metric`` in its own unit (0 = none stated)."""
+    if metric.resolution_per != "bmm_trip":
+        return metric.resolution
+    cfg = config or load_config()
+    v = cfg.values()
+    births = float(geography().municipalities["births"].sum())
+    return metric.resolution * v["bmm_visits_per_birth"] * v["round_trip_factor"] * births / 60.0
+
+
 def _better(direction: str) -> int:
     return -1 if direction == "lower_is_better" else 1
 
@@ -1574,18 +1804,20 @@ def scorecard(
     out = pd.DataFrame(rows)
     for flag in ("best", "worst", "clear_best", "all_equal"):
         out[flag] = False
+    out["tolerance"] = np.nan
     for key, grp in out.groupby("metric", sort=False):
         direction = cfg.metrics[str(key)].direction
         if direction == "none" or len(grp) < 2:
             continue
         sign = _better(direction)
-        tol = tie_tolerance(grp["base"])
+        tol = max(tie_tolerance(grp["base"]), metric_resolution(cfg.metrics[str(key)], cfg))
+        out.loc[grp.index, "tolerance"] = tol
         best_value, worst_value = (grp["base"] * sign).max(), (grp["base"] * sign).min()
         if best_value - worst_value <= tol:
             out.loc[grp.index, "all_equal"] = True
             continue
         best = (best_value - grp["base"] * sign) <= tol
-        worst = (grp["base"] * sign - worst_value) <= tol
+        worst = ((grp["base"] * sign - worst_value) <= tol) & ~best
         out.loc[grp.index, "best"] = best.to_numpy()
         out.loc[grp.index, "worst"] = worst.to_numpy()
         winners, others = grp.loc[best, "row"].tolist(), grp.loc[~best, "row"].tolist()
@@ -1659,11 +1891,13 @@ def tradeoffs(card: pd.DataFrame) -> list[str]:
         sign = _better(str(grp["direction"].iloc[0]))
         values = grp["base"].astype(float) * sign
         tol = tie_tolerance(grp["base"])
+        if "tolerance" in grp and grp["tolerance"].notna().any():
+            tol = max(tol, float(grp["tolerance"].max()))
         if values.max() - values.min() <= tol:
             lines.append(f"{label}: lika för alla alternativ.")
             continue
         best = grp.loc[values.max() - values <= tol, "row"].tolist()
-        worst = grp.loc[values - values.min() <= tol, "row"].tolist()
+        worst = grp.loc[(values - values.min() <= tol) & (values.max() - values > tol), "row"].tolist()
         clear = bool(grp.loc[values.max() - values <= tol, "clear_best"].all()) if "clear_best" in grp else True
         if clear:
             lines.append(f"{label}: bäst {', '.join(best)}; sämst {', '.join(worst)}.")
@@ -1770,6 +2004,11 @@ def case_prefix(option: Option, case: Case) -> str:
     return f"I {word.replace(' fall', ' fallet')}: "
 
 
+def _lead(prefix: str, text: str) -> str:
+    """'I bästa fallet: genomsnittlig …': the sentence after a case prefix starts in lower case."""
+    return prefix + text[:1].lower() + text[1:] if prefix and text else text
+
+
 def page_texts(option: str, config: Config | None = None, model: str = "graph") -> dict[str, str]:
     """Every computed sentence of the option page, keyed for glue (numbers formatted the Swedish way).
 
@@ -1799,7 +2038,7 @@ def page_texts(option: str, config: Config | None = None, model: str = "graph") 
         f = figs[c.key]
         pre = case_prefix(opt, c)
         text = (
-            f"{pre}Genomsnittlig restid till barnmorskemottagningen blir {_n(f['bmm_mean_minutes'], 1)} minuter "
+            f"Genomsnittlig restid till barnmorskemottagningen blir {_n(f['bmm_mean_minutes'], 1)} minuter "
             f"(i dag {_n(f['bmm_mean_minutes_today'], 1)}). "
         )
         if f["tasks_moved"] == 0 or f["visits_moved_from_kk"] + f["visits_moved_from_bmm"] == 0:
@@ -1819,15 +2058,15 @@ def page_texts(option: str, config: Config | None = None, model: str = "graph") 
         text += f"Resorna till BMM i basprogrammet {_change_sv(f['bmm_travel_hours_change'], 'timmar per år')}. "
         g, l_ = f["municipalities_gaining"], f["municipalities_losing"]
         if g == 0 and l_ == 0:
-            text += "Ingen kommun vinner eller förlorar enligt definitionen nedan."
+            text += "Ingen kommun vinner eller förlorar enligt definitionen nedan (se tabellen med minuter per födsel)."
         else:
             won = f"{_n(g)} kommuner vinner ({', '.join(f['gaining'])})" if g else "Ingen kommun vinner"
             lost = f"{_n(l_)} förlorar ({', '.join(f['losing'])})" if l_ else "ingen förlorar"
             text += f"{won} och {lost}."
-        access_parts.append(text)
+        access_parts.append(_lead(pre, text))
 
         vt = (
-            f"{pre}Alternativet ger {_n(f['units'])} bemannade enheter"
+            f"Alternativet ger {_n(f['units'])} bemannade enheter"
             + (f" och {_n(f['branches'])} filialer" if f["branches"] else "")
             + f" med sammanlagt {_n(f['midwives_total'])} barnmorskor. "
         )
@@ -1842,13 +2081,17 @@ def page_texts(option: str, config: Config | None = None, model: str = "graph") 
         vt += f"Det ger {_n(f['days_without_midwife'], 1)} förväntade mottagningsdagar per år utan barnmorska"
         if f["branches"]:
             vt += f", varav {_n(f['days_without_midwife_branches'], 1)} på filialerna"
+        vt += (
+            f", eller {_n(f['days_without_midwife_per_1000_births'])} kvinnodagar utan barnmorska per 1 000 födslar "
+            "(varje enhets dagar vägda med de födslar den betjänar)"
+        )
         vt += f". Mest utsatt är {f['worst_unit']} med {_n(f['worst_unit_days_without_midwife'], 1)} dagar per år."
-        vuln_parts.append(vt)
+        vuln_parts.append(_lead(pre, vt))
 
         if f["visits_moved_from_kk"] > 0:
-            ct = f"{pre}Omkring {_n(f['visits_moved_from_kk'])} besök per år flyttas från Kvinnokliniken. "
+            ct = f"Omkring {_n(f['visits_moved_from_kk'])} besök per år flyttas från Kvinnokliniken. "
         else:
-            ct = f"{pre}Inga besök flyttas från Kvinnokliniken. "
+            ct = f"Inga besök flyttas från Kvinnokliniken. "
         if f["bed_days_freed"] > 0.5:
             ct += (
                 f"Andelen som går hem inom 24 timmar antas då öka från {_p(v['share_24h_today'])} till "
@@ -1860,20 +2103,20 @@ def page_texts(option: str, config: Config | None = None, model: str = "graph") 
                 f"Eftervården flyttas inte ut, så andelen som går hem inom 24 timmar förblir {_p(v['share_24h_today'])} "
                 "och inga vårddygn frigörs."
             )
-        cap_parts.append(ct)
+        cap_parts.append(_lead(pre, ct))
 
         if f["vardcentraler_bmm_keep_min"] == f["vardcentraler_bmm_keep_max"]:
             keep, lose = f["vardcentraler_bmm_keep_min"], f["vardcentraler_bmm_lose_min"]
             kept = f"{_n(keep)} vårdcentraler behåller sin BMM" if keep else "Ingen vårdcentral behåller BMM"
             lost = f"{_n(lose)} förlorar den" if lose else "ingen förlorar den"
-            vc = f"{pre}{kept} och {lost} (av dagens {_n(f['vardcentraler_bmm_lose_max'] + f['vardcentraler_bmm_keep_min'])})."
+            vc = f"{kept} och {lost} (av dagens {_n(f['vardcentraler_bmm_lose_max'] + f['vardcentraler_bmm_keep_min'])})."
         else:
             vc = (
-                f"{pre}Mellan {_n(f['vardcentraler_bmm_keep_min'])} och {_n(f['vardcentraler_bmm_keep_max'])} "
+                f"Mellan {_n(f['vardcentraler_bmm_keep_min'])} och {_n(f['vardcentraler_bmm_keep_max'])} "
                 f"vårdcentraler kan behålla BMM, beroende på om vårdcentraler ansöker om uppdraget; "
                 f"{_n(f['vardcentraler_bmm_lose_min'])}–{_n(f['vardcentraler_bmm_lose_max'])} förlorar den."
             )
-        vc_parts.append(vc)
+        vc_parts.append(_lead(pre, vc))
 
     out["access_text"] = " ".join(access_parts)
     out["vuln_text"] = " ".join(vuln_parts)
@@ -1884,10 +2127,13 @@ def page_texts(option: str, config: Config | None = None, model: str = "graph") 
     model_parts = []
     if any(c.cover == "samverkan" for c in opt.cases):
         k = int(v["a_cover_partners"])
+        kept = int(v["midwives_kept_at_hub"])
         model_parts.append(
-            "Alternativet bygger på samverkan mellan BMM: en mottagning räknas som obemannad en dag bara när både den "
-            f"och dess {_n(k)} närmaste samverkansmottagning{'ar' if k != 1 else ''} i samma närområde saknar "
-            f"barnmorska (sannolikheten blir p upphöjt till summan av deras barnmorskor). Antalet samverkansmottagningar "
+            "Alternativet bygger på samverkan mellan BMM: en mottagning utan barnmorska täcks av "
+            + ("sin närmaste samverkansmottagning" if k == 1 else f"sina {_n(k)} närmaste samverkansmottagningar")
+            + f" i samma närområde, men bara om en samverkansmottagning har minst {_n(kept + 1)} barnmorskor på plats den dagen, så att den kan behålla "
+            f"{_n(kept)} själv och skicka en – samma regel som när en huvudmottagning bemannar en filial. En "
+            "samverkansmottagning med en enda barnmorska kan alltså aldrig täcka upp. Antalet samverkansmottagningar "
             f"är ett antagande ({_n(a['a_cover_partners'].low)}–{_n(a['a_cover_partners'].high)}; "
             f"{_n(a['a_cover_partners'].low)} motsvarar dagens läge utan fungerande samverkan)."
         )
@@ -1926,7 +2172,12 @@ def page_texts(option: str, config: Config | None = None, model: str = "graph") 
     out["vardcentraler"] = _n(main["vardcentraler"])
     out["bmm_mean_minutes_today"] = _n(main["bmm_mean_minutes_today"], 1)
     out["bmm_mean_minutes_all_vc"] = _n(main["bmm_mean_minutes_all_vc"], 1)
-    out["tolerance"] = _n(cfg.change_tolerance_minutes)
+    gl = a["gain_loss_threshold_minutes"]
+    out["tolerance"] = _n(v["gain_loss_threshold_minutes"])
+    out["tolerance_range"] = f"{_n(gl.low)}–{_n(gl.high)}"
+    out["split_towns"] = ", ".join(split_towns())
+    out["bmm_model"] = bmm_model_sv()
+    out["within_town_min_vc"] = _n(WITHIN_TOWN_MIN_VARDCENTRALER)
     out["digital_visits"] = _n(main["digital_visits_per_birth"])
     out["digital_hours"] = _n(main["digital_hours_saved"])
     out["p_absent"] = _p(v["p_absent"])
@@ -1935,6 +2186,51 @@ def page_texts(option: str, config: Config | None = None, model: str = "graph") 
     out["bed_days_today"] = _n(main["bed_days_today"])
     out["beds_today"] = _n(main["beds_today"], 1)
     return out
+
+
+def bmm_model_sv() -> str:
+    """How BMM access is modelled (the same for today and every option), in Swedish for the page."""
+    towns = split_towns()
+    return (
+        "Vägnätsmodellen låter alla resor börja och sluta i tätorternas mittpunkter och kan därför inte skilja på "
+        "mottagningar inom samma tätort. För restiden till BMM fördelas därför kvinnorna i "
+        f"{_sv_list(list(towns))} (tätorter med minst {_n(WITHIN_TOWN_MIN_VARDCENTRALER)} vårdcentraler) lika på "
+        "tätortens vårdcentraler, och resan till en mottagning i samma tätort räknas som fågelvägen gånger en "
+        "omvägsfaktor, med hastighetsprofil och tid för att ta sig ut på gatan i båda ändar (rak-linje-modellen i "
+        "kapitlet om restider). Resor mellan orter räknas som förut i vägnätet. Samma modell används för dagens BMM "
+        "och för alternativen, så skillnaderna går att jämföra. Flera enheter i en tätort placeras på de vårdcentraler "
+        "som ger kortast genomsnittligt avstånd från tätortens alla vårdcentraler (varje vårdcentral antas stå för lika "
+        "stor del av befolkningen; vid lika avstånd väljs den vårdcentral som i dag har BMM). Kvinnorna går till "
+        "närmaste enhet i alternativet. Skillnader under en minut i medelrestid ligger under modellens upplösning och "
+        "räknas som lika."
+    )
+
+
+def _sv_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " och " + items[-1] if items else ""
+
+
+def municipality_change_table(option: str, config: Config | None = None, model: str = "graph") -> pd.DataFrame:
+    """Per municipality and case: BMM minutes today and in the option, net change in travel minutes per birth
+    and year (moved tasks plus BMM visits) and whether the municipality gains or loses by the threshold."""
+    cfg = config or load_config()
+    opt = cfg.options[option]
+    status_sv = {"gains": "vinner", "loses": "förlorar", "unchanged": "oförändrad"}
+    frame: pd.DataFrame | None = None
+    for c in opt.cases:
+        by = access(option, c.key, cfg, model).by_municipality
+        by = by[by["municipality_code"] != HOME_REGION]
+        suffix = f" ({c.label_sv.split(':')[0].split()[0].lower()})" if len(opt.cases) > 1 else ""
+        part = pd.DataFrame({
+            "Kommun": by["municipality"].to_numpy(),
+            "BMM i dag, min": [_n(x, 1) for x in by["bmm_minutes_today"]],
+            f"BMM{suffix}, min": [_n(x, 1) for x in by["bmm_minutes_option"]],
+            f"Netto per födsel{suffix}, min": [_n(x) for x in by["net_minutes_per_birth"]],
+            f"Bedömning{suffix}": [status_sv[str(x)] for x in by["status"]],
+        })  # fmt: skip
+        frame = part if frame is None else frame.merge(part, on=["Kommun", "BMM i dag, min"])
+    assert frame is not None
+    return frame
 
 
 def case_table(option: str, config: Config | None = None, model: str = "graph") -> pd.DataFrame:

@@ -23,9 +23,25 @@ def wrap_label(text: str, width: int = 40) -> list[str]:
     return lines
 
 
+# Swings below this share of the largest swing would be drawn as no bar at all; they are left out (stated on the page).
+VISIBLE_SHARE = 0.01
+
+
+def moving_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """The tornado rows whose swing is not zero (larger than 1e-9 relative to the base result: floating-point
+    noise from recomputation is not an effect) and at least ``VISIBLE_SHARE`` of the largest swing."""
+    if not len(table):
+        return table
+    scale = max(1.0, float(abs(table["result_base"].iloc[0])))
+    moving = table[table["swing"] > 1e-9 * scale]
+    if not len(moving):
+        return moving
+    return moving[moving["swing"] >= VISIBLE_SHARE * float(moving["swing"].max())]
+
+
 def tornado_has_bars(table: pd.DataFrame) -> bool:
     """True when at least one assumption moves the metric (otherwise show a sentence, not a chart)."""
-    return bool(len(table)) and bool((table["swing"] > 1e-9).any())
+    return bool(len(moving_rows(table)))
 
 
 def tornado_chart(table: pd.DataFrame, metric_label: str, top: int = 10) -> alt.LayerChart:
@@ -34,7 +50,7 @@ def tornado_chart(table: pd.DataFrame, metric_label: str, top: int = 10) -> alt.
     Only assumptions that move the result are drawn; long labels wrap over lines (never truncated).
     Callers check :func:`tornado_has_bars` first: a metric no assumption moves has no chart.
     """
-    t = table[table["swing"] > 1e-9].nlargest(top, "swing")
+    t = moving_rows(table).nlargest(top, "swing")
     if t.empty:
         raise ValueError(f"no assumption moves {metric_label!r}: say so in prose instead of drawing an empty chart")
     base = float(table["result_base"].iloc[0])
