@@ -25,21 +25,7 @@ def pg() -> tc.TravelPage:
 
 
 def _datasets(spec: dict) -> list[list[dict]]:
-    found = list(spec.get("datasets", {}).values())
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            data = node.get("data")
-            if isinstance(data, dict) and isinstance(data.get("values"), list):
-                found.append(data["values"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk({k: v for k, v in spec.items() if k != "datasets"})
-    return found
+    return list(charts.inline_datasets(spec).values())
 
 
 def test_inputs_reject_other_regions_and_weights() -> None:

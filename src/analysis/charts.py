@@ -70,15 +70,15 @@ def write_vega_bundle(static_dir: Path) -> Path:
     return target
 
 
-def check_aggregated(spec: dict[str, Any]) -> None:
-    """Raise if any inline dataset is too large or carries an identifying column."""
+def inline_datasets(spec: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Every dataset a Vega-Lite spec embeds (top-level ``datasets`` and inline ``data.values``)."""
     datasets: dict[str, list[dict[str, Any]]] = dict(spec.get("datasets", {}))
 
     def walk(node: Any) -> None:
         if isinstance(node, dict):
             data = node.get("data")
             if isinstance(data, dict) and isinstance(data.get("values"), list):
-                datasets[f"inline-{id(data)}"] = data["values"]
+                datasets[f"inline-{len(datasets)}"] = data["values"]
             for value in node.values():
                 walk(value)
         elif isinstance(node, list):
@@ -86,7 +86,12 @@ def check_aggregated(spec: dict[str, Any]) -> None:
                 walk(value)
 
     walk({k: v for k, v in spec.items() if k != "datasets"})
-    for name, rows in datasets.items():
+    return datasets
+
+
+def check_aggregated(spec: dict[str, Any]) -> None:
+    """Raise if any inline dataset is too large or carries an identifying column."""
+    for name, rows in inline_datasets(spec).items():
         if len(rows) > MAX_ROWS_PER_DATASET:
             raise IndividualDataError(
                 f"chart dataset {name!r} has {len(rows)} rows (limit {MAX_ROWS_PER_DATASET}); aggregate before charting"
