@@ -10,8 +10,9 @@ plain scale, both as in Spiegelhalter 2005.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -225,6 +226,25 @@ def _grid(values: np.ndarray, size: int = 200) -> np.ndarray:
     return np.geomspace(lo, hi, size)
 
 
+def _limits_and_positions(
+    z: np.ndarray,
+    s: np.ndarray,
+    size: np.ndarray,
+    value: np.ndarray,
+    limit_fn: Callable[..., pd.DataFrame],
+    levels: Sequence[float],
+    winsor: float,
+) -> tuple[Overdispersion, pd.DataFrame, pd.DataFrame | None, list[str]]:
+    """Shared by both funnels: dispersion check, exact limits on a grid, random-effects limits
+    when tau² > 0, and each unit's position (against adjusted limits only when overdispersed)."""
+    disp = overdispersion(z, s, winsor=winsor)
+    grid = _grid(size)
+    limits = limit_fn(grid, levels=levels)
+    adjusted = limit_fn(grid, levels=levels, tau2=disp.tau2, method="normal") if disp.tau2 > 0 else None
+    at_units = limit_fn(size, levels=levels, tau2=disp.tau2 if disp.overdispersed else 0.0)
+    return disp, limits, adjusted, _position(value, at_units, levels)
+
+
 def ratio_funnel(
     units: pd.DataFrame,
     id_column: str = "region",
@@ -243,11 +263,7 @@ def ratio_funnel(
     o = units["observed"].to_numpy(dtype=float)
     e = units["expected"].to_numpy(dtype=float)
     z, s = ratio_z_scores(o, e)
-    disp = overdispersion(z, s, winsor=winsor)
-    grid = _grid(e)
-    limits = ratio_limits(grid, levels)
-    adjusted = ratio_limits(grid, levels, tau2=disp.tau2, method="normal") if disp.tau2 > 0 else None
-    at_units = ratio_limits(e, levels, tau2=disp.tau2 if disp.overdispersed else 0.0)
+    disp, limits, adjusted, position = _limits_and_positions(z, s, e, o / e, ratio_limits, levels, winsor)
     points = pd.DataFrame(
         {
             id_column: units[id_column].to_numpy(),
@@ -255,7 +271,7 @@ def ratio_funnel(
             "expected": e,
             "oe": o / e,
             "z": z,
-            "position": _position(o / e, at_units, levels),
+            "position": position,
             "suppressed": o < (threshold() if min_cell is None else min_cell),
         }
     )
@@ -282,11 +298,9 @@ def proportion_funnel(
     n = units["n"].to_numpy(dtype=float)
     centre = float(ev.sum() / n.sum()) if target is None else float(target)
     z, s = proportion_z_scores(ev, n, centre)
-    disp = overdispersion(z, s, winsor=winsor)
-    grid = _grid(n)
-    limits = proportion_limits(grid, centre, levels)
-    adjusted = proportion_limits(grid, centre, levels, tau2=disp.tau2, method="normal") if disp.tau2 > 0 else None
-    at_units = proportion_limits(n, centre, levels, tau2=disp.tau2 if disp.overdispersed else 0.0)
+    disp, limits, adjusted, position = _limits_and_positions(
+        z, s, n, ev / n, partial(proportion_limits, target=centre), levels, winsor
+    )
     points = pd.DataFrame(
         {
             id_column: units[id_column].to_numpy(),
@@ -294,7 +308,7 @@ def proportion_funnel(
             "n": n,
             "rate": ev / n,
             "z": z,
-            "position": _position(ev / n, at_units, levels),
+            "position": position,
             "suppressed": np.minimum(ev, n - ev) < (threshold() if min_cell is None else min_cell),
         }
     )
