@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis import casemix as cm
-from analysis.regions import region_codes
+from analysis.chapters.nullipara import casemix as cm
+from analysis.common.regions import region_codes
 
 
 def make_cohort(n: int, seed: int) -> pd.DataFrame:

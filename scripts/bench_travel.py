@@ -9,8 +9,15 @@ import time
 
 import pandas as pd
 
-from analysis import geodata
-from analysis.travel import GraphCost, default_candidates, default_origins, optimise_hubs, site_set, town_sites
+from analysis.chapters.travel.model import (
+    GraphCost,
+    default_candidates,
+    default_origins,
+    optimise_hubs,
+    site_set,
+    town_sites,
+)
+from analysis.common import geodata
 
 
 def main() -> float:

@@ -37,3 +37,25 @@ def run_cli(root: Path, *args: str, env: dict[str, str] | None = None, timeout: 
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
     return make_project_copy(tmp_path / "project")
+
+
+# The small fixed cohort every end-to-end and golden test builds on (the run plan's synthetic scale).
+SMALL_BOOK_SCALE = "0.05"
+
+
+def build_small_book(target: Path) -> Path:
+    """A throw-away project built on the small fixed synthetic cohort (seed as in the run plan)."""
+    root = make_project_copy(target)
+    plan = root / "book" / "runplan.yml"
+    text = plan.read_text(encoding="utf-8")
+    assert "scale: 1.0" in text, "the run plan's synthetic scale moved; update build_small_book"
+    plan.write_text(text.replace("scale: 1.0", f"scale: {SMALL_BOOK_SCALE}"), encoding="utf-8")
+    result = run_cli(root, "build")
+    assert result.returncode == 0, f"build failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    return root
+
+
+@pytest.fixture(scope="session")
+def small_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole book built once per test run on the small fixed cohort."""
+    return build_small_book(tmp_path_factory.mktemp("e2e") / "project")

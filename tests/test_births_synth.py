@@ -21,7 +21,7 @@ from analysis.births import (
     validate,
 )
 from analysis.births.synth import _expit
-from analysis.regions import region_codes
+from analysis.common.regions import region_codes
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,8 @@ import pytest
 import yaml
 from scipy import stats
 
-from analysis import casemix as cm
-from analysis.regions import HOME_REGION, region_codes
+from analysis.chapters.nullipara import casemix as cm
+from analysis.common.regions import HOME_REGION, region_codes
 
 # --------------------------------------------------------------------------- simulator with known truth
 

@@ -7,14 +7,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import charts, disclosure
+from analysis.common import disclosure, formatting
+from analysis.render import charts
 
 
 def test_swedish_number_formatting() -> None:
-    assert charts.sv_number(1234567.891, 2) == "1\u00a0234\u00a0567,89"
-    assert charts.sv_pct(12.345) == "12,3\u00a0%"
-    assert charts.sv_number(-3.25, 1) == "\u22123,2"
-    assert charts.sv_number(float("nan")) == "–"
+    assert formatting.sv_number(1234567.891, 2) == "1\u00a0234\u00a0567,89"
+    assert formatting.sv_pct(12.345) == "12,3\u00a0%"
+    assert formatting.sv_number(-3.25, 1) == "\u22123,2"
+    assert formatting.sv_number(float("nan")) == "–"
 
 
 def test_renderer_emits_local_vega_embed_call_without_cdn() -> None:

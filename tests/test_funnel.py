@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import funnel
+from analysis.chapters.nullipara import funnel
 
 
 def _poisson_cdf(r: int, mu: float) -> float:

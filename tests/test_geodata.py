@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import geodata
-from analysis.geodata import GeodataError
+from analysis.common import geodata
+from analysis.common.geodata import GeodataError
 
 from .conftest import REPO
 

@@ -11,12 +11,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import casemix, charts, published
-from analysis import nullipara_charts as nc
-from analysis.funnel import ratio_funnel
-from analysis.regions import region_codes, region_name
+from analysis.chapters.nullipara import casemix
+from analysis.chapters.nullipara import page_layer as nc
+from analysis.chapters.nullipara.funnel import ratio_funnel
+from analysis.common import formatting
+from analysis.common.regions import region_codes, region_name
+from analysis.common import published
+from analysis.pipeline.params import read_template
+from analysis.render import charts
 
-TEMPLATE = Path(__file__).resolve().parents[1] / "notebooks" / "nullipara.ipynb"
+TEMPLATE = Path(__file__).resolve().parents[1] / "notebooks" / "nullipara.md"
 HOME = "19"
 
 
@@ -255,13 +259,13 @@ def test_published_table_shows_real_figures_with_source() -> None:
     table = nc.published_table(HOME)
     assert table["Utfall"].tolist()[0] == nc.outcome_label("emergency_cs")
     row = table.set_index("Utfall").loc[nc.outcome_label("emergency_cs")]
-    assert row[region_name(HOME)] == charts.sv_pct(published.value("cs_emergency_pct", HOME), 1)
-    assert row["Riket"] == charts.sv_pct(published.value("cs_emergency_pct", published.RIKET), 1)
+    assert row[region_name(HOME)] == formatting.sv_pct(published.value("cs_emergency_pct", HOME), 1)
+    assert row["Riket"] == formatting.sv_pct(published.value("cs_emergency_pct", published.RIKET), 1)
     assert row["Källa"] == "Socialstyrelsen, MFR 2023, tabell 9.3"
     pph = table.set_index("Utfall").loc[nc.outcome_label("pph_1000")]
     assert pph["Kvalitet"].startswith("sekundär")
     # The report gives whole percent, no year and no denominator: shown as published.
-    assert pph[region_name(HOME)] == charts.sv_pct(published.value("pph_gt1000ml_mainly_emergency_cs_pct", HOME, "2023-2024 (not stated)"), 0)
+    assert pph[region_name(HOME)] == formatting.sv_pct(published.value("pph_gt1000ml_mainly_emergency_cs_pct", HOME, "2023-2024 (not stated)"), 0)
     assert "," not in pph[region_name(HOME)] and "," not in pph["Riket"]
     assert pph["År"].startswith("anges inte") and "tredje högst i landet" in pph["Vad som mäts (nämnare)"]
     oasis = table.set_index("Utfall").loc[nc.outcome_label("oasis")]
@@ -282,7 +286,7 @@ def test_robson_html_highlights_only_groups_1_and_2() -> None:
                          "absolute_contribution_pct": 1.6, "relative_contribution_pct": 8.0})
     table = pd.DataFrame(rows)
     table.loc[(table["group"] == "9") & (table["area"] == HOME), "n"] = 3
-    from analysis.robson import robson_display
+    from analysis.chapters.nullipara.robson import robson_display
 
     shown = robson_display(table)
     frame = nc.robson_frame(shown, HOME)
@@ -408,7 +412,7 @@ def test_tables_respect_disclosure(small_page: nc.NulliparaPage) -> None:
 
 
 def test_every_glue_key_in_the_template_is_provided(small_page: nc.NulliparaPage) -> None:
-    nb = json.loads(TEMPLATE.read_text(encoding="utf-8"))
+    nb = read_template(TEMPLATE)
     prose = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
     code = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
     used = set(re.findall(r"\{glue(?::\w*)?\}`([^`]+)`", prose))
@@ -419,7 +423,7 @@ def test_every_glue_key_in_the_template_is_provided(small_page: nc.NulliparaPage
     digits = set(re.findall(r"\d+[a-z]?", bare))
     assert digits <= {"2023", "2025", "1", "2", "2a", "2b"}, digits
     values = nc.prose_values(small_page)
-    assert values["n_nulli_region"] == charts.sv_number(
+    assert values["n_nulli_region"] == formatting.sv_number(
         small_page.results["outcomes"]["emergency_cs"]["regions"][HOME]["n"]
     )
     assert not math.isnan(float(values["oe_emergency_cs"].replace(",", ".").replace("\u2212", "-")))
@@ -443,13 +447,13 @@ def test_prose_is_framed_for_synthetic_data_and_plain_for_real(small_page: nc.Nu
         assert "0,000000" not in values["ind_max_abs_diff"]
     unmatched = values["ind_unmatched_published"]
     assert unmatched in ("0", "<5") or int(unmatched.replace("\u00a0", "")) >= 5
-    assert syn["pub_pph_1000_region"] == charts.sv_pct(31.0, 0) and syn["pub_pph_rank"] == ", tredje högst i landet"
+    assert syn["pub_pph_1000_region"] == formatting.sv_pct(31.0, 0) and syn["pub_pph_rank"] == ", tredje högst i landet"
     assert syn["term_oasis_first"] == "sfinkterskador (bristning grad 3–4)"
     assert syn["term_pph"] == "blödningar över 1000 ml"
 
 
 def test_template_marks_synthetic_titles_and_never_says_certain() -> None:
-    nb = json.loads(TEMPLATE.read_text(encoding="utf-8"))
+    nb = read_template(TEMPLATE)
     code = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
     prose = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
     assert "säkert" not in prose and "Stor blödning" not in prose and "> 1000" not in prose

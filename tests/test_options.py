@@ -12,9 +12,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis import options as op
-from analysis import published, travel
-from analysis.params import _check_option
+from analysis.chapters.options import options as op
+from analysis.chapters.travel import model as travel
+from analysis.common import published
+from analysis.pipeline.params import _check_option
 
 
 def _raw() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
@@ -565,7 +566,8 @@ def test_units_in_one_town_stand_on_different_vardcentraler() -> None:
     import itertools
 
     import numpy as np
-    from analysis import geodata
+
+    from analysis.common import geodata
 
     s = geodata.sites().set_index("site_id")
     vcs = op.town_vardcentraler("Västerås")
@@ -622,7 +624,7 @@ def test_births_weighted_days_without_midwife_by_hand() -> None:
 
 def test_tornado_leaves_out_rows_without_a_visible_swing() -> None:
     """N12: zero swings (and swings under 1 % of the largest) are not drawn."""
-    from analysis import options_charts as oc
+    from analysis.chapters.options import charts as oc
 
     t = pd.DataFrame({"swing": [10.0, 0.05, 1e-12, 0.0], "result_base": [100.0] * 4, "label_sv": list("abcd")})
     assert oc.moving_rows(t)["label_sv"].tolist() == ["a"]

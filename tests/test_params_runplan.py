@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis import params, runplan
-from analysis.params import ParameterError
+from analysis.pipeline import params, runplan
+from analysis.pipeline.params import ParameterError
 
 from .conftest import REPO
 
@@ -113,8 +113,10 @@ def test_waves_respect_dependencies() -> None:
 
 
 def test_every_template_has_one_parameters_cell_no_outputs_and_a_title() -> None:
-    for path in sorted((REPO / "notebooks").glob("*.ipynb")):
-        nb = json.loads(path.read_text())
+    templates = sorted((REPO / "notebooks").glob("*.md"))
+    assert templates and not list((REPO / "notebooks").glob("*.ipynb")), "templates are MyST markdown notebooks"
+    for path in templates:
+        nb = params.read_template(path)
         tags = [t for c in nb["cells"] for t in c.get("metadata", {}).get("tags", [])]
         assert tags.count("parameters") == 1, path
         assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code"), path

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import published
-from analysis.regions import region_codes
+from analysis.common import published
+from analysis.common.regions import region_codes
 
 
 def test_table_is_tidy_with_source_and_quality() -> None:

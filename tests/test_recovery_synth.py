@@ -54,8 +54,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from analysis import casemix as cm
 from analysis.births import SynthResult, generate
+from analysis.chapters.nullipara import casemix as cm
 
 HOME = "19"
 PLANTED: dict[str, float] = {"instrumental": 0.4, "induction": -0.3}

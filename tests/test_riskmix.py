@@ -1,4 +1,4 @@
-"""Tests for analysis.riskmix on tables small enough to count by hand."""
+"""Tests for analysis.chapters.riskmix.riskmix on tables small enough to count by hand."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis import disclosure, riskmix
-from analysis.riskmix import RiskConfigError
+from analysis.chapters.riskmix import riskmix
+from analysis.chapters.riskmix.riskmix import RiskConfigError
+from analysis.common import disclosure
 
 REFERENCE_CSV = Path("/work/shared/reference/region_indicators.csv")
 
@@ -375,7 +376,7 @@ def test_stratified_by_country_of_birth(cfg: riskmix.RiskConfig, no_suppression:
 
 def published_frame() -> pd.DataFrame:
     """value = 2-digit code as a number (so rank is obvious); 2018 only for Västmanland and Riket."""
-    from analysis.regions import region_codes
+    from analysis.common.regions import region_codes
 
     rows = [{"region_code": c, "region": c, "year": "2023", "indicator": "bmi_obese_ge30_pct",
              "value": float(int(c)), "unit": "%", "source": "test", "quality": "published"} for c in region_codes()]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import robson
+from analysis.chapters.nullipara import robson
 
 # parity, previous_cs, plurality, presentation, weeks, onset, mode, expected group
 ROWS = [

@@ -9,7 +9,7 @@ from .conftest import run_cli
 
 OK_TEMPLATE = """# Liten sida
 x: int = 2  # a number
-from analysis import page
+from analysis.render import page
 page.save_results("{name}", {{"x_squared": x * x}})
 """
 

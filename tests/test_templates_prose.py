@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
+
+from analysis.pipeline.params import read_template
 
 from .conftest import REPO
 
@@ -40,9 +41,9 @@ def _prose_digits(text: str) -> list[str]:
     return re.findall(r"[^\s]*\d[^\s]*", text)
 
 
-@pytest.mark.parametrize("template", sorted(p.name for p in (REPO / "notebooks").glob("*.ipynb")))
+@pytest.mark.parametrize("template", sorted(p.name for p in (REPO / "notebooks").glob("*.md")))
 def test_no_hand_typed_numbers_in_prose(template: str) -> None:
-    nb = json.loads((REPO / "notebooks" / template).read_text(encoding="utf-8"))
+    nb = read_template(REPO / "notebooks" / template)
     found = []
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":

@@ -8,12 +8,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import geodata
-from analysis.travel import param
-from analysis.travel.cli import travel_matrix_cli
-from analysis.travel.costs import AffineCost, GraphCost, LineCost, SuppliedMatrixCost, fit_affine
-from analysis.travel.origins import add_weights, tatort_origins
-from analysis.travel.sites import resolve_sites, town_sites
+from analysis.chapters.travel.model import param
+from analysis.chapters.travel.model.cli import travel_matrix_cli
+from analysis.chapters.travel.model.costs import (
+    AffineCost,
+    GraphCost,
+    LineCost,
+    SuppliedMatrixCost,
+    fit_affine,
+)
+from analysis.chapters.travel.model.origins import add_weights, tatort_origins
+from analysis.chapters.travel.model.sites import resolve_sites, town_sites
+from analysis.common import geodata
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import geodata
-from analysis.travel.costs import GraphCost, TravelMatrix
-from analysis.travel.location import enumerate_best, max_coverage_milp, optimise_hubs, p_median_milp, proposed_gap
-from analysis.travel.origins import default_origins
-from analysis.travel.sites import town_sites
+from analysis.chapters.travel.model.costs import GraphCost, TravelMatrix
+from analysis.chapters.travel.model.location import (
+    enumerate_best,
+    max_coverage_milp,
+    optimise_hubs,
+    p_median_milp,
+    proposed_gap,
+)
+from analysis.chapters.travel.model.origins import default_origins
+from analysis.chapters.travel.model.sites import town_sites
+from analysis.common import geodata
 
 
 def brute_force(cost: np.ndarray, w: np.ndarray, p: int, forced: list[int], radius: float) -> tuple[float, float]:

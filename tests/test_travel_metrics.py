@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.travel.burden import annual_burden, burden_change
-from analysis.travel.costs import TravelMatrix
-from analysis.travel.metrics import (
+from analysis.chapters.travel.model.burden import annual_burden, burden_change
+from analysis.chapters.travel.model.costs import TravelMatrix
+from analysis.chapters.travel.model.metrics import (
     access_metrics,
     compare_site_sets,
     coverage_change,

@@ -9,9 +9,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import geodata
-from analysis.paths import geodata_dir
-from analysis.travel.network import RoadGraph, RoadLinksError, load_road_links, sourced_distance_check, validate_road_links
+from analysis.chapters.travel.model.network import (
+    RoadGraph,
+    RoadLinksError,
+    load_road_links,
+    sourced_distance_check,
+    validate_road_links,
+)
+from analysis.common import geodata
+from analysis.common.paths import geodata_dir
 
 TOWNS = {"A", "B", "C", "D"}
 

@@ -8,10 +8,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import geodata
-from analysis.travel.assumptions import assumptions_table
-from analysis.travel.origins import default_origins, grid_origins, read_population_grid
-from analysis.travel.sites import resolve_sites, site_set
+from analysis.chapters.travel.model.assumptions import assumptions_table
+from analysis.chapters.travel.model.origins import (
+    default_origins,
+    grid_origins,
+    read_population_grid,
+)
+from analysis.chapters.travel.model.sites import resolve_sites, site_set
+from analysis.common import geodata
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""The travel page's helpers (analysis.travel_charts): aggregated chart data, Swedish tables, glue and results."""
+"""The travel page's helpers (analysis.chapters.travel.page_layer): aggregated chart data, Swedish tables, glue and results."""
 
 from __future__ import annotations
 
@@ -10,12 +10,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import charts, geodata
-from analysis import travel_charts as tc
-from analysis.results import _plain
-from analysis.travel import distribution, param
+from analysis.chapters.travel import page_layer as tc
+from analysis.chapters.travel.model import distribution, param
+from analysis.common import formatting
+from analysis.common.results import plain as _plain
+from analysis.common import geodata
+from analysis.pipeline.params import read_template
+from analysis.render import charts
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "travel.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "travel.md"
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +50,7 @@ def test_comparison_of_the_three_site_sets(pg: tc.TravelPage) -> None:
         assert shares == sorted(shares) and 0 < shares[0] and shares[-1] <= 1
     display = tc.comparison_display(cmp)
     assert display["Platser"].tolist() == list(tc.SET_LABELS_SV.values())
-    assert display.loc[1, "Medel (min)"] == charts.sv_number(means["four_hubs"], 1)
+    assert display.loc[1, "Medel (min)"] == formatting.sv_number(means["four_hubs"], 1)
     data = tc.threshold_data(cmp)
     assert len(data) == 3 * len(tc.thresholds())
 
@@ -160,7 +163,7 @@ def test_sensitivity_scenarios(pg: tc.TravelPage) -> None:
 
 
 def test_every_glue_key_in_the_notebook_is_produced(pg: tc.TravelPage) -> None:
-    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    nb = read_template(NOTEBOOK)
     prose = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
     code = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
     used = set(re.findall(r"\{glue:\}`([^`]+)`", prose))
@@ -175,7 +178,7 @@ def test_every_glue_key_in_the_notebook_is_produced(pg: tc.TravelPage) -> None:
 
 def test_glue_values_are_swedish_formatted(pg: tc.TravelPage) -> None:
     g = tc.glue_values(pg)
-    assert g["fh_mean"] == charts.sv_number(pg.comparison.loc["four_hubs", "mean_minutes"], 1)
+    assert g["fh_mean"] == formatting.sv_number(pg.comparison.loc["four_hubs", "mean_minutes"], 1)
     assert "," in g["vo_mean"] and "." not in g["vo_mean"]
     assert g["vo_none_within"].count(" och ") == 1
     assert all(isinstance(v, str) and v for v in g.values())
@@ -206,14 +209,14 @@ def test_small_helpers() -> None:
     assert tc.place_label("Köping", "Köping", "tatort", "Köping") == "Köping"
     table = tc.assumptions_display()
     co2 = table.set_index("Antagande").loc["Koldioxid", "Värde"]
-    assert charts.sv_number(param("burden.co2_g_per_km")) in co2
+    assert formatting.sv_number(param("burden.co2_g_per_km")) in co2
     assert not table.isna().any().any()
 
 
 def _grid_file(path, per_municipality: int) -> None:  # type: ignore[no-untyped-def]
     import numpy as np
 
-    from analysis import geodata
+    from analysis.common import geodata
 
     boundaries = geodata.municipality_boundaries()
     rng = np.random.default_rng(3)

@@ -6,8 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import geodata
-from analysis.travel import (
+from analysis.chapters.travel.model import (
     GraphCost,
     annual_burden,
     default_origins,
@@ -17,6 +16,7 @@ from analysis.travel import (
     standard_site_sets,
     standard_sites,
 )
+from analysis.common import geodata
 
 
 @pytest.fixture(scope="module")

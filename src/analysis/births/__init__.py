@@ -4,12 +4,19 @@ Every chapter calls :func:`load_births`; the same code runs on a register extrac
 synthetic file from :func:`synth`.
 """
 
-from .calibration import QUALITY_SV, calibration_gaps, calibration_table
-from .config import covariate_frame, load_config
-from .contract import CONSISTENCY_RULES, CONTRACT, Column, contract_table
-from .readers import write_swedish_csv
-from .synth import SynthResult, generate, parse_years, synth, write
-from .validate import BirthsValidationError, Issue, ValidationReport, load_births, validate, validate_frame
+from analysis.births.calibration import QUALITY_SV, calibration_gaps, calibration_table
+from analysis.births.config import covariate_frame, load_config
+from analysis.births.contract import CONSISTENCY_RULES, CONTRACT, Column, contract_table
+from analysis.births.readers import write_swedish_csv
+from analysis.births.synth import SynthResult, generate, parse_years, synth, write
+from analysis.births.validate import (
+    BirthsValidationError,
+    Issue,
+    ValidationReport,
+    load_births,
+    validate,
+    validate_frame,
+)
 
 __all__ = [
     "CONSISTENCY_RULES",

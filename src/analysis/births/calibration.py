@@ -13,10 +13,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import published
-from ..regions import region_name
-from .config import load_config
-from .validate import load_births
+from analysis.births.config import load_config
+from analysis.births.validate import load_births
+from analysis.common import published
+from analysis.common.regions import region_name
 
 Metric = Callable[[pd.DataFrame], float]
 

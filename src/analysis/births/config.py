@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from ..paths import PACKAGE_DATA
+from analysis.common.paths import PACKAGE_DATA
 
 DEFAULT_CONFIG = PACKAGE_DATA / "synth_config.yml"
 

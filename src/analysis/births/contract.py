@@ -11,7 +11,7 @@ from typing import Literal
 
 import pandas as pd
 
-from ..regions import HOME_REGION, region_codes
+from analysis.common.regions import HOME_REGION, region_codes
 
 Kind = Literal["int", "float", "bool", "category", "code", "text"]
 

@@ -19,11 +19,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import __version__, published
-from ..paths import geodata_dir
-from ..regions import HOME_REGION, region_codes, regions
-from .config import load_config, odds_ratio
-from .contract import CONTRACT
+from analysis import __version__
+from analysis.births.config import load_config, odds_ratio
+from analysis.births.contract import CONTRACT
+from analysis.common import published
+from analysis.common.paths import geodata_dir
+from analysis.common.regions import HOME_REGION, region_codes, regions
 
 AT_RISK_LABELS: dict[str, str] = {
     "all": "all deliveries",

@@ -14,8 +14,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from ..regions import HOME_REGION
-from .contract import (
+from analysis.births.contract import (
     CAESAREAN_MODES,
     COLUMNS,
     CONTRACT,
@@ -26,7 +25,8 @@ from .contract import (
     VAGINAL_MODES,
     Column,
 )
-from .readers import ReadInfo, read_any
+from analysis.births.readers import ReadInfo, read_any
+from analysis.common.regions import HOME_REGION
 
 MAX_LISTED = 5
 MISSING_TOKENS: frozenset[str] = frozenset({"", "na", "nan", "null", "none", "<na>"})

@@ -1,0 +1,149 @@
+"""Charts for the options chapter: tornado, municipal access, unit staffing, scorecard small multiples."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from analysis.render.charts import ACCENT_COLOURS, HOME_COLOUR, NATION_COLOUR
+
+DIRECTION_SV = {"lower_is_better": "lägre är bättre", "higher_is_better": "högre är bättre", "none": "rangordnas inte"}
+
+
+def wrap_label(text: str, width: int = 40) -> list[str]:
+    """Split a long Swedish label over lines of at most ``width`` characters (whole words)."""
+    lines, line = [], ""
+    for word in str(text).split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return lines
+
+
+# Swings below this share of the largest swing would be drawn as no bar at all; they are left out (stated on the page).
+VISIBLE_SHARE = 0.01
+
+
+def moving_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """The tornado rows whose swing is not zero (larger than 1e-9 relative to the base result: floating-point
+    noise from recomputation is not an effect) and at least ``VISIBLE_SHARE`` of the largest swing."""
+    if not len(table):
+        return table
+    scale = max(1.0, float(abs(table["result_base"].iloc[0])))
+    moving = table[table["swing"] > 1e-9 * scale]
+    if not len(moving):
+        return moving
+    return moving[moving["swing"] >= VISIBLE_SHARE * float(moving["swing"].max())]
+
+
+def tornado_has_bars(table: pd.DataFrame) -> bool:
+    """True when at least one assumption moves the metric (otherwise show a sentence, not a chart)."""
+    return bool(len(moving_rows(table)))
+
+
+def tornado_chart(table: pd.DataFrame, metric_label: str, top: int = 10) -> alt.LayerChart:
+    """Result at each assumption's low and high value around the base result (largest swing on top).
+
+    Only assumptions that move the result are drawn; long labels wrap over lines (never truncated).
+    Callers check :func:`tornado_has_bars` first: a metric no assumption moves has no chart.
+    """
+    t = moving_rows(table).nlargest(top, "swing")
+    if t.empty:
+        raise ValueError(f"no assumption moves {metric_label!r}: say so in prose instead of drawing an empty chart")
+    base = float(table["result_base"].iloc[0])
+    rows = []
+    for r in t.itertuples():
+        key = "|".join(wrap_label(r.label_sv, 44))
+        rows.append({"Antagande": key, "Namn": r.label_sv, "Nivå": "Lågt värde", "start": base, "slut": r.result_low})
+        rows.append({"Antagande": key, "Namn": r.label_sv, "Nivå": "Högt värde", "start": base, "slut": r.result_high})
+    data = pd.DataFrame(rows)
+    order = list(dict.fromkeys(data["Antagande"]))
+    bars = alt.Chart(data).mark_bar(height=12).encode(
+        y=alt.Y("Antagande:N", sort=order, title=None,
+                axis=alt.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, labelFontSize=11)),
+        x=alt.X("start:Q", title=metric_label, scale=alt.Scale(zero=False)),
+        x2="slut:Q",
+        color=alt.Color("Nivå:N", scale=alt.Scale(domain=["Lågt värde", "Högt värde"], range=[ACCENT_COLOURS[0], HOME_COLOUR]), legend=alt.Legend(orient="bottom", title="Antagandet satt till")),
+        tooltip=[alt.Tooltip("Namn:N", title="Antagande"), alt.Tooltip("Nivå:N"), alt.Tooltip("slut:Q", title="Resultat", format=",.1f")],
+    )  # fmt: skip
+    rule = alt.Chart(pd.DataFrame({"bas": [base]})).mark_rule(color=NATION_COLOUR).encode(x="bas:Q")
+    return alt.layer(bars, rule).properties(width=300, height=alt.Step(46), title=f"Känslighet: {metric_label}")
+
+
+def access_chart(by_municipality: pd.DataFrame, name_col: str, today_col: str, option_cols: dict[str, str] | str, title: str) -> alt.Chart:
+    """Minutes today and under the option (or each of its cases), per municipality (a dumbbell chart).
+
+    ``option_cols`` maps a legend label to a column ('Bästa fall': 'col_best'); a plain column name
+    is labelled 'Alternativet'.
+    """
+    cols = {"Alternativet": option_cols} if isinstance(option_cols, str) else dict(option_cols)
+    data = by_municipality[[name_col, today_col, *cols.values()]].rename(
+        columns={name_col: "Kommun", today_col: "I dag", **{c: lab for lab, c in cols.items()}}
+    )
+    long = data.melt("Kommun", var_name="Läge", value_name="minuter")
+    order = data.sort_values("I dag", ascending=False)["Kommun"].tolist()
+    data["min"] = data[["I dag", *cols]].min(axis=1)
+    data["max"] = data[["I dag", *cols]].max(axis=1)
+    domain = ["I dag", *cols]
+    colours = [NATION_COLOUR, HOME_COLOUR, ACCENT_COLOURS[0], ACCENT_COLOURS[1]][: len(domain)]
+    line = alt.Chart(data).mark_rule(color="#bbbbbb").encode(y=alt.Y("Kommun:N", sort=order, title=None), x="min:Q", x2="max:Q")
+    points = alt.Chart(long).mark_point(filled=True, size=80, opacity=0.85).encode(
+        y=alt.Y("Kommun:N", sort=order),
+        x=alt.X("minuter:Q", title="Genomsnittlig restid, minuter (modellerad)"),
+        color=alt.Color("Läge:N", scale=alt.Scale(domain=domain, range=colours), legend=alt.Legend(orient="bottom", title=None)),
+        shape=alt.Shape("Läge:N", scale=alt.Scale(domain=domain), legend=None),
+        tooltip=["Kommun:N", "Läge:N", alt.Tooltip("minuter:Q", format=",.1f")],
+    )
+    return alt.layer(line, points).properties(width=380, title=title)
+
+
+ROLE_TITLE_SV = {"bmm": "BMM", "hub": "Huvudmottagning", "branch": "Filial", "last_resort": "Sistahandsmottagning"}
+
+
+def units_chart(vuln: pd.DataFrame, title: str = "Sårbarhet per enhet och filial") -> alt.Chart:
+    """Expected days a year without a midwife per unit and branch, coloured by role (Swedish labels)."""
+    data = vuln[["label_sv", "role", "midwives", "days_no_midwife", "open_days"]].copy()
+    data["Enhet"] = data["label_sv"].astype(str)
+    data["Roll"] = data["role"].map(ROLE_TITLE_SV).fillna(data["role"])
+    data["Barnmorskor"] = data["midwives"].map(lambda m: "från huvudmottagningen" if pd.isna(m) else f"{int(m)}")
+    roles = list(ROLE_TITLE_SV.values())  # one fixed colour per role on every chart of the page
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("Enhet:N", sort="-x", title=None, axis=alt.Axis(labelLimit=0)),
+            x=alt.X("days_no_midwife:Q", title="Förväntade dagar per år utan barnmorska"),
+            color=alt.Color("Roll:N", scale=alt.Scale(domain=roles, range=[ACCENT_COLOURS[0], ACCENT_COLOURS[2], ACCENT_COLOURS[3], ACCENT_COLOURS[4]]),
+                            legend=alt.Legend(orient="bottom", title=None)),
+            tooltip=[alt.Tooltip("Enhet:N"), alt.Tooltip("Roll:N"), alt.Tooltip("Barnmorskor:N"),
+                     alt.Tooltip("open_days:Q", title="Öppetdagar per år", format=",.0f"),
+                     alt.Tooltip("days_no_midwife:Q", title="Dagar utan barnmorska", format=",.2f")],
+        )  # fmt: skip
+        .properties(width=320, height=alt.Step(14), title=title)
+    )
+
+
+def scorecard_multiples(card: pd.DataFrame, metrics: list[str]) -> alt.ConcatChart:
+    """One chart per metric: base value with the low–high range for every option (and case).
+
+    The title names the metric and its direction ('lägre är bättre' / 'högre är bättre').
+    """
+    charts = []
+    for metric in metrics:
+        d = card[card["metric"] == metric].copy()
+        if d.empty:
+            continue
+        d["Alternativ"] = d["row"].astype(str)
+        label = str(d["label_sv"].iloc[0])
+        direction = DIRECTION_SV.get(str(d["direction"].iloc[0]), "")
+        base = alt.Chart(d).encode(y=alt.Y("Alternativ:N", title=None, sort=list(dict.fromkeys(d["Alternativ"]))))
+        rule = base.mark_rule(strokeWidth=3, color="#999999").encode(x=alt.X("low:Q", title=None), x2="high:Q")
+        point = base.mark_point(filled=True, size=110, color=HOME_COLOUR).encode(
+            x="base:Q", tooltip=["Alternativ:N", alt.Tooltip("base:Q", title="Bas", format=",.1f"),
+                                 alt.Tooltip("low:Q", title="Lågt", format=",.1f"), alt.Tooltip("high:Q", title="Högt", format=",.1f")])
+        lines = [*wrap_label(label, 70), f"({direction})"]
+        charts.append(alt.layer(rule, point).properties(width=460, height=alt.Step(26), title=alt.TitleParams(lines, fontSize=13)))
+    return alt.concat(*charts, columns=1)

@@ -1,0 +1,232 @@
+"""One command line for everything: ``python -m analysis <command>``.
+
+build           validate inputs, execute the run plan with papermill, build the HTML book
+run             execute one template with parameters (validated) to a notebook
+validate        check a births file against the data contract
+synth           generate the synthetic national cohort (and its truth file)
+travel-matrix   write origin × site travel times
+browser-check   open a built page in headless Chromium with the network blocked
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from analysis.common.paths import build_dir, project_root
+
+
+def _default_synthetic(plan_path: Path | None) -> Path:
+    """Generate (or reuse) the embedded default cohort described in the run plan."""
+    import yaml
+
+    from analysis.pipeline import synthetic_default
+
+    root = project_root()
+    plan = yaml.safe_load((plan_path or root / "book" / "runplan.yml").read_text(encoding="utf-8"))
+    spec = plan.get("synthetic", {}) or {}
+    return synthetic_default.ensure(
+        years=str(spec.get("years", "2019-2023")),
+        seed=int(spec.get("seed", 1)),
+        scale=float(spec.get("scale", 1.0)),
+    )
+
+
+def resolve_births(cli_value: str | None, plan_path: Path | None) -> tuple[Path, bool]:
+    """The births file for this build: --births, else ANALYSIS_BIRTHS, else the synthetic cohort."""
+    from analysis.render.page import is_synthetic
+
+    value = cli_value or os.environ.get("ANALYSIS_BIRTHS")
+    if value:
+        path = Path(value).resolve()
+        if not path.exists():
+            raise SystemExit(f"error: births file {path} does not exist")
+        return path, is_synthetic(path)
+    path = _default_synthetic(plan_path)
+    return path, True
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from analysis.pipeline import runner, runplan
+    from analysis.pipeline.provenance import write_provenance_page
+
+    start = time.perf_counter()
+    plan_path = Path(args.plan).resolve() if args.plan else None
+    births: Path | None = None
+    synthetic = False
+    if any(p.uses_births for p in runplan.load(plan_path)) or args.births:
+        births, synthetic = resolve_births(args.births, plan_path)
+        print(f"births data: {births} ({'synthetic cohort' if synthetic else 'register extract'})", flush=True)
+        from analysis.births import BirthsValidationError, load_births
+
+        try:
+            load_births(births)
+        except BirthsValidationError as exc:
+            print(f"error: {births} failed validation; nothing was built or published.\n{exc}", file=sys.stderr)
+            return 2
+    pages = runplan.load(plan_path, overrides={"births": str(births)} if births else None)
+    if args.pages:
+        wanted = set(args.pages.split(","))
+        unknown = wanted - {p.name for p in pages}
+        if unknown:
+            print(f"error: unknown page(s) {sorted(unknown)}; plan has {[p.name for p in pages]}", file=sys.stderr)
+            return 2
+        pages = [p for p in pages if p.name in wanted]
+    try:
+        outcomes, stage_nb, stage_results = runner.execute_pages(pages, births, force=args.force, jobs=args.jobs)
+    except runner.PageFailed as exc:
+        print(f"error: {exc}\nThe previously built book is unchanged.", file=sys.stderr)
+        return 1
+    runner.publish(pages, stage_nb, stage_results)
+    write_provenance_page(births, synthetic)
+    print(runner.timing_summary(outcomes), flush=True)
+    if args.no_html:
+        return 0
+    try:
+        html = runner.build_html()
+    except RuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"book built: {html / 'index.html'} in {time.perf_counter() - start:.1f} s", flush=True)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    import papermill as pm
+
+    from analysis.pipeline.params import (
+        ParameterError,
+        coerce_cli_value,
+        read_template,
+        template_parameters,
+        validate,
+    )
+
+    template = Path(args.notebook).resolve()
+    declared = template_parameters(template)
+    given = {}
+    for name, raw in args.p or []:
+        if name not in declared:
+            given[name] = raw  # reported as unknown by validate()
+        else:
+            given[name] = coerce_cli_value(declared[name], raw)
+    if "births" in declared and "births" not in given:
+        given["births"] = str(resolve_births(None, None)[0])
+    try:
+        params = validate(template.stem, declared, given)
+    except ParameterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    out = Path(args.output) if args.output else build_dir() / "run" / (template.stem + ".ipynb")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("ANALYSIS_RESULTS_DIR", str(build_dir() / "run" / "results"))
+    pm.execute_notebook(read_template(template), str(out), parameters=params, cwd=str(project_root()), kernel_name="python3")
+    print(f"wrote {out}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from analysis.births import validate
+
+    if not Path(args.file).exists():
+        print(f"error: {args.file}: file not found", file=sys.stderr)
+        return 2
+    report = validate(Path(args.file))
+    print(report.format())
+    return 0 if report.ok else 1
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from analysis.pipeline.synthetic_default import write
+
+    out = write(Path(args.out), years=args.years, seed=args.seed, scale=args.scale)
+    print(f"wrote {out} and {out}.truth.json")
+    return 0
+
+
+def cmd_travel_matrix(argv: list[str]) -> int:
+    from analysis.chapters.travel.model.cli import main as travel_main
+
+    return travel_main(argv)
+
+
+def cmd_browser_check(args: argparse.Namespace) -> int:
+    from analysis.pipeline.browser_check import main as browser_main
+
+    status = 0
+    pages = args.page.split(",")
+    if args.page == "all":
+        html_root = Path(args.html)
+        pages = sorted(
+            str(p.relative_to(html_root)) for p in (html_root / "book" / "generated").glob("*.html")
+            if 'class="vega-chart"' in p.read_text(encoding="utf-8")
+        )
+        if not pages:
+            print(f"error: no built page with charts under {html_root}", file=sys.stderr)
+            return 1
+    for page in pages:
+        shot = None
+        if args.screenshot:
+            shot = str(Path(args.screenshot) / (Path(page).stem + ".png")) if len(pages) > 1 else args.screenshot
+        status |= browser_main(page, args.html, shot, args.height)
+    return status
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="build the whole book")
+    b.add_argument("--births", help="births file (CSV/Parquet) following the data contract; default: synthetic cohort")
+    b.add_argument("--plan", help="run plan YAML (default book/runplan.yml)")
+    b.add_argument("--pages", help="comma-separated page names to run (default: all)")
+    b.add_argument("--force", action="store_true", help="re-run every page even if unchanged")
+    b.add_argument("--jobs", type=int, default=None, help="parallel kernels (default: number of cores)")
+    b.add_argument("--no-html", action="store_true", help="execute pages only, skip the HTML build")
+    b.set_defaults(func=cmd_build)
+
+    r = sub.add_parser("run", help="execute one template")
+    r.add_argument("notebook")
+    r.add_argument("-p", nargs=2, action="append", metavar=("NAME", "VALUE"), help="parameter")
+    r.add_argument("-o", "--output")
+    r.set_defaults(func=cmd_run)
+
+    v = sub.add_parser("validate", help="validate a births file")
+    v.add_argument("file")
+    v.set_defaults(func=cmd_validate)
+
+    s = sub.add_parser("synth", help="generate the synthetic cohort")
+    s.add_argument("--years", default="2019-2023")
+    s.add_argument("--seed", type=int, default=1)
+    s.add_argument("--scale", type=float, default=1.0, help="fraction of the ~100,000 deliveries a year")
+    s.add_argument("--out", required=True)
+    s.set_defaults(func=cmd_synth)
+
+    sub.add_parser("travel-matrix", help="origin × site travel times (see --help)", add_help=False)
+
+    c = sub.add_parser("browser-check", help="render a built page offline in headless Chromium")
+    c.add_argument("--html", default=str(build_dir() / "html"))
+    c.add_argument("--page", default="all", help="comma-separated pages relative to --html, or 'all' pages with charts")
+    c.add_argument("--screenshot", help="also save a PNG screenshot here")
+    c.add_argument("--height", type=int, default=2200, help="screenshot height in pixels (long pages)")
+    c.set_defaults(func=cmd_browser_check)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "travel-matrix":
+        return cmd_travel_matrix(argv[1:])
+    args = build_parser().parse_args(argv)
+    from analysis.common.geodata import GeodataError
+    from analysis.pipeline.params import ParameterError
+    from analysis.pipeline.runplan import RunPlanError
+
+    try:
+        return int(args.func(args))
+    except (ParameterError, RunPlanError, GeodataError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

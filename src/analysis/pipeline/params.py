@@ -1,0 +1,221 @@
+"""Notebook parameters: read a template's ``parameters`` cell and validate values.
+
+Papermill injects whatever it is given: an unknown name only warns and a wrong
+type passes. Every page is therefore checked here *before* execution (by the
+runner) and again inside the notebook (for direct papermill use), so a typo
+becomes a clear error naming the page, the parameter and the allowed values.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from analysis.common.regions import region_codes
+
+
+class ParameterError(ValueError):
+    """A page was given an unknown parameter or a value its template cannot take."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: str  # "str" | "int" | "float" | "bool"
+    default: Any
+    help: str
+
+
+_TYPES: dict[str, tuple[type, ...]] = {"str": (str,), "int": (int,), "float": (int, float), "bool": (bool,)}
+
+
+def read_template(template: Path) -> Any:
+    """A template as a notebook object: MyST markdown (``.md``, read with jupytext) or ``.ipynb``."""
+    path = Path(template)
+    if path.suffix == ".md":
+        import jupytext
+
+        return jupytext.read(path, fmt="md:myst")
+    import nbformat
+
+    return nbformat.read(path, as_version=4)
+
+
+def template_parameters(template: Path) -> dict[str, Parameter]:
+    """Parameters declared in the template's single cell tagged ``parameters``.
+
+    Each line must be an annotated assignment ``name: type = default  # help``.
+    """
+    nb = read_template(template)
+    cells = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if len(cells) != 1:
+        raise ParameterError(f"{template}: expected exactly one cell tagged 'parameters', found {len(cells)}")
+    source = "".join(cells[0]["source"]) if isinstance(cells[0]["source"], list) else cells[0]["source"]
+    comments = {i + 1: line.split("#", 1)[1].strip() for i, line in enumerate(source.splitlines()) if "#" in line}
+    params: dict[str, Parameter] = {}
+    for node in ast.parse(source).body:
+        if not (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None):
+            raise ParameterError(
+                f"{template}: parameters cell line {node.lineno}: use 'name: type = default  # help' for every parameter"
+            )
+        kind = ast.unparse(node.annotation)
+        if kind not in _TYPES:
+            raise ParameterError(f"{template}: parameter {node.target.id!r}: type {kind!r} not one of {sorted(_TYPES)}")
+        params[node.target.id] = Parameter(node.target.id, kind, ast.literal_eval(node.value), comments.get(node.lineno, ""))
+    _check_papermill_reads(template, source, params)
+    return params
+
+
+def _check_papermill_reads(template: Path, source: str, params: dict[str, Parameter]) -> None:
+    """Papermill parses the cell with its own, stricter rules (e.g. no '=' inside a comment).
+
+    A parameter it cannot read would be silently not injected, so it is an error here.
+    """
+    import logging
+
+    from papermill.translators import PythonTranslator
+
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+    seen = {p.name for p in PythonTranslator.inspect({"source": source})}
+    unread = [name for name in params if name not in seen]
+    if unread:
+        raise ParameterError(
+            f"{template}: papermill cannot read parameter(s) {', '.join(unread)}; keep each line as "
+            "'name: type = default  # help' with no '=' in the help text"
+        )
+
+
+def _check_region(value: Any) -> str | None:
+    codes = region_codes()
+    return None if value in codes else f"must be a 2-digit county code, one of {', '.join(codes)}"
+
+
+def _check_years(value: Any) -> str | None:
+    match = re.fullmatch(r"(\d{4})(?:-(\d{4}))?", str(value))
+    if not match:
+        return "must be a year or a range like '2019-2023'"
+    start, end = int(match.group(1)), int(match.group(2) or match.group(1))
+    if not (2000 <= start <= end <= 2100):
+        return "must be a range of years between 2000 and 2100 with start <= end"
+    return None
+
+
+def _check_option(value: Any) -> str | None:
+    from analysis.chapters.options.options import option_keys
+
+    keys = option_keys()
+    return None if value in keys else f"must be one of {', '.join(keys)} (defined in options.yml)"
+
+
+def _check_births(value: Any) -> str | None:
+    if value == "":
+        return None
+    return None if Path(value).exists() else f"file {value!r} does not exist"
+
+
+def _check_outcomes(value: Any) -> str | None:
+    from analysis.chapters.nullipara.casemix import OUTCOME_KEYS
+
+    allowed = list(OUTCOME_KEYS)
+    unknown = [v for v in str(value).split(",") if v.strip() and v.strip() not in allowed]
+    return f"unknown outcome(s) {', '.join(unknown)}; allowed: {', '.join(allowed)}" if unknown else None
+
+
+def _check_population(value: Any) -> str | None:
+    if value == "":
+        return None
+    return None if Path(value).exists() else f"population grid file {value!r} does not exist"
+
+
+def _check_cost(value: Any) -> str | None:
+    if value in ("graph", "line", "affine") or Path(str(value)).exists():
+        return None
+    return f"must be graph, line, affine or an existing travel-time CSV (origin,site,minutes[,km]); got {value!r}"
+
+
+def _check_weight_by(value: Any) -> str | None:
+    allowed = ("women_15_44", "births", "population")
+    return None if value in allowed else f"must be one of {', '.join(allowed)}"
+
+
+# Value rules by parameter name, shared by every template that uses the name.
+VALUE_RULES: dict[str, Callable[[Any], str | None]] = {
+    "region": _check_region,
+    "years": _check_years,
+    "option": _check_option,
+    "births": _check_births,
+    "outcomes": _check_outcomes,
+    "population": _check_population,
+    "cost": _check_cost,
+    "weight_by": _check_weight_by,
+}
+
+
+def year_range(years: str) -> list[int]:
+    """``"2019-2023"`` -> ``[2019, ..., 2023]``."""
+    problem = _check_years(years)
+    if problem:
+        raise ParameterError(f"years={years!r}: {problem}")
+    parts = [int(p) for p in str(years).split("-")]
+    return list(range(parts[0], parts[-1] + 1))
+
+
+def validate(page: str, declared: Mapping[str, Parameter], given: Mapping[str, Any]) -> dict[str, Any]:
+    """All problems at once: unknown names, wrong types, values outside the allowed set.
+
+    Returns the complete parameter set (defaults filled in).
+    """
+    problems: list[str] = []
+    for name in given:
+        if name not in declared:
+            problems.append(f"unknown parameter {name!r}; this page takes: {', '.join(sorted(declared)) or 'none'}")
+    resolved: dict[str, Any] = {}
+    for name, spec in declared.items():
+        value = given.get(name, spec.default)
+        allowed = _TYPES[spec.type]
+        if not isinstance(value, allowed) or (spec.type in ("int", "float") and isinstance(value, bool)):
+            problems.append(f"parameter {name!r}={value!r}: expected {spec.type}, got {type(value).__name__}")
+            continue
+        rule = VALUE_RULES.get(name)
+        message = rule(value) if rule else None
+        if message:
+            problems.append(f"parameter {name!r}={value!r}: {message}")
+        resolved[name] = value
+    if problems:
+        raise ParameterError(f"page {page!r}: " + "; ".join(problems))
+    return resolved
+
+
+def check_in_notebook(page: str, values: Mapping[str, Any]) -> None:
+    """Validate a running notebook's parameters (value rules only; types come from the cell)."""
+    problems = []
+    for name, value in values.items():
+        rule = VALUE_RULES.get(name)
+        message = rule(value) if rule else None
+        if message:
+            problems.append(f"parameter {name!r}={value!r}: {message}")
+    if problems:
+        raise ParameterError(f"page {page!r}: " + "; ".join(problems))
+
+
+def coerce_cli_value(spec: Parameter, raw: str) -> Any:
+    """Turn a ``-p name value`` string into the declared type (a clear error otherwise)."""
+    try:
+        if spec.type == "int":
+            return int(raw)
+        if spec.type == "float":
+            return float(raw.replace(",", "."))
+        if spec.type == "bool":
+            lowered = raw.strip().lower()
+            if lowered in {"1", "true", "ja", "yes"}:
+                return True
+            if lowered in {"0", "false", "nej", "no"}:
+                return False
+            raise ValueError(raw)
+    except ValueError as exc:
+        raise ParameterError(f"parameter {spec.name!r}: {raw!r} is not a valid {spec.type}") from exc
+    return raw

@@ -1,0 +1,134 @@
+"""The run plan: which page is built from which template with which parameters.
+
+A readable YAML (``book/runplan.yml``) lists each page. One template can give
+several pages through ``foreach`` (one per option, one per region). The plan is
+validated against the templates' ``parameters`` cells before anything runs.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from analysis.common.paths import project_root
+from analysis.pipeline.params import (
+    Parameter,
+    ParameterError,
+    template_parameters,
+    validate,
+)
+
+DEFAULT_PLAN = Path("book/runplan.yml")
+
+
+class RunPlanError(ValueError):
+    """The run plan file is malformed (names the file and the page)."""
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    template: Path  # relative to the project root
+    output: Path  # executed notebook, relative to the project root
+    params: dict[str, Any]
+    depends_on: tuple[str, ...] = ()
+    uses_births: bool = False
+    declared: dict[str, Parameter] = field(default_factory=dict, compare=False, repr=False)
+
+
+def _expand(entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """``foreach: {option: [A, B]}`` -> one entry per combination, names formatted with the values."""
+    foreach = entry.get("foreach")
+    if not foreach:
+        return [entry]
+    keys = list(foreach)
+    out = []
+    for combo in itertools.product(*(foreach[k] for k in keys)):
+        values = dict(zip(keys, combo))
+        fmt = {k: str(v).lower() for k, v in values.items()}
+        item = {k: v for k, v in entry.items() if k != "foreach"}
+        item["name"] = entry["name"].format(**fmt)
+        item["output"] = entry["output"].format(**fmt)
+        item["params"] = {**entry.get("params", {}), **values}
+        out.append(item)
+    return out
+
+
+def load(path: Path | None = None, overrides: dict[str, Any] | None = None) -> list[Page]:
+    """Read, expand and validate the plan. ``overrides`` apply to every page that declares the name."""
+    root = project_root()
+    path = path or root / DEFAULT_PLAN
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise RunPlanError(f"{path}: cannot read run plan ({exc})") from exc
+    if not isinstance(raw, dict) or not isinstance(raw.get("pages"), list):
+        raise RunPlanError(f"{path}: expected a mapping with a 'pages' list")
+    defaults = raw.get("defaults", {}) or {}
+    pages: list[Page] = []
+    seen: set[str] = set()
+    problems: list[str] = []
+    for i, entry in enumerate(raw["pages"], start=1):
+        for key in ("name", "template", "output"):
+            if key not in entry:
+                raise RunPlanError(f"{path}: page #{i}: missing key {key!r}")
+        for item in _expand(entry):
+            name = item["name"]
+            if name in seen:
+                raise RunPlanError(f"{path}: duplicate page name {name!r}")
+            seen.add(name)
+            template = Path(item["template"])
+            if not (root / template).exists():
+                raise RunPlanError(f"{path}: page {name!r}: template {template} not found")
+            declared = template_parameters(root / template)
+            params = {k: v for k, v in defaults.items() if k in declared}
+            params.update(item.get("params", {}) or {})
+            params.update({k: v for k, v in (overrides or {}).items() if k in declared})
+            try:
+                resolved = validate(name, declared, params)
+            except ParameterError as exc:
+                problems.append(str(exc))
+                continue
+            pages.append(
+                Page(
+                    name=name,
+                    template=template,
+                    output=Path(item["output"]),
+                    params=resolved,
+                    depends_on=tuple(item.get("depends_on", []) or []),
+                    uses_births="births" in declared,
+                    declared=declared,
+                )
+            )
+    if problems:
+        raise ParameterError(f"{path}: invalid parameters:\n  " + "\n  ".join(problems))
+    names = {p.name for p in pages}
+    for page in pages:
+        unknown = [d for d in page.depends_on if d not in names]
+        if unknown:
+            raise RunPlanError(f"{path}: page {page.name!r} depends on unknown page(s) {unknown}")
+    return pages
+
+
+def waves(pages: list[Page]) -> list[list[Page]]:
+    """Group pages so each group only depends on earlier groups (for parallel execution).
+
+    A dependency outside ``pages`` (a partial build with ``--pages``) is already built:
+    its published results are used as they are.
+    """
+    names = {p.name for p in pages}
+    done: set[str] = set()
+    remaining = list(pages)
+    out: list[list[Page]] = []
+    while remaining:
+        ready = [p for p in remaining if set(p.depends_on) & names <= done]
+        if not ready:
+            raise RunPlanError(f"circular dependencies among pages {[p.name for p in remaining]}")
+        out.append(ready)
+        done |= {p.name for p in ready}
+        remaining = [p for p in remaining if p.name not in done]
+    return out

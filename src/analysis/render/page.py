@@ -1,0 +1,106 @@
+"""Small helpers every notebook page uses: setup, glued prose values, banners, tables.
+
+Notebooks stay thin: they call the analysis modules and hand the results to
+these helpers, so the look of numbers and notices is the same on every page.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis.common import formatting
+from analysis.render import charts
+
+
+class Text(str):
+    """A string that glues as plain text (``str`` itself would paste with quotes)."""
+
+    def __repr__(self) -> str:  # what myst-nb pastes for text/plain
+        return str(self)
+
+
+def setup() -> None:
+    """Offline charts and display defaults; call at the top of every page."""
+    import warnings
+
+    from tqdm import TqdmWarning
+
+    # Some geo libraries import tqdm.auto, which warns in a kernel without ipywidgets (the book has none on purpose).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TqdmWarning)
+        import tqdm.auto  # noqa: F401
+    charts.enable()
+    pd.set_option("display.max_columns", 30)
+    pd.set_option("display.width", 200)
+
+
+def glue(key: str, value: Any) -> None:
+    """Glue a value for ``{glue:}`key``` in prose without showing it where it is computed."""
+    from myst_nb import glue as _glue
+
+    if isinstance(value, str):
+        value = Text(value)
+    _glue(key, value, display=False)
+
+
+def glue_number(key: str, value: float | int, decimals: int = 0) -> None:
+    """Glue a number formatted the Swedish way (``12 345,6``)."""
+    glue(key, formatting.sv_number(value, decimals))
+
+
+def glue_pct(key: str, value: float, decimals: int = 1) -> None:
+    """Glue a percentage (0–100 scale) formatted the Swedish way (``12,3 %``)."""
+    glue(key, formatting.sv_pct(value, decimals))
+
+
+def notice(title: str, body: str, kind: str = "warning") -> None:
+    """An admonition box emitted as HTML (text/markdown output is not parsed as MyST)."""
+    from IPython.display import HTML, display
+
+    display(
+        HTML(
+            f'<div class="admonition {html.escape(kind)}"><p class="admonition-title">{html.escape(title)}</p>'
+            f"<p>{body}</p></div>"
+        )
+    )
+
+
+def synthetic_banner(synthetic: bool) -> None:
+    """The visible notice on every page whose figures come from the synthetic cohort."""
+    if not synthetic:
+        return
+    notice(
+        "Syntetiska data – inte verkliga patientuppgifter",
+        "Siffrorna på den här sidan som bygger på individdata kommer från en <strong>syntetisk kohort</strong> "
+        "som projektet själv har genererat och kalibrerat mot publicerad statistik (Medicinska födelseregistret 2023 "
+        "och regionens rapport). De visar hur analysen fungerar och ungefärliga storleksordningar, men de är inte "
+        "mätningar av verkliga förlossningar. Kör boken på ett registeruttag för att få verkliga resultat.",
+        kind="warning synthetic-data",
+    )
+
+
+def show_table(df: pd.DataFrame, caption: str | None = None) -> None:
+    """A plain HTML table (index hidden), for already formatted display frames."""
+    from IPython.display import HTML, display
+
+    styler = df.style.hide(axis="index")
+    if caption:
+        styler = styler.set_caption(caption)
+    display(HTML(styler.to_html()))
+
+
+def save_results(page_name: str, figures: dict[str, Any]) -> None:
+    """Write the page's key figures to ``<results>/<page>.json`` (nothing is displayed)."""
+    from analysis.common import results
+
+    results.write(page_name, figures)
+
+
+def is_synthetic(births_path: str | Path) -> bool:
+    """A cohort is synthetic when the generator's truth file sits beside it."""
+    path = Path(births_path)
+    return Path(str(path) + ".truth.json").exists()
