@@ -15,7 +15,7 @@ import yaml
 from analysis.chapters.options import options as op
 from analysis.chapters.travel import model as travel
 from analysis.common import published
-from analysis.pipeline.params import _check_option
+from analysis.chapters.options.checks import check_option as _check_option
 
 
 def _raw() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:

@@ -129,3 +129,23 @@ def test_repository_run_plan_is_valid() -> None:
     toc = (REPO / "_toc.yml").read_text()
     for page in pages:
         assert str(page.output.with_suffix("")) in toc, f"{page.name} is built but not in _toc.yml"
+
+
+def test_chapter_checks_are_looked_up_by_the_templates_chapter() -> None:
+    assert params.template_chapter(REPO / "notebooks" / "travel.md") == "travel"
+    rules = params.chapter_rules("travel")
+    assert "weight_by" in rules and "region" in rules
+    assert rules["weight_by"]("women_15_44") is None and "one of" in str(rules["weight_by"]("men"))
+    assert "weight_by" not in params.chapter_rules("lanet")  # another chapter's rule does not leak
+    with pytest.raises(ParameterError, match="does not exist"):
+        params.chapter_rules("no_such_chapter")
+
+
+def test_pipeline_does_not_import_chapters() -> None:
+    import ast
+
+    for module in (REPO / "src" / "analysis" / "pipeline").glob("*.py"):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                assert not node.module.startswith("analysis.chapters"), f"{module.name} imports {node.module}"

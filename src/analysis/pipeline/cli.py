@@ -4,7 +4,7 @@ build           validate inputs, execute the run plan with papermill, build the 
 run             execute one template with parameters (validated) to a notebook
 validate        check a births file against the data contract
 synth           generate the synthetic national cohort (and its truth file)
-travel-matrix   write origin × site travel times
+travel-matrix   write origin × site travel times (added by the travel chapter)
 browser-check   open a built page in headless Chromium with the network blocked
 """
 
@@ -15,6 +15,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from analysis.common.paths import build_dir, project_root
 
@@ -116,7 +117,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if "births" in declared and "births" not in given:
         given["births"] = str(resolve_births(None, None)[0])
     try:
-        params = validate(template.stem, declared, given)
+        params = validate(template.stem, declared, given, chapter=template_chapter(template))
     except ParameterError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -147,10 +148,20 @@ def cmd_synth(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_travel_matrix(argv: list[str]) -> int:
-    from analysis.chapters.travel.model.cli import main as travel_main
+def chapter_commands() -> dict[str, tuple[str, Any]]:
+    """Subcommands that chapters add (``analysis/chapters/<chapter>/commands.py``: ``COMMANDS``)."""
+    import importlib
+    import importlib.util
+    import pkgutil
 
-    return travel_main(argv)
+    import analysis.chapters
+
+    found: dict[str, tuple[str, Any]] = {}
+    for info in pkgutil.iter_modules(analysis.chapters.__path__):
+        name = f"analysis.chapters.{info.name}.commands"
+        if info.ispkg and importlib.util.find_spec(name) is not None:
+            found.update(getattr(importlib.import_module(name), "COMMANDS", {}))
+    return found
 
 
 def cmd_browser_check(args: argparse.Namespace) -> int:
@@ -205,7 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", required=True)
     s.set_defaults(func=cmd_synth)
 
-    sub.add_parser("travel-matrix", help="origin × site travel times (see --help)", add_help=False)
+    for name, (help_text, _) in sorted(chapter_commands().items()):
+        sub.add_parser(name, help=help_text, add_help=False)
 
     c = sub.add_parser("browser-check", help="render a built page offline in headless Chromium")
     c.add_argument("--html", default=str(build_dir() / "html"))
@@ -218,8 +230,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] == "travel-matrix":
-        return cmd_travel_matrix(argv[1:])
+    commands = chapter_commands()
+    if argv and argv[0] in commands:
+        return int(commands[argv[0]][1](argv[1:]))
     args = build_parser().parse_args(argv)
     from analysis.common.geodata import GeodataError
     from analysis.pipeline.params import ParameterError

@@ -104,55 +104,45 @@ def _check_years(value: Any) -> str | None:
     return None
 
 
-def _check_option(value: Any) -> str | None:
-    from analysis.chapters.options.options import option_keys
-
-    keys = option_keys()
-    return None if value in keys else f"must be one of {', '.join(keys)} (defined in options.yml)"
-
-
 def _check_births(value: Any) -> str | None:
     if value == "":
         return None
     return None if Path(value).exists() else f"file {value!r} does not exist"
 
 
-def _check_outcomes(value: Any) -> str | None:
-    from analysis.chapters.nullipara.casemix import OUTCOME_KEYS
+Check = Callable[[Any], "str | None"]
 
-    allowed = list(OUTCOME_KEYS)
-    unknown = [v for v in str(value).split(",") if v.strip() and v.strip() not in allowed]
-    return f"unknown outcome(s) {', '.join(unknown)}; allowed: {', '.join(allowed)}" if unknown else None
-
-
-def _check_population(value: Any) -> str | None:
-    if value == "":
-        return None
-    return None if Path(value).exists() else f"population grid file {value!r} does not exist"
-
-
-def _check_cost(value: Any) -> str | None:
-    if value in ("graph", "line", "affine") or Path(str(value)).exists():
-        return None
-    return f"must be graph, line, affine or an existing travel-time CSV (origin,site,minutes[,km]); got {value!r}"
-
-
-def _check_weight_by(value: Any) -> str | None:
-    allowed = ("women_15_44", "births", "population")
-    return None if value in allowed else f"must be one of {', '.join(allowed)}"
-
-
-# Value rules by parameter name, shared by every template that uses the name.
-VALUE_RULES: dict[str, Callable[[Any], str | None]] = {
+# Value rules for the parameters every chapter may take. A chapter adds its own rules in
+# ``analysis/chapters/<chapter>/checks.py`` (``CHECKS``); the pipeline looks them up by the
+# chapter named in the template's front matter (``analysis: {chapter: …}``).
+VALUE_RULES: dict[str, Check] = {
     "region": _check_region,
     "years": _check_years,
-    "option": _check_option,
     "births": _check_births,
-    "outcomes": _check_outcomes,
-    "population": _check_population,
-    "cost": _check_cost,
-    "weight_by": _check_weight_by,
 }
+
+
+def chapter_rules(chapter: str | None) -> dict[str, Check]:
+    """The generic rules plus the chapter's own (a chapter without ``checks.py`` adds none)."""
+    rules = dict(VALUE_RULES)
+    if chapter:
+        import importlib
+        import importlib.util
+
+        if importlib.util.find_spec(f"analysis.chapters.{chapter}") is None:
+            raise ParameterError(f"template names chapter {chapter!r}, which does not exist under analysis/chapters/")
+        if importlib.util.find_spec(f"analysis.chapters.{chapter}.checks") is None:
+            return rules
+        module = importlib.import_module(f"analysis.chapters.{chapter}.checks")
+        rules.update(getattr(module, "CHECKS", {}))
+    return rules
+
+
+def template_chapter(template: Path) -> str | None:
+    """The chapter a template belongs to (front matter ``analysis: {chapter: name}``)."""
+    meta = read_template(template).metadata.get("analysis", {}) or {}
+    chapter = meta.get("chapter")
+    return str(chapter) if chapter else None
 
 
 def year_range(years: str) -> list[int]:
@@ -164,12 +154,15 @@ def year_range(years: str) -> list[int]:
     return list(range(parts[0], parts[-1] + 1))
 
 
-def validate(page: str, declared: Mapping[str, Parameter], given: Mapping[str, Any]) -> dict[str, Any]:
+def validate(
+    page: str, declared: Mapping[str, Parameter], given: Mapping[str, Any], chapter: str | None = None
+) -> dict[str, Any]:
     """All problems at once: unknown names, wrong types, values outside the allowed set.
 
     Returns the complete parameter set (defaults filled in).
     """
     problems: list[str] = []
+    rules = chapter_rules(chapter)
     for name in given:
         if name not in declared:
             problems.append(f"unknown parameter {name!r}; this page takes: {', '.join(sorted(declared)) or 'none'}")
@@ -180,7 +173,7 @@ def validate(page: str, declared: Mapping[str, Parameter], given: Mapping[str, A
         if not isinstance(value, allowed) or (spec.type in ("int", "float") and isinstance(value, bool)):
             problems.append(f"parameter {name!r}={value!r}: expected {spec.type}, got {type(value).__name__}")
             continue
-        rule = VALUE_RULES.get(name)
+        rule = rules.get(name)
         message = rule(value) if rule else None
         if message:
             problems.append(f"parameter {name!r}={value!r}: {message}")
@@ -190,11 +183,12 @@ def validate(page: str, declared: Mapping[str, Parameter], given: Mapping[str, A
     return resolved
 
 
-def check_in_notebook(page: str, values: Mapping[str, Any]) -> None:
+def check_in_notebook(page: str, values: Mapping[str, Any], chapter: str | None = None) -> None:
     """Validate a running notebook's parameters (value rules only; types come from the cell)."""
     problems = []
+    rules = chapter_rules(chapter)
     for name, value in values.items():
-        rule = VALUE_RULES.get(name)
+        rule = rules.get(name)
         message = rule(value) if rule else None
         if message:
             problems.append(f"parameter {name!r}={value!r}: {message}")

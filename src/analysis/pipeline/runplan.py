@@ -18,6 +18,7 @@ from analysis.common.paths import project_root
 from analysis.pipeline.params import (
     Parameter,
     ParameterError,
+    template_chapter,
     template_parameters,
     validate,
 )
@@ -37,6 +38,7 @@ class Page:
     params: dict[str, Any]
     depends_on: tuple[str, ...] = ()
     uses_births: bool = False
+    chapter: str | None = None
     declared: dict[str, Parameter] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -85,11 +87,12 @@ def load(path: Path | None = None, overrides: dict[str, Any] | None = None) -> l
             if not (root / template).exists():
                 raise RunPlanError(f"{path}: page {name!r}: template {template} not found")
             declared = template_parameters(root / template)
+            chapter = template_chapter(root / template)
             params = {k: v for k, v in defaults.items() if k in declared}
             params.update(item.get("params", {}) or {})
             params.update({k: v for k, v in (overrides or {}).items() if k in declared})
             try:
-                resolved = validate(name, declared, params)
+                resolved = validate(name, declared, params, chapter=chapter)
             except ParameterError as exc:
                 problems.append(str(exc))
                 continue
@@ -101,6 +104,7 @@ def load(path: Path | None = None, overrides: dict[str, Any] | None = None) -> l
                     params=resolved,
                     depends_on=tuple(item.get("depends_on", []) or []),
                     uses_births="births" in declared,
+                    chapter=chapter,
                     declared=declared,
                 )
             )
