@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup book test test-fast browser-check lock clean
+.PHONY: setup book test test-fast lint format browser-check lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -24,7 +24,16 @@ test: setup
 	$(PY) -m pytest
 
 test-fast: setup
-	$(PY) -m pytest -m "not e2e"
+	$(PY) -m pytest -m "not e2e and not slow"
+
+lint: setup
+	$(VENV)/bin/ruff check src tests scripts
+	$(VENV)/bin/ruff format --check src tests scripts
+	$(VENV)/bin/mypy
+
+format: setup
+	$(VENV)/bin/ruff check --fix src tests scripts
+	$(VENV)/bin/ruff format src tests scripts
 
 browser-check: book
 	$(PY) -m analysis browser-check

@@ -88,8 +88,13 @@ def test_robson_groups_realistic(national: pd.DataFrame) -> None:
     single = d["plurality"] == 1
     share_9 = (single & (d["presentation"] == "other")).mean()
     assert 0.001 < share_9 < 0.01
-    g1 = single & (d["parity"] == 0) & (d["presentation"] == "cephalic") & (d["gestational_weeks"] >= 37) \
+    g1 = (
+        single
+        & (d["parity"] == 0)
+        & (d["presentation"] == "cephalic")
+        & (d["gestational_weeks"] >= 37)
         & (d["onset"] == "spontaneous")
+    )
     assert 0.2 < g1.mean() < 0.35
     assert 0.05 < d.loc[g1, "mode"].isin(["planned_cs", "emergency_cs"]).mean() < 0.14
     assert ((d["plurality"] > 1).mean()) == pytest.approx(0.015, abs=0.003)
@@ -103,8 +108,7 @@ def test_calibration_within_tolerance(national: pd.DataFrame) -> None:
     assert failing.empty, failing[["region_code", "indicator", "synthetic", "published", "tolerance"]].to_string()
     row = table[(table["region_code"] == "19") & (table["indicator"] == "cs_emergency_pct")].iloc[0]
     assert row["published"] == pytest.approx(12.573)
-    assert "local definition" in table.loc[table["indicator"] == "no_risk_factors_at_pregnancy_start_pct",
-                                           "definition"].iloc[0]
+    assert "local definition" in table.loc[table["indicator"] == "no_risk_factors_at_pregnancy_start_pct", "definition"].iloc[0]
     vm = table.set_index(["region_code", "indicator"])["synthetic"]
     assert vm[("19", "bmi_obese_ge30_pct")] > vm[("00", "bmi_obese_ge30_pct")] + 3
     assert vm[("19", "discharged_within_24h_pct")] < vm[("00", "discharged_within_24h_pct")] - 6
@@ -134,9 +138,13 @@ def test_truth_reproduces_generated_rates(small: tuple[Path, pd.DataFrame, dict]
     """Predicted probabilities from the truth JSON match the observed instrumental births per region."""
     _, frame, truth = small
     spec = truth["outcomes"]["instrumental"]
-    vag = frame[frame["mode"].isin(["spontaneous_vaginal", "vacuum", "forceps"])
-                & frame["bmi"].notna() & frame["smoking"].notna() & frame["country_of_birth"].notna()
-                & frame["education"].notna()]
+    vag = frame[
+        frame["mode"].isin(["spontaneous_vaginal", "vacuum", "forceps"])
+        & frame["bmi"].notna()
+        & frame["smoking"].notna()
+        & frame["country_of_birth"].notna()
+        & frame["education"].notna()
+    ]
     cov = covariate_frame(vag)
     lp = np.full(len(vag), spec["intercept"])
     for term in spec["terms"]:
@@ -152,8 +160,7 @@ def test_truth_reproduces_generated_rates(small: tuple[Path, pd.DataFrame, dict]
 
 def test_planted_effect_is_recovered(tmp_path: Path) -> None:
     """Zeroed practice effects plus a planted Västmanland effect: a logistic fit finds it."""
-    res = generate(years=[2023], seed=11, scale=1.0, zero_practice_effects=True,
-                   practice_effects={"19": {"instrumental": 0.8}})
+    res = generate(years=[2023], seed=11, scale=1.0, zero_practice_effects=True, practice_effects={"19": {"instrumental": 0.8}})
     truth = res.truth["outcomes"]["instrumental"]
     assert truth["region_effects"]["19"] == 0.8
     assert truth["region_effects"]["01"] == 0.0 and truth["region_effect_origin"]["01"] == "zeroed"
@@ -191,10 +198,32 @@ def test_calibration_gaps_flag_direction() -> None:
     from analysis.births import calibration_gaps
 
     rows = []
-    for indicator, reg, nat, pub_reg, pub_nat in [("a", 12.0, 10.0, 12.5, 10.8), ("b", 4.0, 5.0, 6.0, 5.0), ("c", 5.1, 5.0, 4.9, 5.0),
-                                                  ("d", 5.1, 5.0, 6.0, 5.0)]:
-        rows.append({"region_code": "19", "indicator": indicator, "label_sv": indicator, "synthetic": reg, "published": pub_reg, "tolerance": 1.0})
-        rows.append({"region_code": "00", "indicator": indicator, "label_sv": indicator, "synthetic": nat, "published": pub_nat, "tolerance": 1.0})
+    for indicator, reg, nat, pub_reg, pub_nat in [
+        ("a", 12.0, 10.0, 12.5, 10.8),
+        ("b", 4.0, 5.0, 6.0, 5.0),
+        ("c", 5.1, 5.0, 4.9, 5.0),
+        ("d", 5.1, 5.0, 6.0, 5.0),
+    ]:
+        rows.append(
+            {
+                "region_code": "19",
+                "indicator": indicator,
+                "label_sv": indicator,
+                "synthetic": reg,
+                "published": pub_reg,
+                "tolerance": 1.0,
+            }
+        )
+        rows.append(
+            {
+                "region_code": "00",
+                "indicator": indicator,
+                "label_sv": indicator,
+                "synthetic": nat,
+                "published": pub_nat,
+                "tolerance": 1.0,
+            }
+        )
     gaps = calibration_gaps(pd.DataFrame(rows)).set_index("indicator")
     assert gaps.loc["a", "same_direction"] is True and gaps.loc["a", "published_gap"] == pytest.approx(1.7)
     assert gaps.loc["b", "same_direction"] is False

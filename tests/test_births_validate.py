@@ -175,11 +175,23 @@ def test_swedish_round_trip_of_loaded_frame(tmp_path: Path) -> None:
 
 
 def test_validate_frame_accepts_typed_input() -> None:
-    frame = pd.DataFrame({
-        "year": [2023], "region": ["05"], "municipality": [None], "parity": [0], "maternal_age": [30],
-        "plurality": [1], "presentation": ["cephalic"], "gestational_weeks": [40], "previous_cs": [False],
-        "onset": ["spontaneous"], "mode": ["forceps"], "oasis": [True], "bmi": [float("nan")],
-    })
+    frame = pd.DataFrame(
+        {
+            "year": [2023],
+            "region": ["05"],
+            "municipality": [None],
+            "parity": [0],
+            "maternal_age": [30],
+            "plurality": [1],
+            "presentation": ["cephalic"],
+            "gestational_weeks": [40],
+            "previous_cs": [False],
+            "onset": ["spontaneous"],
+            "mode": ["forceps"],
+            "oasis": [True],
+            "bmi": [float("nan")],
+        }
+    )
     report, typed = validate_frame(frame)
     assert report.ok, report.format()
     assert report.missing == {"bmi": 1}
@@ -192,6 +204,15 @@ def test_contract_table_for_appendix() -> None:
     assert table.loc[table["column"] == "maternal_age", "allowed"].iloc[0] == "integer 12–60"
     assert table["description_sv"].str.len().min() > 5
     assert set(table.loc[table["required"], "column"]) == {
-        "year", "region", "municipality", "parity", "maternal_age", "plurality", "presentation",
-        "gestational_weeks", "previous_cs", "onset", "mode",
+        "year",
+        "region",
+        "municipality",
+        "parity",
+        "maternal_age",
+        "plurality",
+        "presentation",
+        "gestational_weeks",
+        "previous_cs",
+        "onset",
+        "mode",
     }

@@ -202,8 +202,14 @@ def test_coding_cut_points_and_missing_category() -> None:
     assert frame["country_of_birth"].tolist()[2] == "missing"
     assert frame["birthweight_class"].tolist() == ["<3000", "3000-3499", "3500-3999", "4000-4499", ">=4500", "missing"]
     assert coded.missing == {
-        "age_class": 0, "bmi_class": 1, "smoking": 1, "country_of_birth": 1,
-        "education": 1, "diabetes": 0, "hypertension": 0, "birthweight_class": 1,
+        "age_class": 0,
+        "bmi_class": 1,
+        "smoking": 1,
+        "country_of_birth": 1,
+        "education": 1,
+        "diabetes": 0,
+        "hypertension": 0,
+        "birthweight_class": 1,
     }
     assert coded.absent == ()
     assert list(frame["education"].cat.categories) == ["tertiary", "compulsory", "upper_secondary", "missing"]
@@ -276,9 +282,7 @@ def test_parameter_recovery_covers_true_coefficients(planted_fit) -> None:
         assert wide.loc[term, "low"] <= target <= wide.loc[term, "high"], term
         covered95 += coefs.loc[term, "low"] <= target <= coefs.loc[term, "high"]
     assert covered95 >= 0.85 * len(TRUTH)
-    assert set(coefs.index) == {*TRUTH} | {
-        "smoking[missing]", "country_of_birth[missing]", "education[missing]"
-    }
+    assert set(coefs.index) == {*TRUTH} | {"smoking[missing]", "country_of_birth[missing]", "education[missing]"}
 
 
 def test_practice_effect_recovers_planted_effect(planted_fit) -> None:
@@ -402,9 +406,23 @@ def test_nullipara_results_structure(planted: pd.DataFrame) -> None:
     ecs = result["outcomes"]["emergency_cs"]
     assert sorted(ecs["regions"]) == sorted(region_codes())
     home = ecs["regions"][HOME_REGION]
-    for key in ("n", "observed", "expected", "oe", "oe_low", "oe_high", "gap", "gap_low", "gap_high",
-                "casemix_part", "casemix_part_low", "casemix_part_high",
-                "practice_part", "practice_part_low", "practice_part_high"):
+    for key in (
+        "n",
+        "observed",
+        "expected",
+        "oe",
+        "oe_low",
+        "oe_high",
+        "gap",
+        "gap_low",
+        "gap_high",
+        "casemix_part",
+        "casemix_part_low",
+        "casemix_part_high",
+        "practice_part",
+        "practice_part_low",
+        "practice_part_high",
+    ):
         assert home[key] is not None, key
     assert home["gap"] == pytest.approx(home["casemix_part"] + home["practice_part"])
     assert sum(r["expected"] for r in ecs["regions"].values()) == pytest.approx(ecs["national"]["observed"])
@@ -419,6 +437,4 @@ def test_absent_optional_covariate_is_left_out_and_reported(null_practice: pd.Da
     ecs = result["outcomes"]["emergency_cs"]
     assert ecs["absent_covariates"] == ["bmi_class", "education"]
     assert "bmi_class" not in ecs["covariates"]
-    assert ecs["missing_category"]["smoking"] == int(
-        (data["parity"].eq(0) & data["smoking"].isna()).sum()
-    )
+    assert ecs["missing_category"]["smoking"] == int((data["parity"].eq(0) & data["smoking"].isna()).sum())

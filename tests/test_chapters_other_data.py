@@ -24,8 +24,22 @@ def small_cohort(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_riskmix_runs_for_another_region(project_copy: Path, small_cohort: Path) -> None:
     out = project_copy / "rm03.ipynb"
-    result = run_cli(project_copy, "run", "notebooks/riskmix.md", "-p", "region", "03", "-p", "years", "2022-2023",
-                     "-p", "births", str(small_cohort), "-o", str(out))
+    result = run_cli(
+        project_copy,
+        "run",
+        "notebooks/riskmix.md",
+        "-p",
+        "region",
+        "03",
+        "-p",
+        "years",
+        "2022-2023",
+        "-p",
+        "births",
+        str(small_cohort),
+        "-o",
+        str(out),
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     figures = json.loads((project_copy / "_build" / "run" / "results" / "riskmix.json").read_text())
     assert figures["region"] == "03" and figures["region_name"] == "Uppsala"

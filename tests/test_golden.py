@@ -39,7 +39,12 @@ def differences(expected: Any, actual: Any, where: str = "") -> list[str]:
             return [f"{where}: {len(expected)} items expected, {len(actual)} found"]
         return [d for i, (e, a) in enumerate(zip(expected, actual)) for d in differences(e, a, f"{where}[{i}]")]
     numeric = (int, float)
-    if isinstance(expected, numeric) and isinstance(actual, numeric) and not isinstance(expected, bool) and not isinstance(actual, bool):
+    if (
+        isinstance(expected, numeric)
+        and isinstance(actual, numeric)
+        and not isinstance(expected, bool)
+        and not isinstance(actual, bool)
+    ):
         if math.isclose(float(expected), float(actual), rel_tol=REL_TOL, abs_tol=ABS_TOL):
             return []
         return [f"{where}: {expected} -> {actual}"]

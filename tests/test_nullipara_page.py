@@ -14,9 +14,8 @@ import pytest
 from analysis.chapters.nullipara import casemix
 from analysis.chapters.nullipara import page_layer as nc
 from analysis.chapters.nullipara.funnel import ratio_funnel
-from analysis.common import formatting
+from analysis.common import formatting, published
 from analysis.common.regions import region_codes, region_name
-from analysis.common import published
 from analysis.pipeline.params import read_template
 from analysis.render import charts
 
@@ -24,12 +23,12 @@ TEMPLATE = Path(__file__).resolve().parents[1] / "notebooks" / "nullipara.md"
 HOME = "19"
 
 
-def _datasets(chart) -> dict[str, list[dict]]:  # noqa: ANN001 - any Altair top-level chart
+def _datasets(chart) -> dict[str, list[dict]]:
     spec = chart.to_dict()
     return spec.get("datasets", {})
 
 
-def _rows_with(chart, column: str) -> list[dict]:  # noqa: ANN001
+def _rows_with(chart, column: str) -> list[dict]:
     return [row for rows in _datasets(chart).values() for row in rows if column in row]
 
 
@@ -82,7 +81,11 @@ def test_funnel_chart_highlights_home_region_and_adds_overdispersion_limits() ->
     assert "25" not in drawn and HOME in drawn
     home_sets = [rows for rows in point_sets if all(r["Hemregion"] for r in rows)]
     assert home_sets and all(r["region"] == HOME for rows in home_sets for r in rows)
-    red = [layer for layer in spec["layer"] if isinstance(layer.get("mark"), dict) and layer["mark"].get("color") == charts.HOME_COLOUR]
+    red = [
+        layer
+        for layer in spec["layer"]
+        if isinstance(layer.get("mark"), dict) and layer["mark"].get("color") == charts.HOME_COLOUR
+    ]
     assert red, "the home region is drawn in the home colour"
     svg = charts.to_svg(chart)
     assert region_name(HOME) in svg
@@ -150,11 +153,22 @@ def test_trend_chart_has_one_row_per_year_and_area() -> None:
 
 def _results() -> dict:
     home = {
-        "n": 1000, "observed": 170, "expected": 150.0, "oe": 170 / 150, "oe_low": 0.97, "oe_high": 1.31,
+        "n": 1000,
+        "observed": 170,
+        "expected": 150.0,
+        "oe": 170 / 150,
+        "oe_low": 0.97,
+        "oe_high": 1.31,
         "suppressed": False,
-        "gap": 2.0, "gap_low": 0.5, "gap_high": 3.5,
-        "casemix_part": -0.4, "casemix_part_low": -0.6, "casemix_part_high": -0.2,
-        "practice_part": 2.4, "practice_part_low": 0.9, "practice_part_high": 3.9,
+        "gap": 2.0,
+        "gap_low": 0.5,
+        "gap_high": 3.5,
+        "casemix_part": -0.4,
+        "casemix_part_low": -0.6,
+        "casemix_part_high": -0.2,
+        "practice_part": 2.4,
+        "practice_part_low": 0.9,
+        "practice_part_high": 3.9,
     }
     hidden = {"n": 40, "observed": None, "expected": None, "oe": None, "oe_low": None, "oe_high": None, "suppressed": True}
     for part in ("gap", "casemix_part", "practice_part"):
@@ -231,9 +245,17 @@ def test_verdict_wording_by_outcome_kind_and_data_kind() -> None:
     real = nc.verdict_sentence("pph_1000", entry, nc.judge("pph_1000", entry, "above 99.8%", False), "Västmanland", False)
     assert real.startswith("Västmanland har fler blödningar över 1000 ml än förväntat")
     assert "syntetisk" not in real and "över 99,8 %-gränsen" in real
-    cs = nc.verdict_sentence("emergency_cs", _entry(1.04, 1.19, 0.7, 2.7), nc.judge("emergency_cs", _entry(1.04, 1.19, 0.7, 2.7)), "Västmanland", True)
+    cs = nc.verdict_sentence(
+        "emergency_cs", _entry(1.04, 1.19, 0.7, 2.7), nc.judge("emergency_cs", _entry(1.04, 1.19, 0.7, 2.7)), "Västmanland", True
+    )
     assert "gör Västmanland fler akuta kejsarsnitt än förväntat" in cs
-    none = nc.verdict_sentence("planned_cs", _entry(0.82, 1.01, -1.3, -0.04), nc.judge("planned_cs", _entry(0.82, 1.01, -1.3, -0.04)), "Västmanland", True)
+    none = nc.verdict_sentence(
+        "planned_cs",
+        _entry(0.82, 1.01, -1.3, -0.04),
+        nc.judge("planned_cs", _entry(0.82, 1.01, -1.3, -0.04)),
+        "Västmanland",
+        True,
+    )
     assert none.startswith("I den syntetiska kohorten kan ingen skillnad") and "0,82–1,01" in none
     assert nc.position_text("above 95%", True) == "över 95 %-gränsen, justerad för överspridning"
     assert nc.position_text("within", False) == "inom gränserna"
@@ -265,7 +287,9 @@ def test_published_table_shows_real_figures_with_source() -> None:
     pph = table.set_index("Utfall").loc[nc.outcome_label("pph_1000")]
     assert pph["Kvalitet"].startswith("sekundär")
     # The report gives whole percent, no year and no denominator: shown as published.
-    assert pph[region_name(HOME)] == formatting.sv_pct(published.value("pph_gt1000ml_mainly_emergency_cs_pct", HOME, "2023-2024 (not stated)"), 0)
+    assert pph[region_name(HOME)] == formatting.sv_pct(
+        published.value("pph_gt1000ml_mainly_emergency_cs_pct", HOME, "2023-2024 (not stated)"), 0
+    )
     assert "," not in pph[region_name(HOME)] and "," not in pph["Riket"]
     assert pph["År"].startswith("anges inte") and "tredje högst i landet" in pph["Vad som mäts (nämnare)"]
     oasis = table.set_index("Utfall").loc[nc.outcome_label("oasis")]
@@ -282,8 +306,18 @@ def test_robson_html_highlights_only_groups_1_and_2() -> None:
     rows = []
     for area in (HOME, "nation"):
         for g in [*("1", "2a", "2b", "3", "4a", "4b", "5", "6", "7", "8", "9", "10"), "unclassified", "total"]:
-            rows.append({"group": g, "area": area, "n": 100, "cs": 20, "relative_size_pct": 8.0, "cs_rate_pct": 20.0,
-                         "absolute_contribution_pct": 1.6, "relative_contribution_pct": 8.0})
+            rows.append(
+                {
+                    "group": g,
+                    "area": area,
+                    "n": 100,
+                    "cs": 20,
+                    "relative_size_pct": 8.0,
+                    "cs_rate_pct": 20.0,
+                    "absolute_contribution_pct": 1.6,
+                    "relative_contribution_pct": 8.0,
+                }
+            )
     table = pd.DataFrame(rows)
     table.loc[(table["group"] == "9") & (table["area"] == HOME), "n"] = 3
     from analysis.chapters.nullipara.robson import robson_display
@@ -299,7 +333,9 @@ def test_robson_html_highlights_only_groups_1_and_2() -> None:
     assert sorted(frame.loc[sorted(highlighted), "Grupp"]) == ["1", "2a", "2b"]
     # An empty group (true zero) is shown as 0, its undefined caesarean rate as '–', never as '<5'.
     table.loc[table["group"] == "unclassified", ["n", "cs"]] = 0
-    table.loc[table["group"] == "unclassified", ["relative_size_pct", "absolute_contribution_pct", "relative_contribution_pct"]] = 0.0
+    table.loc[
+        table["group"] == "unclassified", ["relative_size_pct", "absolute_contribution_pct", "relative_contribution_pct"]
+    ] = 0.0
     table.loc[table["group"] == "unclassified", "cs_rate_pct"] = np.nan
     empty = nc.robson_frame(robson_display(table), HOME).set_index("Grupp").loc["Ej klassad"]
     assert empty.iloc[1] == "0 / 0"
@@ -364,9 +400,7 @@ def test_nullipara_analysis_is_one_call_and_safe_in_threads(small_births: pd.Dat
 
     keys = ("emergency_cs", "induction")
     with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {
-            k: pool.submit(casemix.nullipara_analysis, small_births, HOME, None, [k], 20, 20240601) for k in keys
-        }
+        futures = {k: pool.submit(casemix.nullipara_analysis, small_births, HOME, None, [k], 20, 20240601) for k in keys}
         runs = {k: f.result() for k, f in futures.items()}
     for key, run in runs.items():
         assert set(run.analyses) == set(run.results["outcomes"]) == {key}
@@ -376,9 +410,7 @@ def test_nullipara_analysis_is_one_call_and_safe_in_threads(small_births: pd.Dat
         assert national["n"] == analysis.prepared.n and national["observed"] == analysis.prepared.events
         assert analysis.oe["expected"].sum() == pytest.approx(national["observed"], rel=1e-6)
     # The thin wrapper returns exactly the JSON of the combined call (same seed, same fits).
-    assert casemix.nullipara_results(small_births, HOME, outcomes=["emergency_cs"], n_boot=20) == (
-        runs["emergency_cs"].results
-    )
+    assert casemix.nullipara_results(small_births, HOME, outcomes=["emergency_cs"], n_boot=20) == (runs["emergency_cs"].results)
     # An outcome whose column is absent is reported, and has no fit.
     run = casemix.nullipara_analysis(small_births.drop(columns="oasis"), HOME, outcomes=["oasis"], n_boot=20)
     assert run.analyses == {} and set(run.results["unavailable"]) == {"oasis"}
@@ -423,9 +455,7 @@ def test_every_glue_key_in_the_template_is_provided(small_page: nc.NulliparaPage
     digits = set(re.findall(r"\d+[a-z]?", bare))
     assert digits <= {"2023", "2025", "1", "2", "2a", "2b"}, digits
     values = nc.prose_values(small_page)
-    assert values["n_nulli_region"] == formatting.sv_number(
-        small_page.results["outcomes"]["emergency_cs"]["regions"][HOME]["n"]
-    )
+    assert values["n_nulli_region"] == formatting.sv_number(small_page.results["outcomes"]["emergency_cs"]["regions"][HOME]["n"])
     assert not math.isnan(float(values["oe_emergency_cs"].replace(",", ".").replace("\u2212", "-")))
 
 

@@ -13,9 +13,9 @@ import pytest
 import yaml
 
 from analysis.chapters.options import options as op
+from analysis.chapters.options.checks import check_option as _check_option
 from analysis.chapters.travel import model as travel
 from analysis.common import published
-from analysis.chapters.options.checks import check_option as _check_option
 
 
 def _raw() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
@@ -41,8 +41,12 @@ def test_options_follow_the_report_matrix() -> None:
 
 def test_fixed_assumptions_match_published_figures() -> None:
     a = op.load_assumptions()
-    assert a["share_24h_today"].base == pytest.approx(published.value("discharged_within_24h_pct", "19", "2023-2024 (not stated)") / 100)
-    assert a["share_24h_target"].base == pytest.approx(published.value("discharged_within_24h_pct", "00", "2023-2024 (not stated)") / 100)
+    assert a["share_24h_today"].base == pytest.approx(
+        published.value("discharged_within_24h_pct", "19", "2023-2024 (not stated)") / 100
+    )
+    assert a["share_24h_target"].base == pytest.approx(
+        published.value("discharged_within_24h_pct", "00", "2023-2024 (not stated)") / 100
+    )
     assert a["bmm_units_today"].base == 26
     hubs = dict(op.load_config().options["C"].case().hubs)
     assert hubs["Västerås"] == (2, 4)  # the report's 2–4 larger BMM in Västerås (5.4.2)
@@ -67,17 +71,31 @@ def test_low_above_high_is_a_clear_error() -> None:
     options, tasks, assumptions = _raw()
     entry = assumptions["assumptions"]["bed_occupancy_target"]
     entry["low"], entry["high"] = 0.95, 0.80
-    with pytest.raises(op.OptionsConfigError, match=r"'bed_occupancy_target': field 'low' \(0.95\) is greater than field 'high' \(0.8\)"):
+    with pytest.raises(
+        op.OptionsConfigError, match=r"'bed_occupancy_target': field 'low' \(0.95\) is greater than field 'high' \(0.8\)"
+    ):
         op.build_config(options, tasks, assumptions)
 
 
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (lambda o, t, a: t["tasks"]["vaccination"].update(visits_key="nope"), r"task 'vaccination': field 'visits_key': unknown assumption 'nope'"),
-        (lambda o, t, a: a["assumptions"]["b_share_moved"].update(high=1.5), r"'b_share_moved': a share must lie between 0 and 1"),
-        (lambda o, t, a: a["assumptions"]["b_vasteras_units"].update(low=2.5), r"'b_vasteras_units': a count must be a whole number"),
-        (lambda o, t, a: o["options"]["C"]["cases"]["base"]["units"]["hubs"].update({"Västerås": {"between": [4, 2]}}), r"'units.hubs.Västerås.between'"),
+        (
+            lambda o, t, a: t["tasks"]["vaccination"].update(visits_key="nope"),
+            r"task 'vaccination': field 'visits_key': unknown assumption 'nope'",
+        ),
+        (
+            lambda o, t, a: a["assumptions"]["b_share_moved"].update(high=1.5),
+            r"'b_share_moved': a share must lie between 0 and 1",
+        ),
+        (
+            lambda o, t, a: a["assumptions"]["b_vasteras_units"].update(low=2.5),
+            r"'b_vasteras_units': a count must be a whole number",
+        ),
+        (
+            lambda o, t, a: o["options"]["C"]["cases"]["base"]["units"]["hubs"].update({"Västerås": {"between": [4, 2]}}),
+            r"'units.hubs.Västerås.between'",
+        ),
         (lambda o, t, a: o["options"]["A"]["cases"]["base"].update(vardcentral_bmm="some"), r"option 'A'.*'vardcentral_bmm'"),
         (lambda o, t, a: a["assumptions"]["a_cover_partners"].update(base=0.5), r"'a_cover_partners': must be a whole number"),
         (lambda o, t, a: o["options"]["C"]["staffing"].update(min=12), r"option 'C': field 'staffing'"),
@@ -185,7 +203,9 @@ def test_branch_cover_by_hand() -> None:
     # the real option C: Fagersta's hub (4 midwives) staffs Norberg and Skinnskatteberg: 2.72 days each
     c = op.option_vulnerability("C").set_index("unit_id")
     assert c.loc["Norberg (filial)", "days_no_midwife"] == pytest.approx(2.72)
-    assert op.option_figures("C")["days_without_midwife_branches"] == pytest.approx(c.loc[c["midwives"].isna(), "days_no_midwife"].sum())
+    assert op.option_figures("C")["days_without_midwife_branches"] == pytest.approx(
+        c.loc[c["midwives"].isna(), "days_no_midwife"].sum()
+    )
 
 
 def test_today_units_apportionment() -> None:
@@ -247,8 +267,16 @@ def test_free_establishment_worst_case_is_fragmented_and_moves_nothing() -> None
     assert len(vas) == 7 and vas["midwives"].tolist() == [4] * 7 and (vas["role"] == "bmm").all()
     assert d.loc["Köping", "role"] == "bmm" and d.loc["Köping", "midwives"] == 4  # 221/55 = 4.02 fills the minimum
     # elsewhere the region runs last-resort units at what the volume supports, at least one midwife
-    expected = {"Skinnskatteberg": 1, "Norberg": 1, "Kungsör": 1, "Surahammar": 1, "Fagersta": 2, "Arboga": 2,
-                "Hallstahammar": 3, "Sala": 3}  # round(31/55)=1 (floor 1), 43/55, 70/55, 80/55, 111/55, 119/55, 142/55, 192/55
+    expected = {
+        "Skinnskatteberg": 1,
+        "Norberg": 1,
+        "Kungsör": 1,
+        "Surahammar": 1,
+        "Fagersta": 2,
+        "Arboga": 2,
+        "Hallstahammar": 3,
+        "Sala": 3,
+    }  # round(31/55)=1 (floor 1), 43/55, 70/55, 80/55, 111/55, 119/55, 142/55, 192/55
     for town, n in expected.items():
         assert d.loc[town, "role"] == "last_resort" and d.loc[town, "midwives"] == n, town
     assert len(d) == 16 and d["moved_fte"].fillna(0).sum() == 0
@@ -278,8 +306,18 @@ def test_vardcentraler_keeping_bmm() -> None:
 
 
 def test_bed_days_worked_example() -> None:
-    births = {("nulliparous", "vaginal"): 100, ("multiparous", "vaginal"): 100, ("nulliparous", "cs"): 50, ("multiparous", "cs"): 50}
-    los = {("nulliparous", "vaginal"): 2.0, ("multiparous", "vaginal"): 1.0, ("nulliparous", "cs"): 3.0, ("multiparous", "cs"): 3.0}
+    births = {
+        ("nulliparous", "vaginal"): 100,
+        ("multiparous", "vaginal"): 100,
+        ("nulliparous", "cs"): 50,
+        ("multiparous", "cs"): 50,
+    }
+    los = {
+        ("nulliparous", "vaginal"): 2.0,
+        ("multiparous", "vaginal"): 1.0,
+        ("nulliparous", "cs"): 3.0,
+        ("multiparous", "cs"): 3.0,
+    }
     out = op.bed_days(births, los, share_24h_today=0.1, share_24h_target=0.2, occupancy=0.85, early_los_days=0.5)
     # today 100·2 + 100·1 + 50·3 + 50·3 = 600; 30 early today; vaginal not early stay (300 − 30·0.5)/170
     assert out["bed_days_today"] == 600
@@ -382,17 +420,43 @@ def _changed(before: dict[str, Any], after: dict[str, Any]) -> set[str]:
 @pytest.mark.parametrize(
     ("key", "value", "expected"),
     [
-        ("p_absent", 0.3, {"days_without_midwife", "worst_unit_days_without_midwife", "days_below_minimum",
-                           "days_without_midwife_units", "days_without_midwife_branches",
-                           "days_without_midwife_per_1000_births"}),
+        (
+            "p_absent",
+            0.3,
+            {
+                "days_without_midwife",
+                "worst_unit_days_without_midwife",
+                "days_below_minimum",
+                "days_without_midwife_units",
+                "days_without_midwife_branches",
+                "days_without_midwife_per_1000_births",
+            },
+        ),
         ("bed_occupancy_target", 0.9, {"beds_today", "beds_freed"}),
         ("share_24h_target", 0.3, {"share_24h_option", "bed_days_freed", "beds_freed"}),
-        ("open_days_per_year", 245, {"days_without_midwife", "worst_unit_days_without_midwife", "days_below_minimum",
-                                     "days_without_midwife_units", "days_without_midwife_branches",
-                                     "days_without_midwife_per_1000_births"}),
+        (
+            "open_days_per_year",
+            245,
+            {
+                "days_without_midwife",
+                "worst_unit_days_without_midwife",
+                "days_below_minimum",
+                "days_without_midwife_units",
+                "days_without_midwife_branches",
+                "days_without_midwife_per_1000_births",
+            },
+        ),
         ("visits_digital", 4, {"digital_hours_saved", "digital_km_saved", "digital_visits_per_birth"}),
-        ("branch_days_per_week", 5, {"days_without_midwife", "days_without_midwife_branches", "worst_unit_days_without_midwife",
-                                     "days_without_midwife_per_1000_births"}),
+        (
+            "branch_days_per_week",
+            5,
+            {
+                "days_without_midwife",
+                "days_without_midwife_branches",
+                "worst_unit_days_without_midwife",
+                "days_without_midwife_per_1000_births",
+            },
+        ),
     ],
 )
 def test_an_assumption_changes_exactly_the_figures_that_depend_on_it(key: str, value: float, expected: set[str]) -> None:
@@ -426,8 +490,12 @@ def test_scorecard_marks_best_without_a_total() -> None:
     # A 10,6 and D worst 11,4 min: 0,8 min apart, below the model's 1-minute resolution → tied, never ★
     assert best[best["metric"] == "bmm_mean_minutes"]["row"].tolist() == ["A", "D – sämsta fall"]
     assert not card.loc[card["metric"] == "bmm_mean_minutes", "clear_best"].any()
-    assert not card.loc[card["metric"] == "bmm_mean_minutes", "worst"].any() or not (
-        card.loc[card["metric"] == "bmm_mean_minutes", "worst"] & card.loc[card["metric"] == "bmm_mean_minutes", "best"]).any()
+    assert (
+        not card.loc[card["metric"] == "bmm_mean_minutes", "worst"].any()
+        or not (
+            card.loc[card["metric"] == "bmm_mean_minutes", "worst"] & card.loc[card["metric"] == "bmm_mean_minutes", "best"]
+        ).any()
+    )
     # all five are 16,9 minutes: no best, no worst
     assert card.loc[card["metric"] == "bmm_worst_municipality_minutes", "all_equal"].all()
     assert not card.loc[card["metric"] == "bmm_worst_municipality_minutes", ["best", "worst"]].any().any()
@@ -480,7 +548,10 @@ def test_tradeoffs_name_every_tie_and_say_when_all_are_equal() -> None:
     # the real comparison never names a single worst among equals
     lines = op.tradeoffs(op.scorecard())
     assert "Restid till BMM i sämst ställda kommun (min): lika för alla alternativ." in lines
-    assert any(s.startswith("Restid till BMM, medel (min): bäst i basfallet A, D – sämsta fall, men ingen tydlig skillnad") for s in lines)
+    assert any(
+        s.startswith("Restid till BMM, medel (min): bäst i basfallet A, D – sämsta fall, men ingen tydlig skillnad")
+        for s in lines
+    )
 
 
 def test_page_texts_follow_the_sign_and_the_no_change_case() -> None:
@@ -516,12 +587,18 @@ def test_evidence_links_read_other_chapters(tmp_path: Path) -> None:
     codes = op.geography().municipalities.index
     riskmix = {"by_municipality": {c: {"no_risk_factor": 20.0, "bmi_ge30": 25.0, "n": 500} for c in codes},
                "no_risk_share": {"region": 20.0, "nation": 25.0}, "synthetic": True}  # fmt: skip
-    nullipara = {"outcomes": {  # the structure casemix.nullipara_results writes
-        "cs_emergency": {"label_sv": "Akut kejsarsnitt", "regions": {
-            "19": {"n": 1000, "observed": 150, "expected": 120, "oe": 1.25, "oe_low": 1.06, "oe_high": 1.46}}},
-        "oasis": {"label_sv": "Sfinkterskada", "regions": {
-            "19": {"n": 900, "observed": 40, "expected": 45, "oe": 0.89, "oe_low": 0.65, "oe_high": 1.19}}},
-    }}
+    nullipara = {
+        "outcomes": {  # the structure casemix.nullipara_results writes
+            "cs_emergency": {
+                "label_sv": "Akut kejsarsnitt",
+                "regions": {"19": {"n": 1000, "observed": 150, "expected": 120, "oe": 1.25, "oe_low": 1.06, "oe_high": 1.46}},
+            },
+            "oasis": {
+                "label_sv": "Sfinkterskada",
+                "regions": {"19": {"n": 900, "observed": 40, "expected": 45, "oe": 0.89, "oe_low": 0.65, "oe_high": 1.19}},
+            },
+        }
+    }
     (tmp_path / "riskmix.json").write_text(json.dumps(riskmix), encoding="utf-8")
     (tmp_path / "nullipara.json").write_text(json.dumps(nullipara), encoding="utf-8")
     out = op.evidence_links("C", tmp_path)
@@ -587,8 +664,10 @@ def test_bmm_access_resolves_units_inside_a_town_and_today_uses_the_same_model()
     assert figs[("A", "base")]["bmm_mean_minutes"] == pytest.approx(figs[("A", "base")]["bmm_mean_minutes_today"])
     assert len({round(f["bmm_mean_minutes"], 3) for k, f in figs.items() if k != ("D", "best")}) == 4
     # fewer Västerås units → longer travel for Västerås: B (3) > C (4) > D worst (7) > today (14)
-    vas = {k: op.access(k[0], k[1]).by_municipality.set_index("municipality")["bmm_minutes_option"]["Västerås"]
-           for k in (("B", "base"), ("C", "base"), ("D", "worst"))}
+    vas = {
+        k: op.access(k[0], k[1]).by_municipality.set_index("municipality")["bmm_minutes_option"]["Västerås"]
+        for k in (("B", "base"), ("C", "base"), ("D", "worst"))
+    }
     today = op.access("A").by_municipality.set_index("municipality")["bmm_minutes_today"]["Västerås"]
     assert vas[("B", "base")] > vas[("C", "base")] > vas[("D", "worst")] > today
     ctx = op.bmm_travel_context()
@@ -598,7 +677,9 @@ def test_bmm_access_resolves_units_inside_a_town_and_today_uses_the_same_model()
     assert ctx.tm.minutes[o, j] == pytest.approx(8.0)  # 2 × urban access of 4 min, as the graph's same-town trip
     k = list(ctx.tm.site_ids).index("Köping")
     g = op.travel_context()
-    assert ctx.tm.minutes[o, k] == pytest.approx(g.tm.minutes[list(g.origins["origin_id"]).index("Västerås"), list(g.tm.site_ids).index("Köping")])
+    assert ctx.tm.minutes[o, k] == pytest.approx(
+        g.tm.minutes[list(g.origins["origin_id"]).index("Västerås"), list(g.tm.site_ids).index("Köping")]
+    )
 
 
 def test_gain_loss_threshold_comes_from_the_assumptions() -> None:

@@ -17,9 +17,18 @@ def _template(path: Path, source: str) -> Path:
     nb = {
         "cells": [
             {"cell_type": "markdown", "id": "t", "metadata": {}, "source": ["# Titel"]},
-            {"cell_type": "code", "id": "p", "metadata": {"tags": ["parameters"]}, "outputs": [], "execution_count": None, "source": [source]},
+            {
+                "cell_type": "code",
+                "id": "p",
+                "metadata": {"tags": ["parameters"]},
+                "outputs": [],
+                "execution_count": None,
+                "source": [source],
+            },
         ],
-        "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
     }
     path.write_text(json.dumps(nb))
     return path
@@ -98,7 +107,9 @@ def test_plan_with_bad_parameter_names_the_page(tmp_path: Path, monkeypatch: pyt
     (tmp_path / "notebooks").mkdir()
     _template(tmp_path / "notebooks" / "r.ipynb", 'region: str = "19"')
     plan = tmp_path / "plan.yml"
-    plan.write_text("pages:\n  - name: karta\n    template: notebooks/r.ipynb\n    output: b/x.ipynb\n    params: {region: '42'}\n")
+    plan.write_text(
+        "pages:\n  - name: karta\n    template: notebooks/r.ipynb\n    output: b/x.ipynb\n    params: {region: '42'}\n"
+    )
     with pytest.raises(ParameterError, match="page 'karta'.*region"):
         runplan.load(plan)
 

@@ -49,27 +49,58 @@ def ten_rows() -> pd.DataFrame:
     8    29   19.5  F      F     F     sweden          tertiary    -                     (True)
     9    34   27.0  F      F     F     NA              upper_sec   bmi_ge25 (birth unknown) (False)
     """
-    region = pd.DataFrame({
-        "year": [2023] * 10,
-        "region": ["19"] * 10,
-        "municipality": ["1980"] * 10,
-        "parity": [0, 0, 1, 2, 1, 0, 0, 3, 1, 0],
-        "maternal_age": [18, 22, 35, 40, 30, 28, 25, 33, 29, 34],
-        "bmi": [22.0, 24.9, 25.0, np.nan, 30.0, np.nan, 21.0, 23.0, 19.5, 27.0],
-        "smoking": pd.array([False, False, False, True, False, False, None, False, False, False], dtype="boolean"),
-        "diabetes": [False, False, False, False, True, False, False, False, False, False],
-        "hypertension": [False, False, False, False, False, False, False, True, False, False],
-        "country_of_birth": ["sweden", "sweden", "sweden", "outside_europe", "sweden", "sweden", "europe",
-                             "nordic", "sweden", None],
-        "education": ["compulsory", "upper_secondary", "tertiary", "tertiary", "tertiary", "tertiary",
-                      "upper_secondary", "tertiary", "tertiary", "upper_secondary"],
-    })
-    other = pd.DataFrame({
-        "year": [2023] * 10, "region": ["01"] * 10, "municipality": [""] * 10,
-        "parity": [0, 1] * 5, "maternal_age": [30] * 10, "bmi": [22.0] * 10,
-        "smoking": pd.array([False] * 10, dtype="boolean"), "diabetes": [False] * 10,
-        "hypertension": [False] * 10, "country_of_birth": ["sweden"] * 10, "education": ["tertiary"] * 10,
-    })
+    region = pd.DataFrame(
+        {
+            "year": [2023] * 10,
+            "region": ["19"] * 10,
+            "municipality": ["1980"] * 10,
+            "parity": [0, 0, 1, 2, 1, 0, 0, 3, 1, 0],
+            "maternal_age": [18, 22, 35, 40, 30, 28, 25, 33, 29, 34],
+            "bmi": [22.0, 24.9, 25.0, np.nan, 30.0, np.nan, 21.0, 23.0, 19.5, 27.0],
+            "smoking": pd.array([False, False, False, True, False, False, None, False, False, False], dtype="boolean"),
+            "diabetes": [False, False, False, False, True, False, False, False, False, False],
+            "hypertension": [False, False, False, False, False, False, False, True, False, False],
+            "country_of_birth": [
+                "sweden",
+                "sweden",
+                "sweden",
+                "outside_europe",
+                "sweden",
+                "sweden",
+                "europe",
+                "nordic",
+                "sweden",
+                None,
+            ],
+            "education": [
+                "compulsory",
+                "upper_secondary",
+                "tertiary",
+                "tertiary",
+                "tertiary",
+                "tertiary",
+                "upper_secondary",
+                "tertiary",
+                "tertiary",
+                "upper_secondary",
+            ],
+        }
+    )
+    other = pd.DataFrame(
+        {
+            "year": [2023] * 10,
+            "region": ["01"] * 10,
+            "municipality": [""] * 10,
+            "parity": [0, 1] * 5,
+            "maternal_age": [30] * 10,
+            "bmi": [22.0] * 10,
+            "smoking": pd.array([False] * 10, dtype="boolean"),
+            "diabetes": [False] * 10,
+            "hypertension": [False] * 10,
+            "country_of_birth": ["sweden"] * 10,
+            "education": ["tertiary"] * 10,
+        }
+    )
     return pd.concat([region, other], ignore_index=True)
 
 
@@ -92,8 +123,16 @@ def row(table: pd.DataFrame, **where: str) -> pd.Series:
 
 
 def test_packaged_config_loads_with_default_no_risk_definition(cfg: riskmix.RiskConfig) -> None:
-    assert cfg.no_risk_factors == ("age_lt20", "age_ge35", "bmi_ge25", "smoking", "diabetes", "hypertension",
-                                   "born_outside_europe", "compulsory_education")
+    assert cfg.no_risk_factors == (
+        "age_lt20",
+        "age_ge35",
+        "bmi_ge25",
+        "smoking",
+        "diabetes",
+        "hypertension",
+        "born_outside_europe",
+        "compulsory_education",
+    )
     assert cfg.factor("age_lt20").label_sv == "Ålder under 20 år"
     assert [g.key for g in cfg.age_groups] == ["<20", "20-24", "25-29", "30-34", "35-39", ">=40"]
     assert [g.key for g in cfg.parity_groups] == ["0", "1", "2+"]
@@ -111,12 +150,13 @@ def _write(tmp_path: Path, mutate) -> Path:
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (lambda d: d["factors"][2]["rule"].update(column="bmi_booking"),
-         "factor 'bmi_ge25': unknown column 'bmi_booking'"),
+        (lambda d: d["factors"][2]["rule"].update(column="bmi_booking"), "factor 'bmi_ge25': unknown column 'bmi_booking'"),
         (lambda d: d["factors"][0]["rule"].update(op="=>"), "factor 'age_lt20': unknown operator '=>'"),
         (lambda d: d["factors"].append(dict(d["factors"][4])), "factor 'smoking': duplicate key"),
-        (lambda d: d["factors"][7]["rule"].update(value=["outside-europe"]),
-         "factor 'born_outside_europe': unknown country_of_birth"),
+        (
+            lambda d: d["factors"][7]["rule"].update(value=["outside-europe"]),
+            "factor 'born_outside_europe': unknown country_of_birth",
+        ),
         (lambda d: d["factors"][1].update(requires=["bmi"]), "factor 'age_ge35': requires"),
         (lambda d: d["no_risk_factor"]["factors"].append("obesity"), "no_risk_factor: unknown factor(s) ['obesity']"),
         (lambda d: d["age_groups"][2].update(lower=26), "age_groups: band '20-24' must end where '25-29' starts"),
@@ -143,22 +183,32 @@ def test_factor_flags_three_valued(cfg: riskmix.RiskConfig) -> None:
 
 
 def test_rule_language_all_any_and_text_booleans() -> None:
-    cfg = riskmix.parse_config({
-        "factors": [{"key": "overweight_only", "label_sv": "Övervikt", "label_en": "Overweight",
-                     "rule": {"all": [{"column": "bmi", "op": "ge", "value": 25},
-                                      {"column": "bmi", "op": "lt", "value": 30}]},
-                     "requires": ["bmi"]},
-                    {"key": "smoke_or_diab", "label_sv": "R/D", "label_en": "S/D",
-                     "rule": {"any": [{"column": "smoking", "op": "is_true"},
-                                      {"column": "diabetes", "op": "is_true"}]},
-                     "requires": ["smoking", "diabetes"]}],
-        "no_risk_factor": {"factors": ["overweight_only"], "description_sv": "x"},
-        "age_groups": [{"key": "all", "lower": None, "upper": None}],
-        "parity_groups": [{"key": "all", "lower": 0, "upper": None}],
-    })
-    births = pd.DataFrame({"bmi": [24.9, 25.0, 29.9, 30.0, None],
-                           "smoking": ["ja", "nej", None, "nej", "nej"],
-                           "diabetes": [0, 0, 1, None, 0]})
+    cfg = riskmix.parse_config(
+        {
+            "factors": [
+                {
+                    "key": "overweight_only",
+                    "label_sv": "Övervikt",
+                    "label_en": "Overweight",
+                    "rule": {"all": [{"column": "bmi", "op": "ge", "value": 25}, {"column": "bmi", "op": "lt", "value": 30}]},
+                    "requires": ["bmi"],
+                },
+                {
+                    "key": "smoke_or_diab",
+                    "label_sv": "R/D",
+                    "label_en": "S/D",
+                    "rule": {"any": [{"column": "smoking", "op": "is_true"}, {"column": "diabetes", "op": "is_true"}]},
+                    "requires": ["smoking", "diabetes"],
+                },
+            ],
+            "no_risk_factor": {"factors": ["overweight_only"], "description_sv": "x"},
+            "age_groups": [{"key": "all", "lower": None, "upper": None}],
+            "parity_groups": [{"key": "all", "lower": 0, "upper": None}],
+        }
+    )
+    births = pd.DataFrame(
+        {"bmi": [24.9, 25.0, 29.9, 30.0, None], "smoking": ["ja", "nej", None, "nej", "nej"], "diabetes": [0, 0, 1, None, 0]}
+    )
     flags = riskmix.factor_flags(births, cfg)
     assert flags["overweight_only"].tolist() == [False, True, True, False, pd.NA]
     # Kleene: unknown smoking OR known diabetes = True; False OR unknown = unknown.
@@ -258,12 +308,22 @@ def standardisation_cohort() -> pd.DataFrame:
     Region 19: 25-29: 10 women, 2 obese; 35-39: 30 women, 12 obese.
     Region 01: 25-29: 90 women, 9 obese; 35-39: 30 women, 6 obese.
     """
-    def block(region: str, age: int, n: int, obese: int) -> pd.DataFrame:
-        return pd.DataFrame({"year": 2023, "region": region, "municipality": "", "parity": 0,
-                             "maternal_age": age, "bmi": [32.0] * obese + [22.0] * (n - obese)})
 
-    return pd.concat([block("19", 27, 10, 2), block("19", 37, 30, 12),
-                      block("01", 27, 90, 9), block("01", 37, 30, 6)], ignore_index=True)
+    def block(region: str, age: int, n: int, obese: int) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "year": 2023,
+                "region": region,
+                "municipality": "",
+                "parity": 0,
+                "maternal_age": age,
+                "bmi": [32.0] * obese + [22.0] * (n - obese),
+            }
+        )
+
+    return pd.concat(
+        [block("19", 27, 10, 2), block("19", 37, 30, 12), block("01", 27, 90, 9), block("01", 37, 30, 6)], ignore_index=True
+    )
 
 
 def test_direct_standardisation_worked_example(cfg: riskmix.RiskConfig) -> None:
@@ -292,16 +352,23 @@ def test_direct_standardisation_worked_example(cfg: riskmix.RiskConfig) -> None:
 def test_custom_standard_population(cfg: riskmix.RiskConfig) -> None:
     # Equal weights: 0.5 * 0.2 + 0.5 * 0.4 = 30 %.
     standard = pd.DataFrame({"age_group": ["25-29", "35-39"], "weight": [1.0, 1.0]})
-    res = riskmix.direct_standardise(standardisation_cohort(), "19", "bmi_ge30", 2023, cfg,
-                                     by=["age_group"], standard=standard)
+    res = riskmix.direct_standardise(standardisation_cohort(), "19", "bmi_ge30", 2023, cfg, by=["age_group"], standard=standard)
     assert res.standardised == pytest.approx(30.0) and res.standard == "custom"
 
 
 def test_fay_feuer_single_stratum_is_exact_poisson(cfg: riskmix.RiskConfig) -> None:
     # One stratum, 10 smokers of 100: the gamma interval reduces to Garwood's exact Poisson
     # limits for 10 events, 4.795 and 18.390, divided by 100 women.
-    births = pd.DataFrame({"year": 2023, "region": "19", "municipality": "1980", "parity": 0, "maternal_age": 30,
-                           "smoking": [True] * 10 + [False] * 90})
+    births = pd.DataFrame(
+        {
+            "year": 2023,
+            "region": "19",
+            "municipality": "1980",
+            "parity": 0,
+            "maternal_age": 30,
+            "smoking": [True] * 10 + [False] * 90,
+        }
+    )
     res = riskmix.direct_standardise(births, "19", "smoking", 2023, cfg, by=["parity_group"], ci_method="gamma")
     assert res.standardised == pytest.approx(10.0)
     assert res.ci_low == pytest.approx(4.795, abs=1e-3)
@@ -319,16 +386,20 @@ def test_no_risk_share_can_be_standardised(cfg: riskmix.RiskConfig, no_suppressi
 
 def municipality_cohort() -> pd.DataFrame:
     """1980: 20 women, 6 obese (30 %); 1904: 3 women, 1 obese; all aged 30 (no one under 20)."""
-    return pd.DataFrame({
-        "year": 2023, "region": "19", "parity": 1, "maternal_age": 30,
-        "municipality": ["1980"] * 20 + ["1904"] * 3,
-        "bmi": [32.0] * 6 + [22.0] * 14 + [31.0, 22.0, 23.0],
-    })
+    return pd.DataFrame(
+        {
+            "year": 2023,
+            "region": "19",
+            "parity": 1,
+            "maternal_age": 30,
+            "municipality": ["1980"] * 20 + ["1904"] * 3,
+            "bmi": [32.0] * 6 + [22.0] * 14 + [31.0, 22.0, 23.0],
+        }
+    )
 
 
 def test_municipality_table_suppresses_small_cells(cfg: riskmix.RiskConfig) -> None:
-    table = riskmix.by_municipality(municipality_cohort(), "19", 2023, cfg,
-                                    municipalities=["1904", "1907", "1980"])
+    table = riskmix.by_municipality(municipality_cohort(), "19", 2023, cfg, municipalities=["1904", "1907", "1980"])
     vasteras = row(table, municipality="1980", factor="bmi_ge30")
     assert (vasteras["n"], vasteras["cases"], vasteras["pct"], vasteras["suppressed"]) == (20, 6, 30.0, False)
     small = row(table, municipality="1904", factor="bmi_ge30")
@@ -348,8 +419,9 @@ def test_municipality_map_marks_suppressed_polygons(cfg: riskmix.RiskConfig) -> 
     from shapely.geometry import box
 
     table = riskmix.by_municipality(municipality_cohort(), "19", 2023, cfg)
-    boundaries = gpd.GeoDataFrame({"kommun_kod": ["1980", "1904", "1962"]},
-                                  geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(2, 0, 3, 1)], crs="EPSG:3006")
+    boundaries = gpd.GeoDataFrame(
+        {"kommun_kod": ["1980", "1904", "1962"]}, geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(2, 0, 3, 1)], crs="EPSG:3006"
+    )
     geo = riskmix.municipality_map_frame(table, boundaries, "bmi_ge30").set_index("municipality")
     assert geo.loc["1980", "label"] == "30.0 %"
     assert geo.loc["1904", "label"] == "<5" and math.isnan(geo.loc["1904", "pct"]) and geo.loc["1904", "suppressed"]
@@ -378,12 +450,41 @@ def published_frame() -> pd.DataFrame:
     """value = 2-digit code as a number (so rank is obvious); 2018 only for Västmanland and Riket."""
     from analysis.common.regions import region_codes
 
-    rows = [{"region_code": c, "region": c, "year": "2023", "indicator": "bmi_obese_ge30_pct",
-             "value": float(int(c)), "unit": "%", "source": "test", "quality": "published"} for c in region_codes()]
-    rows += [{"region_code": "00", "region": "Riket", "year": "2023", "indicator": "bmi_obese_ge30_pct",
-              "value": 12.5, "unit": "%", "source": "test", "quality": "published"},
-             {"region_code": "19", "region": "Västmanland", "year": "2018", "indicator": "bmi_obese_ge30_pct",
-              "value": 16.0, "unit": "%", "source": "test", "quality": "published"}]
+    rows = [
+        {
+            "region_code": c,
+            "region": c,
+            "year": "2023",
+            "indicator": "bmi_obese_ge30_pct",
+            "value": float(int(c)),
+            "unit": "%",
+            "source": "test",
+            "quality": "published",
+        }
+        for c in region_codes()
+    ]
+    rows += [
+        {
+            "region_code": "00",
+            "region": "Riket",
+            "year": "2023",
+            "indicator": "bmi_obese_ge30_pct",
+            "value": 12.5,
+            "unit": "%",
+            "source": "test",
+            "quality": "published",
+        },
+        {
+            "region_code": "19",
+            "region": "Västmanland",
+            "year": "2018",
+            "indicator": "bmi_obese_ge30_pct",
+            "value": 16.0,
+            "unit": "%",
+            "source": "test",
+            "quality": "published",
+        },
+    ]
     return pd.DataFrame(rows)
 
 
@@ -411,9 +512,16 @@ def test_published_ranking_on_reference_csv() -> None:
     vm_age = age[age["highlight"]].iloc[0]
     assert vm_age["change"] == pytest.approx(vm_age["value"] - vm_age["baseline_value"])
     overview = riskmix.published_overview(ind)
-    assert overview.groupby("indicator").size().to_dict() == {k: 21 for k in (
-        "bmi_overweight_25_29_9_pct", "bmi_obese_ge30_pct", "smoking_at_booking_pct",
-        "snus_at_booking_pct", "mean_age_nulliparous")}
+    assert overview.groupby("indicator").size().to_dict() == {
+        k: 21
+        for k in (
+            "bmi_overweight_25_29_9_pct",
+            "bmi_obese_ge30_pct",
+            "smoking_at_booking_pct",
+            "snus_at_booking_pct",
+            "mean_age_nulliparous",
+        )
+    }
 
 
 # --------------------------------------------------------------------------- key figures

@@ -25,11 +25,19 @@ def _write_template(path: Path, text: str) -> None:
     nb = {
         "cells": [
             {"cell_type": "markdown", "id": "a", "metadata": {}, "source": [title]},
-            {"cell_type": "code", "id": "b", "metadata": {"tags": ["parameters"]}, "outputs": [], "execution_count": None, "source": [param]},
+            {
+                "cell_type": "code",
+                "id": "b",
+                "metadata": {"tags": ["parameters"]},
+                "outputs": [],
+                "execution_count": None,
+                "source": [param],
+            },
             {"cell_type": "code", "id": "c", "metadata": {}, "outputs": [], "execution_count": None, "source": ["\n".join(code)]},
         ],
         "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
-        "nbformat": 4, "nbformat_minor": 5,
+        "nbformat": 4,
+        "nbformat_minor": 5,
     }
     path.write_text(json.dumps(nb))
 
@@ -95,7 +103,9 @@ def test_unknown_parameter_in_plan_fails_before_running(project_copy: Path) -> N
     root = project_copy
     _write_template(root / "notebooks" / "tiny.ipynb", OK_TEMPLATE.format(name="tiny"))
     plan = root / "plan.yml"
-    plan.write_text("pages:\n  - name: tiny\n    template: notebooks/tiny.ipynb\n    output: book/generated/tiny.ipynb\n    params: {z: 1}\n")
+    plan.write_text(
+        "pages:\n  - name: tiny\n    template: notebooks/tiny.ipynb\n    output: book/generated/tiny.ipynb\n    params: {z: 1}\n"
+    )
     result = run_cli(root, "build", "--plan", str(plan), "--no-html")
     assert result.returncode == 2
     assert "page 'tiny'" in result.stderr and "unknown parameter 'z'" in result.stderr and "this page takes: x" in result.stderr

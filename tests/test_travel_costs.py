@@ -81,7 +81,12 @@ def _points(n: int, seed: int, prefix: str) -> pd.DataFrame:
 def test_affine_fit_recovers_known_a_b_and_circuity() -> None:
     origins = _points(30, 1, "origin")
     sites = _points(4, 2, "site")
-    straight = np.hypot(origins["x"].to_numpy()[:, None] - sites["x"].to_numpy(), origins["y"].to_numpy()[:, None] - sites["y"].to_numpy()) / 1000
+    straight = (
+        np.hypot(
+            origins["x"].to_numpy()[:, None] - sites["x"].to_numpy(), origins["y"].to_numpy()[:, None] - sites["y"].to_numpy()
+        )
+        / 1000
+    )
     km = 1.25 * straight
     minutes = 6.0 + 0.8 * km
     covered = sites["site_id"].iloc[:3]  # the fourth site is not in the supplied matrix
@@ -124,7 +129,9 @@ def test_supplied_matrix_is_used_verbatim_and_fit_error_is_reported() -> None:
 def test_fully_supplied_matrix_is_not_flagged_modelled() -> None:
     origins = _points(3, 6, "origin")
     sites = _points(2, 7, "site")
-    table = pd.DataFrame({"origin": np.repeat(origins["origin_id"], 2), "site": np.tile(sites["site_id"], 3), "minutes": [10, 20, 30, 40, 50, 60]})
+    table = pd.DataFrame(
+        {"origin": np.repeat(origins["origin_id"], 2), "site": np.tile(sites["site_id"], 3), "minutes": [10, 20, 30, 40, 50, 60]}
+    )
     tm = SuppliedMatrixCost(table).matrix(origins, sites)
     assert tm.minutes.tolist() == [[10, 20], [30, 40], [50, 60]]
     assert not tm.modelled and tm.fit is None
@@ -154,7 +161,12 @@ def test_cli_writes_long_csv(tmp_path: Path) -> None:
     supplied = table[table["site"] != "H_SAL"].assign(minutes=lambda d: d["minutes"] + 1.0)
     supplied.to_csv(tmp_path / "supplied.csv", index=False)
     out2 = tmp_path / "matrix2.csv"
-    assert travel_matrix_cli(["--sites", "Västerås,Köping,H_SAL", "--cost", str(tmp_path / "supplied.csv"), "--no-rural", "--out", str(out2)]) == 0
+    assert (
+        travel_matrix_cli(
+            ["--sites", "Västerås,Köping,H_SAL", "--cost", str(tmp_path / "supplied.csv"), "--no-rural", "--out", str(out2)]
+        )
+        == 0
+    )
     again = pd.read_csv(out2).merge(supplied, on=["origin", "site"], suffixes=("", "_in"))
     assert np.allclose(again["minutes"], again["minutes_in"])
     assert travel_matrix_cli(["--sites", "Atlantis", "--out", str(out2)]) == 2

@@ -74,8 +74,14 @@ def test_equal_time_routes_give_symmetric_km() -> None:
     [
         (lambda d: d.assign(to_locality=["B", "C", "Cx", "D"]), "column 'to_locality': unknown town name(s) Cx at row 4"),
         (lambda d: d.assign(km=[10.0, -1.0, 12.0, 4.0]), "column 'km': missing, non-numeric or non-positive value at row 3"),
-        (lambda d: d.assign(minutes=[10.0, 10.0, 0.0, 4.0]), "column 'minutes': missing, non-numeric or non-positive value at row 4"),
-        (lambda d: pd.concat([d, d.iloc[[0]].assign(from_locality="B", to_locality="A", link_id="L5")]), "duplicate link(s) A|B at rows 2, 6"),
+        (
+            lambda d: d.assign(minutes=[10.0, 10.0, 0.0, 4.0]),
+            "column 'minutes': missing, non-numeric or non-positive value at row 4",
+        ),
+        (
+            lambda d: pd.concat([d, d.iloc[[0]].assign(from_locality="B", to_locality="A", link_id="L5")]),
+            "duplicate link(s) A|B at rows 2, 6",
+        ),
         (lambda d: d.iloc[[0, 1, 2]], "tätort(s) with no link: D"),
     ],
 )

@@ -57,9 +57,9 @@ def test_births_weighting_is_configurable(municipalities: pd.DataFrame) -> None:
 
 def test_population_grid_from_rut_id(tmp_path: Path, municipalities: pd.DataFrame) -> None:
     path = tmp_path / "rutor.csv"
-    pd.DataFrame(
-        {"Rut_id": ["5870006611000", "5440006651000", "3700006170000"], "Beftotalt": [100, 40, 900]}
-    ).to_csv(path, index=False)
+    pd.DataFrame({"Rut_id": ["5870006611000", "5440006651000", "3700006170000"], "Beftotalt": [100, 40, 900]}).to_csv(
+        path, index=False
+    )
     cells = read_population_grid(path)
     assert cells.loc[0, ["x", "y"]].tolist() == [587500.0, 6611500.0]
     grid = grid_origins(path, municipalities)

@@ -12,9 +12,8 @@ import pytest
 
 from analysis.chapters.travel import page_layer as tc
 from analysis.chapters.travel.model import distribution, param
-from analysis.common import formatting
+from analysis.common import formatting, geodata
 from analysis.common.results import plain as _plain
-from analysis.common import geodata
 from analysis.pipeline.params import read_template
 from analysis.render import charts
 
@@ -137,7 +136,9 @@ def test_hub_optimisation_and_proposed_gap(pg: tc.TravelPage) -> None:
     assert opt["p_median_mean_minutes"].is_monotonic_decreasing
     four = set(opt.loc[opt["p"] == 4, "p_median_sites"].iloc[0].split(", "))
     assert four == set(param("location.proposed_hubs"))
-    assert opt.loc[opt["p"] == 4, "p_median_mean_minutes"].iloc[0] == pytest.approx(pg.comparison.loc["four_hubs", "mean_minutes"])
+    assert opt.loc[opt["p"] == 4, "p_median_mean_minutes"].iloc[0] == pytest.approx(
+        pg.comparison.loc["four_hubs", "mean_minutes"]
+    )
     assert bool(pg.gap.loc["p_median", "is_optimal"])
     assert "det bästa" in tc.gap_sentence(pg.gap)
     assert len(tc.optimisation_display(opt)) == len(opt)

@@ -38,7 +38,14 @@ def test_standard_site_sets() -> None:
 
 def test_sensitivity_of_headlines(origins: pd.DataFrame, sites: pd.DataFrame) -> None:
     table = sensitivity(origins, sites, standard_site_sets())
-    assert set(table["scenario"]) == {"graph", "graph, speeds ×0.9", "graph, speeds ×1.1", "line", "line, speeds ×0.9", "line, speeds ×1.1"}
+    assert set(table["scenario"]) == {
+        "graph",
+        "graph, speeds ×0.9",
+        "graph, speeds ×1.1",
+        "line",
+        "line, speeds ×0.9",
+        "line, speeds ×1.1",
+    }
     wide = table.pivot(index="scenario", columns="label", values="mean_minutes")
     assert (wide["Västerås + Köping, Fagersta, Sala"] < wide["Västerås only"]).all()
     assert (wide["BMM today (vårdcentraler)"] < wide["Västerås + Köping, Fagersta, Sala"]).all()

@@ -81,48 +81,70 @@ METRICS: dict[str, tuple[str, Metric]] = {
     "bmi_obese_ge30_pct": ("BMI >= 30, % of known BMI", _bmi_share(30, 1000)),
     "bmi_mean_at_booking": ("mean BMI among known", lambda d: float(d["bmi"].dropna().mean())),
     "smoking_at_booking_pct": ("smoking at booking, % of known", lambda d: _pct(d["smoking"])),
-    "smoking_at_booking_missing_pct": ("smoking status missing, % of deliveries",
-                                       lambda d: float(100.0 * d["smoking"].isna().mean())),
-    "mean_age_nulliparous": ("mean age (completed years) of parity-0 women",
-                             lambda d: float(d.loc[d["parity"] == 0, "maternal_age"].mean())),
-    "breech_pct_singleton": ("breech, % of singletons",
-                             lambda d: _pct(d["presentation"].astype("string") == "breech", _singleton(d))),
+    "smoking_at_booking_missing_pct": (
+        "smoking status missing, % of deliveries",
+        lambda d: float(100.0 * d["smoking"].isna().mean()),
+    ),
+    "mean_age_nulliparous": (
+        "mean age (completed years) of parity-0 women",
+        lambda d: float(d.loc[d["parity"] == 0, "maternal_age"].mean()),
+    ),
+    "breech_pct_singleton": (
+        "breech, % of singletons",
+        lambda d: _pct(d["presentation"].astype("string") == "breech", _singleton(d)),
+    ),
     "share_nulliparous_of_deliveries_pct": ("parity 0, % of deliveries", lambda d: _pct(d["parity"] == 0)),
     "all_deliveries_age_ge35_pct": ("age >= 35, % of deliveries", lambda d: _pct(d["maternal_age"] >= 35)),
-    "mother_born_outside_europe_pct": ("born outside Europe, % of deliveries (missing in denominator)",
-                                       lambda d: float(100.0 * (d["country_of_birth"].astype("string")
-                                                                == "outside_europe").fillna(False).mean())),
+    "mother_born_outside_europe_pct": (
+        "born outside Europe, % of deliveries (missing in denominator)",
+        lambda d: float(100.0 * (d["country_of_birth"].astype("string") == "outside_europe").fillna(False).mean()),
+    ),
     "cs_planned_pct": ("planned CS, % of deliveries", lambda d: _pct(_mode(d) == "planned_cs")),
     "cs_emergency_pct": ("emergency CS, % of deliveries", lambda d: _pct(_mode(d) == "emergency_cs")),
     "cs_total_pct": ("CS, % of deliveries", lambda d: _pct(_cs(d))),
-    "induction_pct_term_singleton": ("induced onset, % of singletons >= 37 weeks",
-                                     lambda d: _pct(d["onset"].astype("string") == "induced",
-                                                    _singleton(d) & (d["gestational_weeks"] >= 37))),
-    "instrumental_vaginal_pct_of_vaginal": ("vacuum or forceps, % of vaginal births",
-                                            lambda d: _pct(_mode(d).isin(["vacuum", "forceps"]), _vaginal(d))),
-    "instrumental_pct_of_nulliparous_vaginal": ("vacuum or forceps, % of parity-0 vaginal births",
-                                                lambda d: _pct(_mode(d).isin(["vacuum", "forceps"]),
-                                                               _vaginal(d) & (d["parity"] == 0))),
+    "induction_pct_term_singleton": (
+        "induced onset, % of singletons >= 37 weeks",
+        lambda d: _pct(d["onset"].astype("string") == "induced", _singleton(d) & (d["gestational_weeks"] >= 37)),
+    ),
+    "instrumental_vaginal_pct_of_vaginal": (
+        "vacuum or forceps, % of vaginal births",
+        lambda d: _pct(_mode(d).isin(["vacuum", "forceps"]), _vaginal(d)),
+    ),
+    "instrumental_pct_of_nulliparous_vaginal": (
+        "vacuum or forceps, % of parity-0 vaginal births",
+        lambda d: _pct(_mode(d).isin(["vacuum", "forceps"]), _vaginal(d) & (d["parity"] == 0)),
+    ),
     "cs_pct_nulliparous": ("CS, % of parity-0 deliveries", lambda d: _pct(_cs(d), d["parity"] == 0)),
-    "oasis_nulliparous_pct_of_vaginal": ("OASIS, % of parity-0 vaginal births (known)",
-                                         lambda d: _pct(d["oasis"], _vaginal(d) & (d["parity"] == 0))),
-    "oasis_multiparous_pct_of_vaginal": ("OASIS, % of parous vaginal births (known)",
-                                         lambda d: _pct(d["oasis"], _vaginal(d) & (d["parity"] > 0))),
-    "los_mean_days_all_vaginal": ("mean postnatal stay (days), singleton vaginal births",
-                                  lambda d: _los_mean(d, _vaginal(d) & _singleton(d))),
-    "los_mean_days_all_cs": ("mean postnatal stay (days), singleton caesareans",
-                             lambda d: _los_mean(d, _cs(d) & _singleton(d))),
-    "discharged_within_24h_pct": ("postnatal stay < 24 h, % of deliveries (known)",
-                                  lambda d: _pct(d["los_hours"] < 24)),
-    "pph_gt1000ml_mainly_emergency_cs_pct": ("blood loss > 1000 ml, % of emergency CS (known)",
-                                             lambda d: _pct(d["pph_ml"] > 1000, _mode(d) == "emergency_cs")),
-    "pph_gt1000ml_robson1to5_pct": ("blood loss > 1000 ml, % of singleton cephalic >= 37 weeks (Robson 1-5)",
-                                    lambda d: _pct(d["pph_ml"] > 1000, _singleton(d)
-                                                   & (d["presentation"].astype("string") == "cephalic")
-                                                   & (d["gestational_weeks"] >= 37))),
+    "oasis_nulliparous_pct_of_vaginal": (
+        "OASIS, % of parity-0 vaginal births (known)",
+        lambda d: _pct(d["oasis"], _vaginal(d) & (d["parity"] == 0)),
+    ),
+    "oasis_multiparous_pct_of_vaginal": (
+        "OASIS, % of parous vaginal births (known)",
+        lambda d: _pct(d["oasis"], _vaginal(d) & (d["parity"] > 0)),
+    ),
+    "los_mean_days_all_vaginal": (
+        "mean postnatal stay (days), singleton vaginal births",
+        lambda d: _los_mean(d, _vaginal(d) & _singleton(d)),
+    ),
+    "los_mean_days_all_cs": ("mean postnatal stay (days), singleton caesareans", lambda d: _los_mean(d, _cs(d) & _singleton(d))),
+    "discharged_within_24h_pct": ("postnatal stay < 24 h, % of deliveries (known)", lambda d: _pct(d["los_hours"] < 24)),
+    "pph_gt1000ml_mainly_emergency_cs_pct": (
+        "blood loss > 1000 ml, % of emergency CS (known)",
+        lambda d: _pct(d["pph_ml"] > 1000, _mode(d) == "emergency_cs"),
+    ),
+    "pph_gt1000ml_robson1to5_pct": (
+        "blood loss > 1000 ml, % of singleton cephalic >= 37 weeks (Robson 1-5)",
+        lambda d: _pct(
+            d["pph_ml"] > 1000,
+            _singleton(d) & (d["presentation"].astype("string") == "cephalic") & (d["gestational_weeks"] >= 37),
+        ),
+    ),
     "no_risk_factors_at_pregnancy_start_pct": (
         "no risk factor (local definition: 20-34 y, BMI < 25, non-smoker, no diabetes/hypertension, "
-        "born in Europe, beyond compulsory school), % of women with known status", _no_risk),
+        "born in Europe, beyond compulsory school), % of women with known status",
+        _no_risk,
+    ),
 }
 
 
@@ -157,8 +179,12 @@ LABELS_SV: dict[str, str] = {
     "pph_gt1000ml_robson1to5_pct": "Blödning över 1000 ml, % i Robsongrupp 1–5",
     "no_risk_factors_at_pregnancy_start_pct": "Ingen riskfaktor (bokens definition), % av kvinnor med känd status",
 }
-QUALITY_SV = {"published": "publicerad", "secondary": "citerad i regionens rapport", "derived": "härledd",
-              "estimate": "skattning"}
+QUALITY_SV = {
+    "published": "publicerad",
+    "secondary": "citerad i regionens rapport",
+    "derived": "härledd",
+    "estimate": "skattning",
+}
 
 
 def calibration_table(
@@ -202,22 +228,24 @@ def calibration_table(
             if target.get("relative", False):
                 tolerance = tolerance * published_value
             diff = synthetic - published_value
-            rows.append({
-                "region_code": code,
-                "region": "Riket" if code == published.RIKET else region_name(code),
-                "indicator": indicator,
-                "definition": definition,
-                "label_sv": LABELS_SV.get(indicator, definition),
-                "synthetic": round(float(synthetic), 3),
-                "published": published_value,
-                "published_year": year,
-                "unit": str(row["unit"].iloc[0]),
-                "difference": round(float(diff), 3),
-                "tolerance": round(tolerance, 3),
-                "within_tolerance": bool(np.isfinite(diff) and abs(diff) <= tolerance),
-                "quality": str(row["quality"].iloc[0]),
-                "note": str(target.get("note", "")),
-            })
+            rows.append(
+                {
+                    "region_code": code,
+                    "region": "Riket" if code == published.RIKET else region_name(code),
+                    "indicator": indicator,
+                    "definition": definition,
+                    "label_sv": LABELS_SV.get(indicator, definition),
+                    "synthetic": round(float(synthetic), 3),
+                    "published": published_value,
+                    "published_year": year,
+                    "unit": str(row["unit"].iloc[0]),
+                    "difference": round(float(diff), 3),
+                    "tolerance": round(tolerance, 3),
+                    "within_tolerance": bool(np.isfinite(diff) and abs(diff) <= tolerance),
+                    "quality": str(row["quality"].iloc[0]),
+                    "note": str(target.get("note", "")),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -246,7 +274,14 @@ def calibration_gaps(table: pd.DataFrame, region: str = "19", share_of_tolerance
             verdict, same = "weaker", False  # right sign, but less than half the published difference
         else:
             verdict, same = "same", True
-        rows.append({"indicator": indicator, "label_sv": reg.loc[indicator, "label_sv"],
-                     "synthetic_gap": round(syn_gap, 3), "published_gap": round(pub_gap, 3),
-                     "same_direction": same, "direction": verdict})
+        rows.append(
+            {
+                "indicator": indicator,
+                "label_sv": reg.loc[indicator, "label_sv"],
+                "synthetic_gap": round(syn_gap, 3),
+                "published_gap": round(pub_gap, 3),
+                "same_direction": same,
+                "direction": verdict,
+            }
+        )
     return pd.DataFrame(rows)

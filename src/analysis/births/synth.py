@@ -45,11 +45,16 @@ OBSTETRIC_DEFINITIONS: dict[str, str] = {
     "emergency_cs": "mode = emergency_cs",
 }
 EXACTNESS: dict[str, tuple[bool, str]] = {
-    "planned_cs": (True, "exact among singleton cephalic deliveries (plurality and presentation carry their own terms; "
-                         "parity and previous-CS terms are zero for nulliparous women)"),
+    "planned_cs": (
+        True,
+        "exact among singleton cephalic deliveries (plurality and presentation carry their own terms; "
+        "parity and previous-CS terms are zero for nulliparous women)",
+    ),
     "induction": (True, "exact within any set of nulliparous women defined by the covariates"),
-    "emergency_cs": (False, "includes an induction term (onset = induced), so a model on pre-labour covariates "
-                            "alone is a marginal approximation"),
+    "emergency_cs": (
+        False,
+        "includes an induction term (onset = induced), so a model on pre-labour covariates alone is a marginal approximation",
+    ),
     "instrumental": (True, "exact within any set of nulliparous vaginal births defined by the covariates"),
     "oasis": (True, "exact within nulliparous vaginal births with the birthweight class as an extra covariate"),
     "pph_gt1000": (False, "depends on mode of delivery and induction"),
@@ -114,9 +119,16 @@ def _municipalities(path: Path | None, home: str) -> tuple[np.ndarray, np.ndarra
 class _Generator:
     """One generation run; attributes hold the arrays as stages are drawn."""
 
-    def __init__(self, config: dict[str, Any], years: list[int], seed: int, scale: float,
-                 practice_effects: Mapping[str, Mapping[str, float]] | None, zero_practice_effects: bool,
-                 municipalities_path: Path | None) -> None:
+    def __init__(
+        self,
+        config: dict[str, Any],
+        years: list[int],
+        seed: int,
+        scale: float,
+        practice_effects: Mapping[str, Mapping[str, float]] | None,
+        zero_practice_effects: bool,
+        municipalities_path: Path | None,
+    ) -> None:
         self.cfg = config
         self.years = years
         self.seed = seed
@@ -247,14 +259,14 @@ class _Generator:
     def pregnancy(self) -> None:
         pl = self.cfg["plurality"]
         u = self.rng.random(self.n)
-        self.plurality = np.where(u < pl["triplets_pct"] / 100, 3,
-                                  np.where(u < (pl["triplets_pct"] + pl["twins_pct"]) / 100, 2, 1)).astype(np.int64)
+        self.plurality = np.where(
+            u < pl["triplets_pct"] / 100, 3, np.where(u < (pl["triplets_pct"] + pl["twins_pct"]) / 100, 2, 1)
+        ).astype(np.int64)
         multiple = self.plurality > 1
         pcfg = self.cfg["presentation"]
         breech = np.array([_pub(pcfg["breech_indicator"], c) for c in self.codes]) / 100
         other = float(pcfg["other_pct_singleton"]) / 100
-        single_probs = np.column_stack([1 - breech[self.region] - other, breech[self.region],
-                                        np.full(self.n, other)])
+        single_probs = np.column_stack([1 - breech[self.region] - other, breech[self.region], np.full(self.n, other)])
         mp = pcfg["multiple"]
         multi = np.array([mp["cephalic"], mp["breech"], mp["other"]], dtype=float)
         multi = multi / multi.sum()
@@ -275,8 +287,15 @@ class _Generator:
         mu = np.interp(self.ga.astype(float), weeks, grams)
         s = b["shifts_g"]
         outside = self.country == self.country_levels.index("outside_europe")
-        mu = (mu + s["multiparous"] * ~self.nullip + s["obese"] * (self.bmi >= 30) + s["underweight"] * (self.bmi < 18.5)
-              + s["diabetes"] * self.diabetes + s["smoking"] * self.smoking + s["outside_europe"] * outside)
+        mu = (
+            mu
+            + s["multiparous"] * ~self.nullip
+            + s["obese"] * (self.bmi >= 30)
+            + s["underweight"] * (self.bmi < 18.5)
+            + s["diabetes"] * self.diabetes
+            + s["smoking"] * self.smoking
+            + s["outside_europe"] * outside
+        )
         mu = mu * np.where(multiple, b["multiple_factor"], 1.0)
         bw = mu * (1 + b["cv"] * self.rng.standard_normal(self.n))
         self.birthweight = np.clip(np.rint(bw), 350, 6500).astype(np.int64)
@@ -343,9 +362,16 @@ class _Generator:
                     raise KeyError(f"synth_config outcomes.{name}.terms.{variable}: unknown level {level!r}")
                 orv = odds_ratio(entry)
                 betas[labels.index(level)] = np.log(orv)
-                terms.append({"variable": variable, "level": level, "reference": coding[variable]["reference"],
-                              "log_odds_ratio": float(np.log(orv)), "odds_ratio": orv,
-                              "input": entry if isinstance(entry, dict) else {"value": entry, "measure": "OR"}})
+                terms.append(
+                    {
+                        "variable": variable,
+                        "level": level,
+                        "reference": coding[variable]["reference"],
+                        "log_odds_ratio": float(np.log(orv)),
+                        "odds_ratio": orv,
+                        "input": entry if isinstance(entry, dict) else {"value": entry, "measure": "OR"},
+                    }
+                )
             lp += betas[coded[variable]]
         obstetric_terms: list[dict[str, Any]] = []
         flags = self._obstetric()
@@ -354,8 +380,9 @@ class _Generator:
                 raise KeyError(f"synth_config outcomes.{name}.obstetric: term {term!r} not available at this stage")
             orv = odds_ratio(entry)
             lp += np.log(orv) * flags[term]
-            obstetric_terms.append({"term": term, "definition": OBSTETRIC_DEFINITIONS[term],
-                                    "log_odds_ratio": float(np.log(orv)), "odds_ratio": orv})
+            obstetric_terms.append(
+                {"term": term, "definition": OBSTETRIC_DEFINITIONS[term], "log_odds_ratio": float(np.log(orv)), "odds_ratio": orv}
+            )
         at_risk = self._scope(spec["at_risk"])
 
         nat = spec["national"]
@@ -405,7 +432,7 @@ class _Generator:
             "exact_within": within,
             "intercept": intercept,
             "intercept_meaning": "log-odds for a woman at every reference level in region effect 0; solved so the "
-                                 f"national rate with region effects zero equals {nat['indicator']} ({nat.get('year', '2023')})",
+            f"national rate with region effects zero equals {nat['indicator']} ({nat.get('year', '2023')})",
             "terms": terms,
             "obstetric_terms": obstetric_terms,
             "region_effects": dict(zip(self.codes, effects.tolist(), strict=True)),
@@ -441,14 +468,18 @@ class _Generator:
         cells = {}
         for key, ind in los["indicators"].items():
             cells[key] = np.array([_pub(ind, c) for c in self.codes])
-        mean = np.where(self.nullip, np.where(cs, cells["nulliparous_cs"][self.region], cells["nulliparous_vaginal"][self.region]),
-                        np.where(cs, cells["multiparous_cs"][self.region], cells["multiparous_vaginal"][self.region]))
+        mean = np.where(
+            self.nullip,
+            np.where(cs, cells["nulliparous_cs"][self.region], cells["nulliparous_vaginal"][self.region]),
+            np.where(cs, cells["multiparous_cs"][self.region], cells["multiparous_vaginal"][self.region]),
+        )
         mean = mean * np.where(self.plurality > 1, los["multiple_factor"], 1.0)
         shape = np.array([float(los["shape_by_region"].get(c, los["shape"])) for c in self.codes])[self.region]
         days = self.rng.gamma(shape, mean / shape)
         self.los_hours = np.round(days * 24, 1)
         self.truth["case_mix"]["los_gamma_shape"] = dict(
-            zip(self.codes, [float(los["shape_by_region"].get(c, los["shape"])) for c in self.codes], strict=True))
+            zip(self.codes, [float(los["shape_by_region"].get(c, los["shape"])) for c in self.codes], strict=True)
+        )
 
     # ------------------------------------------------------------------ assemble
     def frame(self) -> pd.DataFrame:
@@ -462,41 +493,49 @@ class _Generator:
 
         names = regions().set_index("code")["name_mfr"]
         units_cfg = self.cfg["delivery_unit"]
-        unit_by_region = np.array([units_cfg["by_region"].get(c, units_cfg["default"].format(name=names[c]))
-                                   for c in self.codes], dtype=object)
+        unit_by_region = np.array(
+            [units_cfg["by_region"].get(c, units_cfg["default"].format(name=names[c])) for c in self.codes], dtype=object
+        )
         seq = np.arange(self.n)
-        delivery_id = pd.Series(self.year.astype(str), dtype="string") + "-" + pd.Series(region, dtype="string") \
-            + "-" + pd.Series(seq.astype(str), dtype="string").str.zfill(7)
+        delivery_id = (
+            pd.Series(self.year.astype(str), dtype="string")
+            + "-"
+            + pd.Series(region, dtype="string")
+            + "-"
+            + pd.Series(seq.astype(str), dtype="string").str.zfill(7)
+        )
 
         pres = np.array(["cephalic", "breech", "other"], dtype=object)[self.presentation]
         onset = np.where(self.planned, "prelabour_cs", np.where(self.induced, "induced", "spontaneous")).astype(object)
         modes = np.array(["spontaneous_vaginal", "vacuum", "forceps", "planned_cs", "emergency_cs"], dtype=object)
-        frame = pd.DataFrame({
-            "year": self.year,
-            "region": pd.array(region, dtype="string"),
-            "municipality": pd.array(muni, dtype="string"),
-            "parity": self.parity,
-            "maternal_age": self.age,
-            "plurality": self.plurality,
-            "presentation": pd.array(pres, dtype="string"),
-            "gestational_weeks": self.ga,
-            "previous_cs": self.previous_cs,
-            "onset": pd.array(onset, dtype="string"),
-            "mode": pd.array(modes[self.mode_code], dtype="string"),
-            "delivery_id": delivery_id.to_numpy(),
-            "bmi": pd.array(self.bmi, dtype="Float64"),
-            "smoking": pd.array(self.smoking, dtype="boolean"),
-            "country_of_birth": pd.array(np.asarray(self.country_levels, dtype=object)[self.country], dtype="string"),
-            "education": pd.array(np.asarray(self.edu_levels, dtype=object)[self.education], dtype="string"),
-            "diabetes": pd.array(self.diabetes, dtype="boolean"),
-            "hypertension": pd.array(self.hypertension, dtype="boolean"),
-            "height_cm": pd.array(self.height, dtype="Int64"),
-            "birthweight_g": pd.array(self.birthweight, dtype="Int64"),
-            "oasis": pd.array(np.where(np.isin(self.mode_code, (3, 4)), False, self.oasis), dtype="boolean"),
-            "pph_ml": pd.array(self.pph_ml, dtype="Int64"),
-            "los_hours": pd.array(self.los_hours, dtype="Float64"),
-            "delivery_unit": pd.array(unit_by_region[self.region], dtype="string"),
-        })
+        frame = pd.DataFrame(
+            {
+                "year": self.year,
+                "region": pd.array(region, dtype="string"),
+                "municipality": pd.array(muni, dtype="string"),
+                "parity": self.parity,
+                "maternal_age": self.age,
+                "plurality": self.plurality,
+                "presentation": pd.array(pres, dtype="string"),
+                "gestational_weeks": self.ga,
+                "previous_cs": self.previous_cs,
+                "onset": pd.array(onset, dtype="string"),
+                "mode": pd.array(modes[self.mode_code], dtype="string"),
+                "delivery_id": delivery_id.to_numpy(),
+                "bmi": pd.array(self.bmi, dtype="Float64"),
+                "smoking": pd.array(self.smoking, dtype="boolean"),
+                "country_of_birth": pd.array(np.asarray(self.country_levels, dtype=object)[self.country], dtype="string"),
+                "education": pd.array(np.asarray(self.edu_levels, dtype=object)[self.education], dtype="string"),
+                "diabetes": pd.array(self.diabetes, dtype="boolean"),
+                "hypertension": pd.array(self.hypertension, dtype="boolean"),
+                "height_cm": pd.array(self.height, dtype="Int64"),
+                "birthweight_g": pd.array(self.birthweight, dtype="Int64"),
+                "oasis": pd.array(np.where(np.isin(self.mode_code, (3, 4)), False, self.oasis), dtype="boolean"),
+                "pph_ml": pd.array(self.pph_ml, dtype="Int64"),
+                "los_hours": pd.array(self.los_hours, dtype="Float64"),
+                "delivery_unit": pd.array(unit_by_region[self.region], dtype="string"),
+            }
+        )
         frame["delivery_id"] = frame["delivery_id"].astype("string")
         # Missingness after outcomes (MCAR given region), so complete-case models stay unbiased.
         miss = {
@@ -513,7 +552,7 @@ class _Generator:
             frame.loc[mask, col] = pd.NA
         self.truth["missingness"] = {
             "mechanism": "missing completely at random (smoking: region's published missing share), applied after "
-                         "all outcomes were drawn from the complete values",
+            "all outcomes were drawn from the complete values",
             "pct": {col: float(np.mean(p) * 100) for col, p in miss.items()},
         }
         return frame[[c.name for c in CONTRACT]]
@@ -535,8 +574,15 @@ def generate(
     """
     cfg = config if isinstance(config, dict) else load_config(config)
     year_list = [int(y) for y in years]
-    gen = _Generator(cfg, year_list, seed, scale, practice_effects, zero_practice_effects,
-                     Path(municipalities_path) if municipalities_path is not None else None)
+    gen = _Generator(
+        cfg,
+        year_list,
+        seed,
+        scale,
+        practice_effects,
+        zero_practice_effects,
+        Path(municipalities_path) if municipalities_path is not None else None,
+    )
     gen.volume()
     gen.parity_age()
     gen.origin_education()
@@ -550,7 +596,7 @@ def generate(
         "seed": seed,
         "years": year_list,
         "scale": scale,
-        "n_rows": int(len(frame)),
+        "n_rows": len(frame),
         "home_region": HOME_REGION,
         "config_file": Path(cfg.get("_path", "")).name,
         "config_sha256": cfg.get("_sha256", ""),

@@ -143,7 +143,7 @@ def _issue(
         column=column,
         message=message,
         rows=tuple(int(i) + 1 for i in idx[:MAX_LISTED]),
-        count=int(len(idx)),
+        count=len(idx),
         values=values,
         allowed=allowed,
     )
@@ -217,8 +217,15 @@ def _check_column(col: Column, raw: pd.Series, report: ValidationReport) -> pd.S
         out_of_range = ((num < lo) | (num > hi)).fillna(False).to_numpy(dtype=bool)
         if out_of_range.any():
             report.errors.append(
-                _issue("error", "impossible_value", col.name, "value outside the possible range", out_of_range, raw,
-                       col.allowed_text())
+                _issue(
+                    "error",
+                    "impossible_value",
+                    col.name,
+                    "value outside the possible range",
+                    out_of_range,
+                    raw,
+                    col.allowed_text(),
+                )
             )
         num = num.mask(pd.Series(out_of_range, index=num.index))
         return num.round().astype("Int64") if col.kind == "int" else num
@@ -226,8 +233,7 @@ def _check_column(col: Column, raw: pd.Series, report: ValidationReport) -> pd.S
         flags = _to_bool(raw)
         bad = flags.isna().to_numpy(dtype=bool) & ~missing
         if bad.any():
-            report.errors.append(_issue("error", "unknown_code", col.name, "not a yes/no value", bad, raw,
-                                        col.allowed_text()))
+            report.errors.append(_issue("error", "unknown_code", col.name, "not a yes/no value", bad, raw, col.allowed_text()))
         return flags
     if col.kind == "category":
         assert col.allowed is not None
@@ -246,9 +252,14 @@ def _check_column(col: Column, raw: pd.Series, report: ValidationReport) -> pd.S
         short = digits_only & (text.str.len() < col.digits).fillna(False).to_numpy(dtype=bool)
         if short.any():
             report.warnings.append(
-                _issue("warning", "leading_zero_restored", col.name,
-                       f"code shorter than {col.digits} digits; leading zeros restored (an Excel export drops them)",
-                       short, raw)
+                _issue(
+                    "warning",
+                    "leading_zero_restored",
+                    col.name,
+                    f"code shorter than {col.digits} digits; leading zeros restored (an Excel export drops them)",
+                    short,
+                    raw,
+                )
             )
             text = text.where(~pd.Series(short, index=text.index), text.str.zfill(col.digits))
         wrong = ~missing & ~(digits_only & (text.str.len() == col.digits).fillna(False).to_numpy(dtype=bool))
@@ -256,9 +267,17 @@ def _check_column(col: Column, raw: pd.Series, report: ValidationReport) -> pd.S
         if col.allowed is not None:
             wrong |= ~missing & ~text.isin(list(col.allowed)).fillna(False).to_numpy(dtype=bool)
         if wrong.any():
-            report.errors.append(_issue("error", "unknown_code", col.name, "unknown code", wrong, raw,
-                                        col.allowed_text() if col.allowed is None else
-                                        f"{col.digits}-digit codes: " + ", ".join(col.allowed)))
+            report.errors.append(
+                _issue(
+                    "error",
+                    "unknown_code",
+                    col.name,
+                    "unknown code",
+                    wrong,
+                    raw,
+                    col.allowed_text() if col.allowed is None else f"{col.digits}-digit codes: " + ", ".join(col.allowed),
+                )
+            )
         text = text.mask(pd.Series(wrong, index=text.index))
         if col.allowed is not None:
             return pd.Series(pd.Categorical(text, categories=list(col.allowed)), index=raw.index)
@@ -279,28 +298,60 @@ def _row_rules(typed: pd.DataFrame, raw: pd.DataFrame, report: ValidationReport)
             report.errors.append(replace(issue, values_column=shown if shown != column else ""))
 
     if mode is not None and "oasis" in typed:
-        add("oasis_on_caesarean", "oasis", "OASIS (grade 3-4 tear) recorded on a caesarean delivery (see column mode)",
-            typed["oasis"].eq(True) & mode.isin(list(CAESAREAN_MODES)), "mode")
+        add(
+            "oasis_on_caesarean",
+            "oasis",
+            "OASIS (grade 3-4 tear) recorded on a caesarean delivery (see column mode)",
+            typed["oasis"].eq(True) & mode.isin(list(CAESAREAN_MODES)),
+            "mode",
+        )
     if mode is not None and onset is not None:
-        add("planned_cs_not_prelabour", "onset", "mode planned_cs requires onset prelabour_cs",
-            mode.eq("planned_cs") & onset.notna() & onset.ne("prelabour_cs"), "onset")
-        add("vaginal_after_prelabour_cs", "mode",
+        add(
+            "planned_cs_not_prelabour",
+            "onset",
+            "mode planned_cs requires onset prelabour_cs",
+            mode.eq("planned_cs") & onset.notna() & onset.ne("prelabour_cs"),
+            "onset",
+        )
+        add(
+            "vaginal_after_prelabour_cs",
+            "mode",
             "vaginal, vacuum or forceps delivery on a caesarean row (onset prelabour_cs)",
-            onset.eq("prelabour_cs") & mode.isin(list(VAGINAL_MODES)), "mode")
+            onset.eq("prelabour_cs") & mode.isin(list(VAGINAL_MODES)),
+            "mode",
+        )
     if "previous_cs" in typed and "parity" in typed:
-        add("previous_cs_parity0", "previous_cs", "previous caesarean recorded for a first-time mother (parity 0)",
-            typed["previous_cs"].eq(True) & typed["parity"].eq(0), "parity")
+        add(
+            "previous_cs_parity0",
+            "previous_cs",
+            "previous caesarean recorded for a first-time mother (parity 0)",
+            typed["previous_cs"].eq(True) & typed["parity"].eq(0),
+            "parity",
+        )
     if "municipality" in typed and "region" in typed:
         region = typed["region"].astype("string")
         muni = typed["municipality"].astype("string")
         home_missing = region.eq(HOME_REGION) & muni.isna()
         m = home_missing.fillna(False).to_numpy(dtype=bool)
         if m.any():
-            report.errors.append(_issue("error", "missing_value", "municipality",
-                                        f"municipality is required for the home region {HOME_REGION}", m,
-                                        raw["municipality"], "4-digit municipality code"))
-        add("municipality_region_mismatch", "municipality", "municipality code does not belong to the row's region",
-            muni.notna() & region.notna() & (muni.str.slice(0, 2) != region), "municipality")
+            report.errors.append(
+                _issue(
+                    "error",
+                    "missing_value",
+                    "municipality",
+                    f"municipality is required for the home region {HOME_REGION}",
+                    m,
+                    raw["municipality"],
+                    "4-digit municipality code",
+                )
+            )
+        add(
+            "municipality_region_mismatch",
+            "municipality",
+            "municipality code does not belong to the row's region",
+            muni.notna() & region.notna() & (muni.str.slice(0, 2) != region),
+            "municipality",
+        )
     if "delivery_id" in typed:
         ids = typed["delivery_id"]
         dup = ids.notna() & ids.duplicated(keep=False)
@@ -310,16 +361,18 @@ def _row_rules(typed: pd.DataFrame, raw: pd.DataFrame, report: ValidationReport)
 # --------------------------------------------------------------------------- public API
 
 
-def validate_frame(raw: pd.DataFrame, source: str = "<frame>", read_info: ReadInfo | None = None
-                   ) -> tuple[ValidationReport, pd.DataFrame]:
+def validate_frame(
+    raw: pd.DataFrame, source: str = "<frame>", read_info: ReadInfo | None = None
+) -> tuple[ValidationReport, pd.DataFrame]:
     """Check a frame against the contract; return the report and the converted frame (canonical dtypes)."""
     raw = raw.reset_index(drop=True)
     raw.columns = [str(c).strip().lower() for c in raw.columns]
     report = ValidationReport(source=source, n_rows=len(raw), read_info=read_info)
     for name in REQUIRED:
         if name not in raw.columns:
-            report.errors.append(Issue("error", "missing_column", name, "required column is missing",
-                                       allowed=COLUMNS[name].allowed_text()))
+            report.errors.append(
+                Issue("error", "missing_column", name, "required column is missing", allowed=COLUMNS[name].allowed_text())
+            )
     dup_cols = [c for c in pd.Index(raw.columns)[pd.Index(raw.columns).duplicated()]]
     for name in dict.fromkeys(dup_cols):
         report.errors.append(Issue("error", "duplicate_column", name, "column appears more than once in the header"))
@@ -337,13 +390,14 @@ def validate_frame(raw: pd.DataFrame, source: str = "<frame>", read_info: ReadIn
         missing = _missing_mask(series)
         typed[col.name] = _check_column(col, series, report)
         if col.required and col.values_required and missing.any():
-            report.errors.append(_issue("error", "missing_value", col.name, "required value is empty", missing, None,
-                                        col.allowed_text()))
+            report.errors.append(
+                _issue("error", "missing_value", col.name, "required value is empty", missing, None, col.allowed_text())
+            )
         elif not col.required and missing.any():
             report.missing[col.name] = int(missing.sum())
     frame = pd.DataFrame(typed, index=raw.index)
     _row_rules(frame, raw, report)
-    report.errors.sort(key=lambda i: (list(COLUMNS).index(i.column) if i.column in COLUMNS else 99))
+    report.errors.sort(key=lambda i: list(COLUMNS).index(i.column) if i.column in COLUMNS else 99)
     return report, frame
 
 

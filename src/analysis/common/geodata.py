@@ -48,7 +48,7 @@ def _read(path: Path, dtypes: dict[str, type]) -> pd.DataFrame:
         raise GeodataError(f"{path}: file not found")
     try:
         return pd.read_csv(path, dtype=dtypes, keep_default_na=True)
-    except Exception as exc:  # noqa: BLE001 - re-raised with the file name
+    except Exception as exc:
         raise GeodataError(f"{path}: cannot be read as CSV ({exc})") from exc
 
 

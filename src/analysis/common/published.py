@@ -17,7 +17,16 @@ from analysis.common.paths import PACKAGE_DATA
 
 RIKET = "00"
 COLUMNS: tuple[str, ...] = (
-    "region_code", "region", "year", "indicator", "value", "unit", "denominator", "source", "quality", "notes",
+    "region_code",
+    "region",
+    "year",
+    "indicator",
+    "value",
+    "unit",
+    "denominator",
+    "source",
+    "quality",
+    "notes",
 )
 
 

@@ -70,18 +70,18 @@ def _server(root: Path, log: list[tuple[str, str]]) -> http.server.ThreadingHTTP
             self.path = urlsplit(target).path or "/"
             return False
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             if not self._external():
                 super().do_GET()
 
-        def do_HEAD(self) -> None:  # noqa: N802
+        def do_HEAD(self) -> None:
             if not self._external():
                 super().do_HEAD()
 
-        def do_CONNECT(self) -> None:  # noqa: N802
+        def do_CONNECT(self) -> None:
             self._external()
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             self._external() or self.send_error(405)
 
         def log_message(self, *args: object) -> None:
@@ -100,11 +100,24 @@ def _server(root: Path, log: list[tuple[str, str]]) -> http.server.ThreadingHTTP
 
 def _chromium(binary: str, port: int, profile: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     cmd = [
-        binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-default-apps", "--disable-extensions", "--metrics-recording-only", "--mute-audio",
-        f"--user-data-dir={profile}", f"--proxy-server=http://127.0.0.1:{port}", "--proxy-bypass-list=<-loopback>",
-        "--virtual-time-budget=15000", *extra,
+        binary,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-default-apps",
+        "--disable-extensions",
+        "--metrics-recording-only",
+        "--mute-audio",
+        f"--user-data-dir={profile}",
+        f"--proxy-server=http://127.0.0.1:{port}",
+        "--proxy-bypass-list=<-loopback>",
+        "--virtual-time-budget=15000",
+        *extra,
     ]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
 
@@ -127,7 +140,14 @@ def check_page(
             dom = _chromium(binary, server.server_address[1], Path(tmp) / "p1", "--dump-dom", url)
             if screenshot is not None:
                 screenshot.parent.mkdir(parents=True, exist_ok=True)
-                _chromium(binary, server.server_address[1], Path(tmp) / "p2", f"--screenshot={screenshot}", f"--window-size=1280,{height}", url)
+                _chromium(
+                    binary,
+                    server.server_address[1],
+                    Path(tmp) / "p2",
+                    f"--screenshot={screenshot}",
+                    f"--window-size=1280,{height}",
+                    url,
+                )
     finally:
         server.shutdown()
     html = dom.stdout

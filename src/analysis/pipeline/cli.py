@@ -102,6 +102,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         ParameterError,
         coerce_cli_value,
         read_template,
+        template_chapter,
         template_parameters,
         validate,
     )
@@ -172,7 +173,8 @@ def cmd_browser_check(args: argparse.Namespace) -> int:
     if args.page == "all":
         html_root = Path(args.html)
         pages = sorted(
-            str(p.relative_to(html_root)) for p in (html_root / "book" / "generated").glob("*.html")
+            str(p.relative_to(html_root))
+            for p in (html_root / "book" / "generated").glob("*.html")
             if 'class="vega-chart"' in p.read_text(encoding="utf-8")
         )
         if not pages:
@@ -187,7 +189,9 @@ def cmd_browser_check(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     b = sub.add_parser("build", help="build the whole book")

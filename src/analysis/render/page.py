@@ -7,6 +7,8 @@ these helpers, so the look of numbers and notices is the same on every page.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -63,8 +65,7 @@ def notice(title: str, body: str, kind: str = "warning") -> None:
 
     display(
         HTML(
-            f'<div class="admonition {html.escape(kind)}"><p class="admonition-title">{html.escape(title)}</p>'
-            f"<p>{body}</p></div>"
+            f'<div class="admonition {html.escape(kind)}"><p class="admonition-title">{html.escape(title)}</p><p>{body}</p></div>'
         )
     )
 
@@ -73,14 +74,10 @@ def synthetic_banner(synthetic: bool) -> None:
     """The visible notice on every page whose figures come from the synthetic cohort."""
     if not synthetic:
         return
-    notice(
-        "Syntetiska data – inte verkliga patientuppgifter",
-        "Siffrorna på den här sidan som bygger på individdata kommer från en <strong>syntetisk kohort</strong> "
-        "som projektet själv har genererat och kalibrerat mot publicerad statistik (Medicinska födelseregistret 2023 "
-        "och regionens rapport). De visar hur analysen fungerar och ungefärliga storleksordningar, men de är inte "
-        "mätningar av verkliga förlossningar. Kör boken på ett registeruttag för att få verkliga resultat.",
-        kind="warning synthetic-data",
-    )
+    from analysis.common.text import Texts
+
+    texts = Texts("common")
+    notice(texts("synthetic_banner.title"), texts("synthetic_banner.body"), kind="warning synthetic-data")
 
 
 def show_table(df: pd.DataFrame, caption: str | None = None) -> None:
@@ -91,6 +88,50 @@ def show_table(df: pd.DataFrame, caption: str | None = None) -> None:
     if caption:
         styler = styler.set_caption(caption)
     display(HTML(styler.to_html()))
+
+
+@dataclass(frozen=True)
+class Table:
+    """A display table and its caption; a code cell that ends with one shows it (index hidden).
+
+    Chapters' ``tables.py`` return these so that a template cell is a single call.
+    """
+
+    frame: pd.DataFrame
+    caption: str = ""
+
+    def to_html(self) -> str:
+        styler = self.frame.style.hide(axis="index")
+        if self.caption:
+            styler = styler.set_caption(self.caption)
+        return str(styler.to_html())
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+
+def build(
+    page_name: str,
+    chapter: str,
+    compute: Callable[..., Any],
+    glue_values: Callable[[Any], Mapping[str, Any]],
+    results: Callable[[Any], Mapping[str, Any]],
+    **params: Any,
+) -> Any:
+    """The setup cell of every page: check parameters, set up charts, compute, glue prose values, save results.
+
+    ``compute(**params)`` returns the chapter's page data; ``glue_values(data)`` the values the
+    template's prose refers to with ``{glue:}`key```; ``results(data)`` the page's key figures.
+    """
+    from analysis.pipeline.params import check_in_notebook
+
+    check_in_notebook(page_name, params, chapter=chapter)
+    setup()
+    data = compute(**params)
+    for key, value in glue_values(data).items():
+        glue(key, value)
+    save_results(page_name, dict(results(data)))
+    return data
 
 
 def save_results(page_name: str, figures: dict[str, Any]) -> None:

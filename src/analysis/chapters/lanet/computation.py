@@ -36,7 +36,9 @@ def municipality_table() -> pd.DataFrame:
     )
     out["vardcentraler"] = out["vardcentraler"].fillna(0).astype(int)
     out["density"] = out["population"] / out["area_land_km2"]
-    out["tatort_share_pct"] = 100 * out["tatort_pop"] / out["population_2023"].where(out["population_2023"] > 0, out["population"])
+    out["tatort_share_pct"] = (
+        100 * out["tatort_pop"] / out["population_2023"].where(out["population_2023"] > 0, out["population"])
+    )
     out["births_share_pct"] = 100 * out["births_per_year"] / out["births_per_year"].sum()
     return out.sort_values("population", ascending=False).reset_index(drop=True)
 
@@ -94,7 +96,11 @@ def overview_map(municipality_values: pd.DataFrame | None = None) -> alt.LayerCh
     )
     towns = geodata.localities()[["locality", "pop_2020", "sweref99tm_x", "sweref99tm_y"]]
     town_layer = maps.point_layer(
-        towns, size="pop_2020", colour="#4a4a4a", label="locality", size_title="Tätort, invånare 2020",
+        towns,
+        size="pop_2020",
+        colour="#4a4a4a",
+        label="locality",
+        size_title="Tätort, invånare 2020",
         extra_tooltips=[("pop_2020:Q", "Invånare 2020")],
     )
     sites = site_points()
@@ -104,17 +110,32 @@ def overview_map(municipality_values: pd.DataFrame | None = None) -> alt.LayerCh
         .encode(
             longitude="sweref99tm_x:Q",
             latitude="sweref99tm_y:Q",
-            color=alt.Color("kategori:N", title="Vårdenhet", scale=alt.Scale(
-                domain=list(SITE_LABELS_SV.values()), range=[ACCENT_COLOURS[1], ACCENT_COLOURS[0], ACCENT_COLOURS[2], "#7a7a7a"]),
-                legend=alt.Legend(orient="bottom", columns=2, labelLimit=320)),
-            tooltip=[alt.Tooltip("name:N", title="Namn"), alt.Tooltip("kategori:N", title="Typ"), alt.Tooltip("town:N", title="Ort")],
+            color=alt.Color(
+                "kategori:N",
+                title="Vårdenhet",
+                scale=alt.Scale(
+                    domain=list(SITE_LABELS_SV.values()),
+                    range=[ACCENT_COLOURS[1], ACCENT_COLOURS[0], ACCENT_COLOURS[2], "#7a7a7a"],
+                ),
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=320),
+            ),
+            tooltip=[
+                alt.Tooltip("name:N", title="Namn"),
+                alt.Tooltip("kategori:N", title="Typ"),
+                alt.Tooltip("town:N", title="Ort"),
+            ],
         )
         .project(**maps.PROJECTION)
     )
     hubs = geodata.localities()
     hubs = hubs[hubs["locality"].isin(HUB_TOWNS)][["locality", "sweref99tm_x", "sweref99tm_y"]]
-    return maps.compose(base, town_layer, site_layer, maps.label_layer(hubs, "locality", dy=-14),
-                        title="Västmanlands län: kommuner, tätorter och vårdenheter")
+    return maps.compose(
+        base,
+        town_layer,
+        site_layer,
+        maps.label_layer(hubs, "locality", dy=-14),
+        title="Västmanlands län: kommuner, tätorter och vårdenheter",
+    )
 
 
 def key_figures() -> dict[str, Any]:
@@ -123,11 +144,11 @@ def key_figures() -> dict[str, Any]:
     sites = geodata.sites()
     vas = table.loc[table["scb_code"] == "1980"].iloc[0]
     return {
-        "municipalities": int(len(table)),
+        "municipalities": len(table),
         "population_2024": int(table["population"].sum()),
         "women_15_44_estimate": int(table["women_15_44"].sum()),
         "births_per_year_estimate": int(table["births_per_year"].sum()),
-        "tatorter": int(len(loc)),
+        "tatorter": len(loc),
         "tatort_population_2020": int(loc["pop_2020"].sum()),
         "vasteras_share_of_births_pct": float(100 * vas["births_per_year"] / table["births_per_year"].sum()),
         "vardcentraler": int((sites["site_type"] == "vardcentral").sum()),

@@ -152,9 +152,7 @@ def _parse_config(raw: Mapping[str, Any]) -> OutcomeConfig:
             raise ValueError(f"outcomes config: covariate {name} uses a care-process variable ({spec.source})")
     outcomes_raw = raw.get("outcomes") or {}
     if tuple(sorted(outcomes_raw)) != tuple(sorted(OUTCOME_KEYS)):
-        raise ValueError(
-            f"outcomes config: outcome keys must be exactly {list(OUTCOME_KEYS)}, got {list(outcomes_raw)}"
-        )
+        raise ValueError(f"outcomes config: outcome keys must be exactly {list(OUTCOME_KEYS)}, got {list(outcomes_raw)}")
     outcomes: dict[str, OutcomeSpec] = {}
     for key in OUTCOME_KEYS:
         spec = outcomes_raw[key]
@@ -638,11 +636,8 @@ def prepare_outcome(
         raise OutcomeUnavailable(f"{outcome}: no deliveries in the denominator")
     patterns = collapse(coded, rows.event, mask, covs, group_codes=coded.group_codes(births, region_column))
     # counted on the collapsed patterns (a few thousand rows), not on every delivery
-    missing = {c: int(patterns["n"].to_numpy()[patterns[c].cat.codes.to_numpy() == len(coded.levels[c]) - 1].sum())
-               for c in covs}
-    return PreparedOutcome(
-        spec, patterns, covs, absent, missing, rows.n_population, rows.n_rule_missing, rows.n_outcome_missing
-    )
+    missing = {c: int(patterns["n"].to_numpy()[patterns[c].cat.codes.to_numpy() == len(coded.levels[c]) - 1].sum()) for c in covs}
+    return PreparedOutcome(spec, patterns, covs, absent, missing, rows.n_population, rows.n_rule_missing, rows.n_outcome_missing)
 
 
 def fit_national(prepared: PreparedOutcome) -> CasemixFit:
@@ -679,9 +674,7 @@ def observed_expected(
     pat = prepared.patterns
     expected = pat["n"].to_numpy() * fit.predict(pat)
     table = (
-        pd.DataFrame(
-            {region_column: pat[region_column], "n": pat["n"], "observed": pat["events"], "expected": expected}
-        )
+        pd.DataFrame({region_column: pat[region_column], "n": pat["n"], "observed": pat["events"], "expected": expected})
         .groupby(region_column, sort=True)
         .sum()
         .reset_index()
@@ -1049,9 +1042,7 @@ def displayable(table: pd.DataFrame, min_cell: int | None = None) -> pd.DataFram
         work["_non_events"] = work["n"] - work[events_col]
         counts.append("_non_events")
     keep = {"year", "group", "decile"}
-    values = [
-        c for c in work.columns if c not in counts and c not in keep and pd.api.types.is_float_dtype(work[c])
-    ]
+    values = [c for c in work.columns if c not in counts and c not in keep and pd.api.types.is_float_dtype(work[c])]
     out = suppress(work, counts, values, min_cell=min_cell)
     return out.drop(columns=[c for c in ("_non_events",) if c in out.columns])
 
@@ -1130,9 +1121,7 @@ def indirect_standardise(
         if len(found) != 1:
             raise ValueError("indirect_standardise: pass outcome= (reference table has no single outcome)")
         outcome = str(found[0])
-    strata = tuple(strata) if strata is not None else tuple(
-        c for c in reference_rates.columns if c in cfg.covariates
-    )
+    strata = tuple(strata) if strata is not None else tuple(c for c in reference_rates.columns if c in cfg.covariates)
     rows = outcome_rows(region_births, outcome, cfg)
     coded = code_covariates(region_births, strata, cfg)
     if coded.absent:

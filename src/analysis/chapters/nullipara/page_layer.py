@@ -284,7 +284,9 @@ def stratum_oe_all_regions(
     coded = casemix.code_covariates(births, list(strata))
     if coded.absent:
         raise casemix.OutcomeUnavailable(f"strata columns absent: {list(coded.absent)}")
-    pat = casemix.collapse(coded, rows.event, rows.in_denominator, list(strata), group=births[region_column].astype(str).to_numpy())
+    pat = casemix.collapse(
+        coded, rows.event, rows.in_denominator, list(strata), group=births[region_column].astype(str).to_numpy()
+    )
     national = casemix.aggregate(pat, list(strata))
     national["rate"] = national["events"] / national["n"]
     merged = pat.merge(national[[*strata, "rate"]], on=list(strata), how="left")
@@ -295,9 +297,7 @@ def stratum_oe_all_regions(
     return out
 
 
-def indirect_comparison(
-    births: pd.DataFrame, region: str, outcomes: Sequence[str], results: Mapping[str, Any]
-) -> pd.DataFrame:
+def indirect_comparison(births: pd.DataFrame, region: str, outcomes: Sequence[str], results: Mapping[str, Any]) -> pd.DataFrame:
     """Per outcome: model O/E, stratified O/E from national microdata, and from a rate table + own data.
 
     ``n_unmatched_published`` counts the region's women whose stratum would lose
@@ -318,7 +318,7 @@ def indirect_comparison(
         rows.append(
             {
                 "outcome": key,
-                "n_strata": int(len(reference)),
+                "n_strata": len(reference),
                 "observed": int(full_row["observed"]),
                 "expected_full": float(full_row["expected"]),
                 "oe_full": float(full_row["oe"]),
@@ -415,9 +415,7 @@ def crude_rate_chart(
         alt.Tooltip("high:Q", title="95 % KI, övre", format=".1f"),
         alt.Tooltip("n:Q", title="Förlossningar (nämnare)", format=",.0f"),
     ]
-    rules = base.mark_rule(strokeWidth=2).encode(
-        x=alt.X("low:Q", title="Andel (%) med 95 % konfidensintervall"), x2="high:Q"
-    )
+    rules = base.mark_rule(strokeWidth=2).encode(x=alt.X("low:Q", title="Andel (%) med 95 % konfidensintervall"), x2="high:Q")
     dots = base.mark_point(filled=True, size=70, opacity=1).encode(x="rate:Q", tooltip=tooltip)
     title = with_synthetic_tag("Råa andelar bland förstföderskor", synthetic)
     return (rules + dots).properties(width=460, height=alt.Step(16), title=title)
@@ -437,17 +435,25 @@ def trend_chart(
     order = [outcome_label(k) for k in (outcomes or casemix.OUTCOME_KEYS)]
     colour = _area_colour(region)
     x = alt.X("year:O", title="År", axis=alt.Axis(labelAngle=0))
-    band = alt.Chart().mark_rule(strokeWidth=1.5, opacity=0.6).encode(x=x, y=alt.Y("low:Q", title="Andel (%)"), y2="high:Q", color=colour)
-    line = alt.Chart().mark_line(point=True).encode(
-        x=x,
-        y=alt.Y("rate:Q", scale=alt.Scale(zero=False)),
-        color=colour,
-        tooltip=[
-            alt.Tooltip("Område:N"),
-            alt.Tooltip("year:O", title="År"),
-            alt.Tooltip("rate:Q", title="Andel (%)", format=".1f"),
-            alt.Tooltip("n:Q", title="Nämnare", format=",.0f"),
-        ],
+    band = (
+        alt.Chart()
+        .mark_rule(strokeWidth=1.5, opacity=0.6)
+        .encode(x=x, y=alt.Y("low:Q", title="Andel (%)"), y2="high:Q", color=colour)
+    )
+    line = (
+        alt.Chart()
+        .mark_line(point=True)
+        .encode(
+            x=x,
+            y=alt.Y("rate:Q", scale=alt.Scale(zero=False)),
+            color=colour,
+            tooltip=[
+                alt.Tooltip("Område:N"),
+                alt.Tooltip("year:O", title="År"),
+                alt.Tooltip("rate:Q", title="Andel (%)", format=".1f"),
+                alt.Tooltip("n:Q", title="Nämnare", format=",.0f"),
+            ],
+        )
     )
     return (
         alt.layer(band, line, data=frame)
@@ -525,7 +531,9 @@ def funnel_chart(funnel: Funnel, region: str, title: str, width: int = 300, heig
                 scale=alt.Scale(domain=labels, range=["#8c96a6", "#4d4d4d", "#f1b36b", "#e08214"]),
                 legend=alt.Legend(orient="bottom", title=None, columns=2, labelLimit=320, symbolStrokeWidth=2),
             ),
-            strokeDash=alt.StrokeDash("Gräns:N", scale=alt.Scale(domain=labels, range=[[5, 3], [1, 0], [2, 2], [2, 2]]), legend=None),
+            strokeDash=alt.StrokeDash(
+                "Gräns:N", scale=alt.Scale(domain=labels, range=[[5, 3], [1, 0], [2, 2], [2, 2]]), legend=None
+            ),
         )
     )
     target = alt.Chart(pd.DataFrame({"value": [1.0]})).mark_rule(color=NATION_COLOUR, strokeWidth=1).encode(y=alt.Y("value:Q"))
@@ -555,9 +563,7 @@ def funnel_chart(funnel: Funnel, region: str, title: str, width: int = 300, heig
     return alt.layer(lines, target, others, home, label).properties(width=width, height=height, title=title)
 
 
-def funnel_grid(
-    funnels: Mapping[str, Funnel], region: str, columns: int = 2, synthetic: bool = False
-) -> alt.ConcatChart:
+def funnel_grid(funnels: Mapping[str, Funnel], region: str, columns: int = 2, synthetic: bool = False) -> alt.ConcatChart:
     """One funnel per outcome, side by side (independent scales)."""
     charts_ = [funnel_chart(f, region, outcome_label(key)) for key, f in funnels.items()]
     title = with_synthetic_tag("Observerat / förväntat för alla regioner", synthetic)
@@ -735,10 +741,7 @@ def _framed(synthetic: bool, subject: str, verb: str, rest: str) -> str:
 
 
 def _oe_interval(entry: Mapping[str, Any]) -> str:
-    return (
-        f"O/E {sv_number(entry['oe'], 2)}, 95\u00a0% KI "
-        f"{sv_number(entry['oe_low'], 2)}–{sv_number(entry['oe_high'], 2)}"
-    )
+    return f"O/E {sv_number(entry['oe'], 2)}, 95\u00a0% KI {sv_number(entry['oe_low'], 2)}–{sv_number(entry['oe_high'], 2)}"
 
 
 def verdict_short(v: Verdict | None) -> str:
@@ -852,12 +855,8 @@ def prose_values(nb: NulliparaPage, synthetic: bool = True) -> dict[str, str]:
         "term_pph": FIRST_USE_TERMS["pph_1000"],
         "crude_lead": _framed(synthetic, "andelarna bland förstföderskor", "är", "följande (regionen mot riket):"),
         "oe_lead": _framed(synthetic, "O/E för akuta kejsarsnitt", "är", ""),
-        "robson_lead": _framed(
-            synthetic, f"förstföderskornas grupper i {name}", "ser", "ut så här (riket inom parentes):"
-        ),
-        "disp_lead": _framed(
-            synthetic, "Spiegelhalters test för överspridning (winsoriserade z-värden)", "visar", "att"
-        ),
+        "robson_lead": _framed(synthetic, f"förstföderskornas grupper i {name}", "ser", "ut så här (riket inom parentes):"),
+        "disp_lead": _framed(synthetic, "Spiegelhalters test för överspridning (winsoriserade z-värden)", "visar", "att"),
         "auc_lead": _framed(synthetic, "modellernas AUC", "ligger", "mellan"),
         "ci_level": sv_pct(95, 0),
         "lim_inner": sv_pct(100 * levels[0], 0 if float(100 * levels[0]).is_integer() else 1),
@@ -963,8 +962,16 @@ def prose_values(nb: NulliparaPage, synthetic: bool = True) -> dict[str, str]:
     ind = nb.indirect.set_index("outcome") if len(nb.indirect) else pd.DataFrame()
     key = "emergency_cs" if "emergency_cs" in ind.index else (ind.index[0] if len(ind) else None)
     for name in (
-        "outcome", "n_strata", "observed", "expected_full", "expected_table", "oe_full", "oe_table", "oe_model",
-        "unmatched_published", "max_abs_diff",
+        "outcome",
+        "n_strata",
+        "observed",
+        "expected_full",
+        "expected_table",
+        "oe_full",
+        "oe_table",
+        "oe_model",
+        "unmatched_published",
+        "max_abs_diff",
     ):
         out[f"ind_{name}"] = "–"
     out["ind_lead"] = _framed(synthetic, "beräkningen med rikets individdata", "ger", "")
@@ -1240,9 +1247,7 @@ def coefficient_table(nb: NulliparaPage, outcomes: Sequence[str] | None = None) 
             if ident not in order:
                 order.append(ident)
             col[ident] = (
-                mark
-                if r.suppressed
-                else f"{sv_number(r.odds_ratio, 2)} ({sv_number(r.or_low, 2)}–{sv_number(r.or_high, 2)})"
+                mark if r.suppressed else f"{sv_number(r.odds_ratio, 2)} ({sv_number(r.or_low, 2)}–{sv_number(r.or_high, 2)})"
             )
         columns[_short(key)] = col
     cfg = casemix.load_outcome_config()
@@ -1250,9 +1255,7 @@ def coefficient_table(nb: NulliparaPage, outcomes: Sequence[str] | None = None) 
     rows = []
     for cov, level in order:
         row = {
-            "Faktor: nivå (referens)": (
-                f"{COVARIATE_LABELS.get(cov, cov)}: {level_label(level)} ({level_label(refs[cov])})"
-            ),
+            "Faktor: nivå (referens)": (f"{COVARIATE_LABELS.get(cov, cov)}: {level_label(level)} ({level_label(refs[cov])})"),
         }
         for label, col in columns.items():
             row[label] = col.get((cov, level), "ingår ej")

@@ -113,7 +113,7 @@ def robson_table(births: pd.DataFrame) -> pd.DataFrame:
     counts = frame.groupby("group", observed=True)["cs"].agg(["size", "sum"])
     order = [*GROUPS, UNCLASSIFIED]
     counts = counts.reindex(order, fill_value=0)
-    total = int(len(frame))
+    total = len(frame)
     total_cs = int(cs.sum())
     out = pd.DataFrame(
         {

@@ -73,7 +73,9 @@ def tornado_chart(table: pd.DataFrame, metric_label: str, top: int = 10) -> alt.
     return alt.layer(bars, rule).properties(width=300, height=alt.Step(46), title=f"Känslighet: {metric_label}")
 
 
-def access_chart(by_municipality: pd.DataFrame, name_col: str, today_col: str, option_cols: dict[str, str] | str, title: str) -> alt.Chart:
+def access_chart(
+    by_municipality: pd.DataFrame, name_col: str, today_col: str, option_cols: dict[str, str] | str, title: str
+) -> alt.Chart:
     """Minutes today and under the option (or each of its cases), per municipality (a dumbbell chart).
 
     ``option_cols`` maps a legend label to a column ('Bästa fall': 'col_best'); a plain column name
@@ -90,12 +92,18 @@ def access_chart(by_municipality: pd.DataFrame, name_col: str, today_col: str, o
     domain = ["I dag", *cols]
     colours = [NATION_COLOUR, HOME_COLOUR, ACCENT_COLOURS[0], ACCENT_COLOURS[1]][: len(domain)]
     line = alt.Chart(data).mark_rule(color="#bbbbbb").encode(y=alt.Y("Kommun:N", sort=order, title=None), x="min:Q", x2="max:Q")
-    points = alt.Chart(long).mark_point(filled=True, size=80, opacity=0.85).encode(
-        y=alt.Y("Kommun:N", sort=order),
-        x=alt.X("minuter:Q", title="Genomsnittlig restid, minuter (modellerad)"),
-        color=alt.Color("Läge:N", scale=alt.Scale(domain=domain, range=colours), legend=alt.Legend(orient="bottom", title=None)),
-        shape=alt.Shape("Läge:N", scale=alt.Scale(domain=domain), legend=None),
-        tooltip=["Kommun:N", "Läge:N", alt.Tooltip("minuter:Q", format=",.1f")],
+    points = (
+        alt.Chart(long)
+        .mark_point(filled=True, size=80, opacity=0.85)
+        .encode(
+            y=alt.Y("Kommun:N", sort=order),
+            x=alt.X("minuter:Q", title="Genomsnittlig restid, minuter (modellerad)"),
+            color=alt.Color(
+                "Läge:N", scale=alt.Scale(domain=domain, range=colours), legend=alt.Legend(orient="bottom", title=None)
+            ),
+            shape=alt.Shape("Läge:N", scale=alt.Scale(domain=domain), legend=None),
+            tooltip=["Kommun:N", "Läge:N", alt.Tooltip("minuter:Q", format=",.1f")],
+        )
     )
     return alt.layer(line, points).properties(width=380, title=title)
 
@@ -116,11 +124,18 @@ def units_chart(vuln: pd.DataFrame, title: str = "Sårbarhet per enhet och filia
         .encode(
             y=alt.Y("Enhet:N", sort="-x", title=None, axis=alt.Axis(labelLimit=0)),
             x=alt.X("days_no_midwife:Q", title="Förväntade dagar per år utan barnmorska"),
-            color=alt.Color("Roll:N", scale=alt.Scale(domain=roles, range=[ACCENT_COLOURS[0], ACCENT_COLOURS[2], ACCENT_COLOURS[3], ACCENT_COLOURS[4]]),
-                            legend=alt.Legend(orient="bottom", title=None)),
-            tooltip=[alt.Tooltip("Enhet:N"), alt.Tooltip("Roll:N"), alt.Tooltip("Barnmorskor:N"),
-                     alt.Tooltip("open_days:Q", title="Öppetdagar per år", format=",.0f"),
-                     alt.Tooltip("days_no_midwife:Q", title="Dagar utan barnmorska", format=",.2f")],
+            color=alt.Color(
+                "Roll:N",
+                scale=alt.Scale(domain=roles, range=[ACCENT_COLOURS[0], ACCENT_COLOURS[2], ACCENT_COLOURS[3], ACCENT_COLOURS[4]]),
+                legend=alt.Legend(orient="bottom", title=None),
+            ),
+            tooltip=[
+                alt.Tooltip("Enhet:N"),
+                alt.Tooltip("Roll:N"),
+                alt.Tooltip("Barnmorskor:N"),
+                alt.Tooltip("open_days:Q", title="Öppetdagar per år", format=",.0f"),
+                alt.Tooltip("days_no_midwife:Q", title="Dagar utan barnmorska", format=",.2f"),
+            ],
         )  # fmt: skip
         .properties(width=320, height=alt.Step(14), title=title)
     )
@@ -142,8 +157,16 @@ def scorecard_multiples(card: pd.DataFrame, metrics: list[str]) -> alt.ConcatCha
         base = alt.Chart(d).encode(y=alt.Y("Alternativ:N", title=None, sort=list(dict.fromkeys(d["Alternativ"]))))
         rule = base.mark_rule(strokeWidth=3, color="#999999").encode(x=alt.X("low:Q", title=None), x2="high:Q")
         point = base.mark_point(filled=True, size=110, color=HOME_COLOUR).encode(
-            x="base:Q", tooltip=["Alternativ:N", alt.Tooltip("base:Q", title="Bas", format=",.1f"),
-                                 alt.Tooltip("low:Q", title="Lågt", format=",.1f"), alt.Tooltip("high:Q", title="Högt", format=",.1f")])
+            x="base:Q",
+            tooltip=[
+                "Alternativ:N",
+                alt.Tooltip("base:Q", title="Bas", format=",.1f"),
+                alt.Tooltip("low:Q", title="Lågt", format=",.1f"),
+                alt.Tooltip("high:Q", title="Högt", format=",.1f"),
+            ],
+        )
         lines = [*wrap_label(label, 70), f"({direction})"]
-        charts.append(alt.layer(rule, point).properties(width=460, height=alt.Step(26), title=alt.TitleParams(lines, fontSize=13)))
+        charts.append(
+            alt.layer(rule, point).properties(width=460, height=alt.Step(26), title=alt.TitleParams(lines, fontSize=13))
+        )
     return alt.concat(*charts, columns=1)

@@ -406,8 +406,14 @@ def build_config(
         per = str(m.get("resolution_per", ""))
         if per not in ("", "bmm_trip"):
             raise OptionsConfigError(f"{src_o}: metric {key!r}: field 'resolution_per' must be bmm_trip or absent")
-        metrics[str(key)] = Metric(str(key), str(m.get("label_sv", key)), str(m.get("unit", "")), m["direction"],
-                                   _number(res, f"{src_o}: metric {key!r}: field 'resolution'"), per)
+        metrics[str(key)] = Metric(
+            str(key),
+            str(m.get("label_sv", key)),
+            str(m.get("unit", "")),
+            m["direction"],
+            _number(res, f"{src_o}: metric {key!r}: field 'resolution'"),
+            per,
+        )
     early = str(settings.get("early_discharge_task", "postnatal_checks"))
     if early not in tasks:
         raise OptionsConfigError(f"{src_o}: settings.early_discharge_task: unknown task {early!r}")
@@ -435,9 +441,7 @@ def build_config(
 
 
 @lru_cache(maxsize=8)
-def load_config(
-    options_path: Path | None = None, tasks_path: Path | None = None, assumptions_path: Path | None = None
-) -> Config:
+def load_config(options_path: Path | None = None, tasks_path: Path | None = None, assumptions_path: Path | None = None) -> Config:
     """The validated configuration (package files unless paths are given)."""
     paths = (Path(options_path or OPTIONS_FILE), Path(tasks_path or TASKS_FILE), Path(assumptions_path or ASSUMPTIONS_FILE))
     return build_config(
@@ -765,7 +769,16 @@ def _build_units_fixed(
                 if hub_town not in hub_units:
                     raise OptionsConfigError(f"options.yml: settings.catchments: municipality {code} has no hub")
                 seat = str(mun.loc[code, "seat"])
-                add(f"{seat} (filial)", "branch", seat, code, seat, hub_units[hub_town][0], float(mun.loc[code, "births"]), math.nan)
+                add(
+                    f"{seat} (filial)",
+                    "branch",
+                    seat,
+                    code,
+                    seat,
+                    hub_units[hub_town][0],
+                    float(mun.loc[code, "births"]),
+                    math.nan,
+                )
     else:  # per_municipality: one unit per municipality; large ones split into units at the minimum
         for code in mun.index:
             seat = str(mun.loc[code, "seat"])
@@ -962,12 +975,17 @@ def vulnerability(
     partners = partners or {}
     frame = units.copy()
     staffed_mask = frame["midwives"].notna()
-    m_by_unit = {str(u): int(m) for u, m in zip(frame.loc[staffed_mask, "unit_id"], frame.loc[staffed_mask, "midwives"], strict=True)}
+    m_by_unit = {
+        str(u): int(m) for u, m in zip(frame.loc[staffed_mask, "unit_id"], frame.loc[staffed_mask, "midwives"], strict=True)
+    }
     rows = []
     branch_counts = frame.loc[~staffed_mask, "team"].value_counts().to_dict() if "team" in frame else {}
     for r in frame.to_dict("records"):
         uid = str(r["unit_id"])
-        row = {k: r.get(k) for k in ("unit_id", "role", "label_sv", "town", "municipality", "team", "births_team", "midwives", "min_required")}
+        row = {
+            k: r.get(k)
+            for k in ("unit_id", "role", "label_sv", "town", "municipality", "team", "births_team", "midwives", "min_required")
+        }
         if uid in m_by_unit:
             m = m_by_unit[uid]
             mates = [str(x) for x in partners.get(uid, [])]
@@ -981,7 +999,11 @@ def vulnerability(
             team = str(r["team"])
             k = int(branch_counts.get(r["team"], 1))
             open_days = days * branch_days_per_week / 5.0
-            per_week = branch_uncovered_per_week(m_by_unit[team], k, branch_days_per_week, kept_at_hub, p_absent) if branch_days_per_week else 0.0
+            per_week = (
+                branch_uncovered_per_week(m_by_unit[team], k, branch_days_per_week, kept_at_hub, p_absent)
+                if branch_days_per_week
+                else 0.0
+            )
             uncovered = per_week / k * days / 5.0
             row.update(open_days=open_days, partners="", p_alone=math.nan,
                        p_no_midwife=uncovered / open_days if open_days else 0.0, days_no_midwife=uncovered,
@@ -1238,7 +1260,9 @@ def bmm_travel_context(model: str = "graph", config: Config | None = None) -> Tr
     tm = travel.cost_model(model).matrix(origins, sites)
     line = travel.cost_model("line").matrix(origins, sites)
     towns = set(split_towns())
-    o_town = np.array([str(n) if k == "tatort" and str(n) in towns else "" for n, k in zip(origins["node"], origins["kind"], strict=True)])
+    o_town = np.array(
+        [str(n) if k == "tatort" and str(n) in towns else "" for n, k in zip(origins["node"], origins["kind"], strict=True)]
+    )
     s_town = sites["town"].astype(str).to_numpy() if "town" in sites.columns else np.full(len(sites), "")
     inside = (o_town[:, None] != "") & (o_town[:, None] == s_town[None, :])
     tm = dc_replace(
@@ -1397,7 +1421,7 @@ def access(
         "digital_hours_saved": digital_hours,
         "digital_km_saved": digital_km,
         "bmm_units_today": len(today_bmm),
-        "vardcentraler": int(len(geography().vardcentraler)),
+        "vardcentraler": len(geography().vardcentraler),
         "bmm_mean_minutes_all_vc": float(all_vc.loc[HOME_REGION, "mean_minutes"]),
         "bmm_travel_hours_change": county["bmm_hours_change"],
         "municipalities_gaining": int((munis["status"] == "gains").sum()),
@@ -1474,8 +1498,14 @@ def _nullipara_links(data: Mapping[str, Any], region: str = HOME_REGION) -> dict
             row["significant"] = verdict.get("direction") == 1
             row["verdict_sv"] = verdict.get("summary_sv")
     rows.sort(key=lambda r: -r["excess"])
-    return {"available": True, "region": region, "synthetic": bool(data.get("synthetic", False)), "outcomes": rows,
-            "ranked": rows, "largest_excess": rows[0]["outcome"]}
+    return {
+        "available": True,
+        "region": region,
+        "synthetic": bool(data.get("synthetic", False)),
+        "outcomes": rows,
+        "ranked": rows,
+        "largest_excess": rows[0]["outcome"],
+    }
 
 
 def evidence_links(
@@ -1508,7 +1538,9 @@ def evidence_links(
 SYNTHETIC_SV = " (syntetiska data)"
 
 
-def evidence_tables(option: str, results_dir: Path | None = None, config: Config | None = None) -> list[tuple[str, pd.DataFrame, str]]:
+def evidence_tables(
+    option: str, results_dir: Path | None = None, config: Config | None = None
+) -> list[tuple[str, pd.DataFrame, str]]:
     """Display tables of :func:`evidence_links` for the page: (kind, table, caption), the risk table per case.
 
     Captions say "(syntetiska data)" when the chapter's results come from a synthetic cohort. The births are
@@ -1556,8 +1588,14 @@ def evidence_tables(option: str, results_dir: Path | None = None, config: Config
                                "Praxisdel, procentenheter": sv_number(r.get("practice_part"), 1),
                                "Bedömning i kapitlet": r.get("verdict_sv") or "–"} for r in nulli["ranked"]])  # fmt: skip
         syn = SYNTHETIC_SV if nulli.get("synthetic") else ""
-        out.append(("nullipara", table, f"Förstföderskor{syn}: utfall rangordnade efter fallmixjusterat överskott, observerat "
-                    "minus förväntat (kapitlet om förstföderskor). Kolumnen Bedömning är kapitlets egen slutsats."))
+        out.append(
+            (
+                "nullipara",
+                table,
+                f"Förstföderskor{syn}: utfall rangordnade efter fallmixjusterat överskott, observerat "
+                "minus förväntat (kapitlet om förstföderskor). Kolumnen Bedömning är kapitlets egen slutsats.",
+            )
+        )
     return out
 
 
@@ -1645,7 +1683,7 @@ def _figures(cfg: Config, sc: OptionScenario, model: str) -> dict[str, Any]:
         "municipalities_losing": acc["municipalities_losing"],
         "gaining": acc["gaining"],
         "losing": acc["losing"],
-        "units": int(len(staffed)),
+        "units": len(staffed),
         "branches": int((units["role"] == "branch").sum()),
         "last_resort_units": int((units["role"] == "last_resort").sum()),
         "hub_counts": hub_counts,
@@ -1701,9 +1739,7 @@ def option_figures(
     return dict(_figures_cached(cfg, option, case, tuple(sorted(over.items())), model))
 
 
-def tornado(
-    option: str, metric: str, scenario: str = "base", config: Config | None = None, model: str = "graph"
-) -> pd.DataFrame:
+def tornado(option: str, metric: str, scenario: str = "base", config: Config | None = None, model: str = "graph") -> pd.DataFrame:
     """One row per assumption: the metric with that assumption at its low and at its high value.
 
     Columns: assumption, label_sv, unit, low, base, high (assumption values), result_low,
@@ -1734,8 +1770,10 @@ def option_cases(config: Config | None = None) -> list[tuple[str, str]]:
 def _envelope(cfg: Config, option: str, case: str, metric: str, model: str) -> tuple[float, float, float]:
     t = tornado(option, metric, case, cfg, model)
     base = float(t["result_base"].iloc[0])
-    return float(min(base, t["result_low"].min(), t["result_high"].min())), base, float(
-        max(base, t["result_low"].max(), t["result_high"].max())
+    return (
+        float(min(base, t["result_low"].min(), t["result_high"].min())),
+        base,
+        float(max(base, t["result_low"].max(), t["result_high"].max())),
     )
 
 
@@ -1747,7 +1785,9 @@ def scenario_values(option: str, case: str, config: Config | None = None, model:
     for a in cfg.assumptions.values():
         for level in ("low", "high"):
             value = a.value(level)
-            rows[f"{a.key}:{level}"] = rows["base"] if value == a.base else option_figures(option, case, {a.key: value}, cfg, model)
+            rows[f"{a.key}:{level}"] = (
+                rows["base"] if value == a.base else option_figures(option, case, {a.key: value}, cfg, model)
+            )
     return pd.DataFrame({k: {m: float(f[m]) for m in cfg.metrics} for k, f in rows.items()}).T
 
 
@@ -1771,9 +1811,7 @@ def _better(direction: str) -> int:
     return -1 if direction == "lower_is_better" else 1
 
 
-def scorecard(
-    options: Sequence[str] | None = None, config: Config | None = None, model: str = "graph"
-) -> pd.DataFrame:
+def scorecard(options: Sequence[str] | None = None, config: Config | None = None, model: str = "graph") -> pd.DataFrame:
     """Options (and cases) × metrics: low, base, high and which rows are best, worst and clearly best.
 
     Long format: option, case, row (label), metric, label_sv, unit, direction, low, base, high,
@@ -1822,9 +1860,7 @@ def scorecard(
         out.loc[grp.index, "best"] = best.to_numpy()
         out.loc[grp.index, "worst"] = worst.to_numpy()
         winners, others = grp.loc[best, "row"].tolist(), grp.loc[~best, "row"].tolist()
-        clear = all(
-            (scenarios[w][str(key)] * sign - scenarios[o][str(key)] * sign > tol).all() for w in winners for o in others
-        )
+        clear = all((scenarios[w][str(key)] * sign - scenarios[o][str(key)] * sign > tol).all() for w in winners for o in others)
         out.loc[grp.index[best.to_numpy()], "clear_best"] = clear
     return out
 
@@ -1872,9 +1908,13 @@ def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
         elif grp["all_equal"].any():
             verdict[label] = "lika för alla"
         elif grp["clear_best"].any():
-            verdict[label] = ("lägre" if grp["direction"].iloc[0] == "lower_is_better" else "högre") + " är bättre; tydlig skillnad"
+            verdict[label] = (
+                "lägre" if grp["direction"].iloc[0] == "lower_is_better" else "högre"
+            ) + " är bättre; tydlig skillnad"
         else:
-            verdict[label] = ("lägre" if grp["direction"].iloc[0] == "lower_is_better" else "högre") + " är bättre; ingen tydlig skillnad"
+            verdict[label] = (
+                "lägre" if grp["direction"].iloc[0] == "lower_is_better" else "högre"
+            ) + " är bättre; ingen tydlig skillnad"
     out["Jämförelse"] = [verdict[m] for m in out["Mått"]]
     return out
 
@@ -1914,7 +1954,10 @@ def tradeoffs(card: pd.DataFrame) -> list[str]:
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{str(k): (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in r.items()} for r in frame.to_dict("records")]
+    return [
+        {str(k): (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in r.items()}
+        for r in frame.to_dict("records")
+    ]
 
 
 def option_results(

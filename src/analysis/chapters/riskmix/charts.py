@@ -21,14 +21,20 @@ def published_ranking_chart(ranking: pd.DataFrame, title: str, unit: str = "%") 
         .encode(
             y=alt.Y("region:N", sort=order, title=None),
             x=alt.X("value:Q", title=f"{title} ({unit})" if unit else title),
-            color=alt.Color("grupp:N", scale=alt.Scale(domain=["Vald region", "Övriga regioner"], range=[HOME_COLOUR, OTHER_COLOUR]), legend=None),
+            color=alt.Color(
+                "grupp:N",
+                scale=alt.Scale(domain=["Vald region", "Övriga regioner"], range=[HOME_COLOUR, OTHER_COLOUR]),
+                legend=None,
+            ),
             tooltip=[alt.Tooltip("region:N", title="Region"), alt.Tooltip("value:Q", title=title, format=",.1f")],
         )
     )
     nation = pd.DataFrame({"national_value": [float(data["national_value"].iloc[0])], "etikett": ["Riket"]})
     rule = alt.Chart(nation).mark_rule(color=NATION_COLOUR, strokeDash=[4, 3]).encode(x="national_value:Q")
-    text = alt.Chart(nation).mark_text(align="left", dx=4, dy=-6, color=NATION_COLOUR).encode(
-        x="national_value:Q", y=alt.value(0), text="etikett:N"
+    text = (
+        alt.Chart(nation)
+        .mark_text(align="left", dx=4, dy=-6, color=NATION_COLOUR)
+        .encode(x="national_value:Q", y=alt.value(0), text="etikett:N")
     )
     return alt.layer(bars, rule, text).properties(width=220, height=330, title=title)
 
@@ -41,16 +47,26 @@ def prevalence_chart(table: pd.DataFrame, region_label: str, note: str = "") -> 
     base = alt.Chart(data).encode(
         y=alt.Y("label_sv:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
         yOffset=alt.YOffset("Område:N", sort=[region_label, "Riket"]),
-        color=alt.Color("Område:N", scale=alt.Scale(domain=[region_label, "Riket"], range=[HOME_COLOUR, NATION_COLOUR]), legend=alt.Legend(orient="bottom")),
+        color=alt.Color(
+            "Område:N",
+            scale=alt.Scale(domain=[region_label, "Riket"], range=[HOME_COLOUR, NATION_COLOUR]),
+            legend=alt.Legend(orient="bottom"),
+        ),
     )
     points = base.mark_point(filled=True, size=60).encode(
         x=alt.X("pct:Q", title="Andel av förlossningarna (%)"),
-        tooltip=[alt.Tooltip("label_sv:N", title="Riskfaktor"), alt.Tooltip("Område:N"),
-                 alt.Tooltip("pct:Q", title="Andel %", format=",.1f"), alt.Tooltip("ci_low:Q", title="95 % KI, nedre", format=",.1f"),
-                 alt.Tooltip("ci_high:Q", title="95 % KI, övre", format=",.1f")],
+        tooltip=[
+            alt.Tooltip("label_sv:N", title="Riskfaktor"),
+            alt.Tooltip("Område:N"),
+            alt.Tooltip("pct:Q", title="Andel %", format=",.1f"),
+            alt.Tooltip("ci_low:Q", title="95 % KI, nedre", format=",.1f"),
+            alt.Tooltip("ci_high:Q", title="95 % KI, övre", format=",.1f"),
+        ],
     )
     bars = base.mark_rule(strokeWidth=2).encode(x="ci_low:Q", x2="ci_high:Q")
-    return alt.layer(bars, points).properties(width=460, height=alt.Step(14), title="Riskfaktorer vid graviditetens början, med 95 % konfidensintervall" + note)
+    return alt.layer(bars, points).properties(
+        width=460, height=alt.Step(14), title="Riskfaktorer vid graviditetens början, med 95 % konfidensintervall" + note
+    )
 
 
 def combinations_chart(combos: pd.DataFrame, note: str = "") -> alt.Chart:
@@ -63,8 +79,11 @@ def combinations_chart(combos: pd.DataFrame, note: str = "") -> alt.Chart:
         .encode(
             y=alt.Y("label_sv:N", sort=alt.SortField("rank"), title=None, axis=alt.Axis(labelLimit=380)),
             x=alt.X("share:Q", title="Andel av kvinnor med fullständiga uppgifter (%)"),
-            tooltip=[alt.Tooltip("label_sv:N", title="Kombination"), alt.Tooltip("share:Q", title="Andel %", format=",.1f"),
-                     alt.Tooltip("count:Q", title="Antal", format=",d")],
+            tooltip=[
+                alt.Tooltip("label_sv:N", title="Kombination"),
+                alt.Tooltip("share:Q", title="Andel %", format=",.1f"),
+                alt.Tooltip("count:Q", title="Antal", format=",d"),
+            ],
         )
         .properties(width=300, title="Vanligaste kombinationerna av riskfaktorer" + note)
     )
@@ -81,7 +100,9 @@ def standardisation_chart(frames: dict[str, pd.DataFrame]) -> alt.Chart:
         .encode(
             x=alt.X("pct:Q", title="Andel (%)"),
             y=alt.Y("measure_sv:N", title=None, sort=order),
-            color=alt.Color("measure_sv:N", legend=None, scale=alt.Scale(domain=order, range=[HOME_COLOUR, "#e08214", NATION_COLOUR])),
+            color=alt.Color(
+                "measure_sv:N", legend=None, scale=alt.Scale(domain=order, range=[HOME_COLOUR, "#e08214", NATION_COLOUR])
+            ),
             row=alt.Row("Mått:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
             tooltip=[alt.Tooltip("measure_sv:N", title="Mått"), alt.Tooltip("pct:Q", title="Andel %", format=",.1f")],
         )
@@ -105,8 +126,14 @@ def municipality_maps(
         values["suppressed"] = values["suppressed"].astype(bool)
         top = float(values["pct"].max()) if values["pct"].notna().any() else 1.0
         layer = maps.municipality_layer(
-            boundaries, values, field="pct", title="Andel %", fmt=",.0f", suppressed_field="suppressed",
-            tooltip_fields=[("label", "Andel")], scheme="greens" if title in favourable else "oranges",
+            boundaries,
+            values,
+            field="pct",
+            title="Andel %",
+            fmt=",.0f",
+            suppressed_field="suppressed",
+            tooltip_fields=[("label", "Andel")],
+            scheme="greens" if title in favourable else "oranges",
             domain=(0.0, max(top, 1.0)),
         )
         charts.append(alt.layer(layer, maps.municipality_labels(boundaries)).properties(width=280, height=280, title=title))
@@ -126,8 +153,11 @@ def stratified_chart(table: pd.DataFrame, by_label: str) -> alt.Chart:
             y=alt.Y("stratum_sv:N", title=None),
             color=alt.Color("stratum_sv:N", title=by_label, legend=None),
             column=alt.Column("label_sv:N", title=None, header=alt.Header(labelAngle=0, labelLimit=150, labelFontSize=10)),
-            tooltip=[alt.Tooltip("stratum_sv:N", title=by_label), alt.Tooltip("label_sv:N", title="Riskfaktor"),
-                     alt.Tooltip("pct:Q", title="Andel %", format=",.1f")],
+            tooltip=[
+                alt.Tooltip("stratum_sv:N", title=by_label),
+                alt.Tooltip("label_sv:N", title="Riskfaktor"),
+                alt.Tooltip("pct:Q", title="Andel %", format=",.1f"),
+            ],
         )
         .properties(width=120, height=alt.Step(14))
     )

@@ -41,28 +41,52 @@ NO_RISK_LABEL_EN = "No risk factor"
 
 # Column kinds of the data contract: they decide which operators a rule may use.
 NUMERIC_COLUMNS = frozenset(
-    {"year", "parity", "maternal_age", "plurality", "gestational_weeks", "bmi", "height_cm", "birthweight_g",
-     "pph_ml", "los_hours"}
+    {
+        "year",
+        "parity",
+        "maternal_age",
+        "plurality",
+        "gestational_weeks",
+        "bmi",
+        "height_cm",
+        "birthweight_g",
+        "pph_ml",
+        "los_hours",
+    }
 )
 BOOLEAN_COLUMNS = frozenset({"previous_cs", "smoking", "diabetes", "hypertension", "oasis"})
 FIXED_CATEGORIES: dict[str, frozenset[str]] = {
     "country_of_birth": frozenset({"sweden", "nordic", "europe", "outside_europe"}),
     "education": frozenset({"compulsory", "upper_secondary", "tertiary"}),
 }
-FREE_CATEGORICAL_COLUMNS = frozenset(
-    {"region", "municipality", "presentation", "onset", "mode", "delivery_id", "delivery_unit"}
-)
+FREE_CATEGORICAL_COLUMNS = frozenset({"region", "municipality", "presentation", "onset", "mode", "delivery_id", "delivery_unit"})
 KNOWN_COLUMNS = NUMERIC_COLUMNS | BOOLEAN_COLUMNS | set(FIXED_CATEGORIES) | FREE_CATEGORICAL_COLUMNS
 
-COMPARISON_OPS = {"lt": np.less, "le": np.less_equal, "gt": np.greater, "ge": np.greater_equal,
-                  "eq": np.equal, "ne": np.not_equal}
+COMPARISON_OPS = {
+    "lt": np.less,
+    "le": np.less_equal,
+    "gt": np.greater,
+    "ge": np.greater_equal,
+    "eq": np.equal,
+    "ne": np.not_equal,
+}
 SET_OPS = frozenset({"in", "not_in"})
 BOOLEAN_OPS = frozenset({"is_true", "is_false"})
 COMBINATORS = frozenset({"all", "any"})
 ALL_OPS = frozenset(COMPARISON_OPS) | SET_OPS | BOOLEAN_OPS
 
-_TRUTH = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False,
-          "ja": True, "nej": False, "1.0": True, "0.0": False}
+_TRUTH = {
+    "true": True,
+    "false": False,
+    "1": True,
+    "0": False,
+    "yes": True,
+    "no": False,
+    "ja": True,
+    "nej": False,
+    "1.0": True,
+    "0.0": False,
+}
 
 Years = int | Iterable[int] | None
 
@@ -213,15 +237,12 @@ def parse_config(data: Any, source: str = "<dict>") -> RiskConfig:
         raise RiskConfigError(f"{source}: no_risk_factor: 'description_sv' is required (the book prints it)")
 
     categories = {
-        str(col): _parse_categories(items, f"{source}: categories.{col}")
-        for col, items in (data.get("categories") or {}).items()
+        str(col): _parse_categories(items, f"{source}: categories.{col}") for col, items in (data.get("categories") or {}).items()
     }
     for col, cats in categories.items():
         allowed = FIXED_CATEGORIES.get(col)
         if allowed is not None and {c.key for c in cats} - allowed:
-            raise RiskConfigError(
-                f"{source}: categories.{col}: unknown value(s) {sorted({c.key for c in cats} - allowed)}"
-            )
+            raise RiskConfigError(f"{source}: categories.{col}: unknown value(s) {sorted({c.key for c in cats} - allowed)}")
     return RiskConfig(
         factors=tuple(factors),
         no_risk_factors=tuple(str(k) for k in nr_keys),
@@ -230,9 +251,7 @@ def parse_config(data: Any, source: str = "<dict>") -> RiskConfig:
         age_groups=_parse_bands(data.get("age_groups"), f"{source}: age_groups"),
         parity_groups=_parse_bands(data.get("parity_groups"), f"{source}: parity_groups"),
         categories=categories,
-        published_indicators=_parse_categories(
-            data.get("published_indicators") or [], f"{source}: published_indicators"
-        ),
+        published_indicators=_parse_categories(data.get("published_indicators") or [], f"{source}: published_indicators"),
         source=source,
     )
 
@@ -289,8 +308,15 @@ def _parse_categories(items: Any, where: str) -> tuple[Category, ...]:
         if key in {c.key for c in out}:
             raise RiskConfigError(f"{where}: duplicate key {key!r}")
         lower, upper = item.get("lower"), item.get("upper")
-        out.append(Category(key, str(item.get("label_sv", key)), str(item.get("label_en", key)),
-                            None if lower is None else float(lower), None if upper is None else float(upper)))
+        out.append(
+            Category(
+                key,
+                str(item.get("label_sv", key)),
+                str(item.get("label_en", key)),
+                None if lower is None else float(lower),
+                None if upper is None else float(upper),
+            )
+        )
     return tuple(out)
 
 
@@ -391,10 +417,20 @@ def factor_availability(births: pd.DataFrame, config: RiskConfig | None = None) 
     cfg = config or load_config()
     rows = []
     for f in cfg.factors:
-        reasons = [f"{c} (absent)" if c not in births.columns else f"{c} (all missing)"
-                   for c in f.requires if c not in births.columns or _all_missing(births[c])]
-        rows.append({"factor": f.key, "label_sv": f.label_sv, "label_en": f.label_en,
-                     "available": not reasons, "missing_columns": ", ".join(reasons)})
+        reasons = [
+            f"{c} (absent)" if c not in births.columns else f"{c} (all missing)"
+            for c in f.requires
+            if c not in births.columns or _all_missing(births[c])
+        ]
+        rows.append(
+            {
+                "factor": f.key,
+                "label_sv": f.label_sv,
+                "label_en": f.label_en,
+                "available": not reasons,
+                "missing_columns": ", ".join(reasons),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -452,9 +488,7 @@ def add_strata(births: pd.DataFrame, config: RiskConfig | None = None) -> pd.Dat
 
 
 def _band(x: pd.Series, bands: Sequence[Category]) -> pd.Series:
-    edges = [-math.inf if bands[0].lower is None else bands[0].lower] + [
-        math.inf if b.upper is None else b.upper for b in bands
-    ]
+    edges = [-math.inf if bands[0].lower is None else bands[0].lower] + [math.inf if b.upper is None else b.upper for b in bands]
     return pd.cut(x, bins=edges, right=False, labels=[b.key for b in bands], ordered=True)
 
 
@@ -504,11 +538,11 @@ def _municipality_codes(s: pd.Series) -> pd.Series:
 
 def _counts(flag: pd.Series, groups: pd.Series | None = None) -> pd.DataFrame:
     """n (known), cases and missing, overall or per group."""
-    frame = pd.DataFrame({"known": flag.notna().to_numpy(),
-                          "case": flag.fillna(False).astype(bool).to_numpy()}, index=flag.index)
+    frame = pd.DataFrame({"known": flag.notna().to_numpy(), "case": flag.fillna(False).astype(bool).to_numpy()}, index=flag.index)
     if groups is None:
-        return pd.DataFrame({"n": [int(frame["known"].sum())], "cases": [int(frame["case"].sum())],
-                             "missing": [int((~frame["known"]).sum())]})
+        return pd.DataFrame(
+            {"n": [int(frame["known"].sum())], "cases": [int(frame["case"].sum())], "missing": [int((~frame["known"]).sum())]}
+        )
     frame["group"] = groups.to_numpy()
     g = frame.groupby("group", observed=False, sort=False)
     out = pd.DataFrame({"n": g["known"].sum(), "cases": g["case"].sum(), "total": g.size()})
@@ -537,8 +571,9 @@ def _finish(table: pd.DataFrame) -> pd.DataFrame:
     out = out.drop(columns="_non_cases")
     out["missing"] = _mask_small(out["missing"])
     unavailable = out["available"].eq(False) if "available" in out.columns else pd.Series(False, index=out.index)
-    out["status"] = np.where(unavailable, "unavailable",
-                             np.where(no_data, "no_data", np.where(out["suppressed"], "suppressed", "ok")))
+    out["status"] = np.where(
+        unavailable, "unavailable", np.where(no_data, "no_data", np.where(out["suppressed"], "suppressed", "ok"))
+    )
     return out
 
 
@@ -555,9 +590,7 @@ def _unavailable_rows(base: dict[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- 2. prevalence
 
 
-def prevalence_table(
-    births: pd.DataFrame, region: str, years: Years = None, config: RiskConfig | None = None
-) -> pd.DataFrame:
+def prevalence_table(births: pd.DataFrame, region: str, years: Years = None, config: RiskConfig | None = None) -> pd.DataFrame:
     """Prevalence of each factor, region vs nation (nation = all regions, the region included).
 
     Columns: factor, label_sv, label_en, area ('region'/'nation'), area_code, area_name, n
@@ -572,10 +605,18 @@ def prevalence_table(
     in_region = (codes == code).to_numpy()
     rows = []
     for f in cfg.factors:
-        for area, area_code, name, mask in (("region", code, region_name(code), in_region),
-                                            ("nation", NATION_CODE, NATION_NAME, None)):
-            base = {"factor": f.key, "label_sv": f.label_sv, "label_en": f.label_en,
-                    "area": area, "area_code": area_code, "area_name": name}
+        for area, area_code, name, mask in (
+            ("region", code, region_name(code), in_region),
+            ("nation", NATION_CODE, NATION_NAME, None),
+        ):
+            base = {
+                "factor": f.key,
+                "label_sv": f.label_sv,
+                "label_en": f.label_en,
+                "area": area,
+                "area_code": area_code,
+                "area_name": name,
+            }
             if not bool(avail[f.key]):
                 rows.append(_unavailable_rows(base))
                 continue
@@ -584,9 +625,7 @@ def prevalence_table(
     return _finish(pd.DataFrame(rows))
 
 
-def no_risk_share(
-    births: pd.DataFrame, region: str, years: Years = None, config: RiskConfig | None = None
-) -> pd.DataFrame:
+def no_risk_share(births: pd.DataFrame, region: str, years: Years = None, config: RiskConfig | None = None) -> pd.DataFrame:
     """Share with none of the configured factors, region vs nation, same columns as prevalence_table.
 
     Extra column ``definition``: the factor keys actually applied (absent columns dropped).
@@ -598,10 +637,18 @@ def no_risk_share(
     flag = no_risk_flag(factor_flags(sel, cfg), definition["factors"])
     in_region = (codes == code).to_numpy()
     rows = []
-    for area, area_code, name, f in (("region", code, region_name(code), flag[in_region]),
-                                     ("nation", NATION_CODE, NATION_NAME, flag)):
-        base = {"factor": NO_RISK_KEY, "label_sv": NO_RISK_LABEL_SV, "label_en": NO_RISK_LABEL_EN,
-                "area": area, "area_code": area_code, "area_name": name}
+    for area, area_code, name, f in (
+        ("region", code, region_name(code), flag[in_region]),
+        ("nation", NATION_CODE, NATION_NAME, flag),
+    ):
+        base = {
+            "factor": NO_RISK_KEY,
+            "label_sv": NO_RISK_LABEL_SV,
+            "label_en": NO_RISK_LABEL_EN,
+            "area": area,
+            "area_code": area_code,
+            "area_name": name,
+        }
         if not definition["factors"]:
             rows.append(_unavailable_rows(base))
         else:
@@ -637,40 +684,68 @@ def combinations(
     keys = [k for k in keys if bool(avail[k])]
     if region is not None:
         sel = sel[(codes == _region_code(region)).to_numpy()]
-    columns = ["rank", "combination", "label_sv", "label_en", "n_factors", "count", "share",
-               "denominator", "excluded_incomplete", "hidden_combinations", "suppressed"]
+    columns = [
+        "rank",
+        "combination",
+        "label_sv",
+        "label_en",
+        "n_factors",
+        "count",
+        "share",
+        "denominator",
+        "excluded_incomplete",
+        "hidden_combinations",
+        "suppressed",
+    ]
     if not keys:
         return pd.DataFrame(columns=columns)
     flags = factor_flags(sel, cfg)[keys]
     complete = flags.notna().all(axis=1)
     known = flags[complete].astype(bool)
-    denominator = int(len(known))
+    denominator = len(known)
     excluded = int((~complete).sum())
     # Encode each woman's combination as a bit pattern (vectorised; row-wise apply is slow).
     bits = known.to_numpy(dtype=np.int64) @ (np.int64(1) << np.arange(len(keys), dtype=np.int64))
     patterns = pd.Series(bits).value_counts()
-    counts = pd.Series(
-        patterns.to_numpy(),
-        index=["+".join(k for i, k in enumerate(keys) if int(b) >> i & 1) or "none" for b in patterns.index],
-    ).sort_index().sort_values(ascending=False, kind="stable")  # ties: alphabetical, reproducible
+    counts = (
+        pd.Series(
+            patterns.to_numpy(),
+            index=["+".join(k for i, k in enumerate(keys) if int(b) >> i & 1) or "none" for b in patterns.index],
+        )
+        .sort_index()
+        .sort_values(ascending=False, kind="stable")
+    )  # ties: alphabetical, reproducible
     limit = disclosure.threshold()
     shown = counts[counts >= limit].head(top_k)
     labels = {k: (cfg.factor(k).label_sv, cfg.factor(k).label_en) for k in keys}
     rows = []
     for rank, (name, count) in enumerate(shown.items(), start=1):
         parts = [] if name == "none" else name.split("+")
-        rows.append({
-            "rank": rank, "combination": name,
-            "label_sv": " + ".join(labels[p][0] for p in parts) or NO_RISK_LABEL_SV,
-            "label_en": " + ".join(labels[p][1] for p in parts) or NO_RISK_LABEL_EN,
-            "n_factors": len(parts), "count": int(count), "hidden_combinations": 0,
-        })
+        rows.append(
+            {
+                "rank": rank,
+                "combination": name,
+                "label_sv": " + ".join(labels[p][0] for p in parts) or NO_RISK_LABEL_SV,
+                "label_en": " + ".join(labels[p][1] for p in parts) or NO_RISK_LABEL_EN,
+                "n_factors": len(parts),
+                "count": int(count),
+                "hidden_combinations": 0,
+            }
+        )
     rest = denominator - int(shown.sum())
     hidden = int(len(counts) - len(shown))
     if hidden:
-        rows.append({"rank": np.nan, "combination": "other", "label_sv": "Övriga kombinationer",
-                     "label_en": "Other combinations", "n_factors": np.nan, "count": rest,
-                     "hidden_combinations": hidden})
+        rows.append(
+            {
+                "rank": np.nan,
+                "combination": "other",
+                "label_sv": "Övriga kombinationer",
+                "label_en": "Other combinations",
+                "n_factors": np.nan,
+                "count": rest,
+                "hidden_combinations": hidden,
+            }
+        )
     derived = ("share", "denominator", "excluded_incomplete", "suppressed")
     out = pd.DataFrame(rows, columns=[c for c in columns if c not in derived])
     out["share"] = 100 * out["count"] / denominator if denominator else np.nan
@@ -720,14 +795,16 @@ class StandardisationResult:
 
     def as_frame(self) -> pd.DataFrame:
         """Three bars for a chart: crude and standardised region rate, national rate."""
-        return pd.DataFrame({
-            "measure": ["crude", "standardised", "national"],
-            "measure_sv": ["Region, ojusterad", "Region, standardiserad", "Riket"],
-            "measure_en": ["Region, crude", "Region, standardised", "Nation"],
-            "pct": [self.crude, self.standardised, self.national],
-            "ci_low": [np.nan, self.ci_low, np.nan],
-            "ci_high": [np.nan, self.ci_high, np.nan],
-        })
+        return pd.DataFrame(
+            {
+                "measure": ["crude", "standardised", "national"],
+                "measure_sv": ["Region, ojusterad", "Region, standardiserad", "Riket"],
+                "measure_en": ["Region, crude", "Region, standardised", "Nation"],
+                "pct": [self.crude, self.standardised, self.national],
+                "ci_low": [np.nan, self.ci_low, np.nan],
+                "ci_high": [np.nan, self.ci_high, np.nan],
+            }
+        )
 
 
 def _outcome_flag(sel: pd.DataFrame, outcome: str, cfg: RiskConfig) -> tuple[pd.Series, str, str]:
@@ -786,9 +863,9 @@ def direct_standardise(
     else:
         raise ValueError(f"standard must be 'nation' or a DataFrame, got {standard!r}")
     strata = pd.concat([nat, reg], axis=1).join(w.rename("weight"), how="outer")
-    strata[["n_nation", "cases_nation", "n_region", "cases_region"]] = (
-        strata[["n_nation", "cases_nation", "n_region", "cases_region"]].fillna(0)
-    )
+    strata[["n_nation", "cases_nation", "n_region", "cases_region"]] = strata[
+        ["n_nation", "cases_nation", "n_region", "cases_region"]
+    ].fillna(0)
     strata["weight"] = strata["weight"].fillna(0.0) / strata["weight"].sum()
     present = strata["n_region"] > 0
     dropped = float(strata.loc[~present, "weight"].sum())
@@ -807,8 +884,12 @@ def direct_standardise(
         z = stats.norm.ppf(1 - alpha / 2)
         lo, hi = max(0.0, std - z * math.sqrt(var)), min(1.0, std + z * math.sqrt(var))
     elif ci_method == "gamma":
-        lo, hi = _fay_feuer(w_used[present].to_numpy(), strata.loc[present, "n_region"].to_numpy(),
-                            strata.loc[present, "cases_region"].to_numpy(), alpha)
+        lo, hi = _fay_feuer(
+            w_used[present].to_numpy(),
+            strata.loc[present, "n_region"].to_numpy(),
+            strata.loc[present, "cases_region"].to_numpy(),
+            alpha,
+        )
     else:
         raise ValueError(f"ci_method must be 'normal' or 'gamma', got {ci_method!r}")
 
@@ -828,13 +909,28 @@ def direct_standardise(
         return nan if hide else 100 * v
 
     return StandardisationResult(
-        outcome=outcome, label_sv=label_sv, label_en=label_en, region=code, by=tuple(by),
-        standard=standard_name, n_region=nan if hide else n_r, cases_region=nan if hide else x_r,
-        excluded_region=excluded_region, crude=pct(crude), standardised=pct(std), ci_low=pct(lo),
-        ci_high=pct(hi), ci_method=ci_method, national=100 * national, crude_gap=pct(crude_gap),
-        standardised_gap=pct(std - national), gap_explained_by_structure=pct(explained),
-        share_of_gap_explained=nan if hide else share, dropped_standard_weight=dropped,
-        suppressed=hide, strata=table,
+        outcome=outcome,
+        label_sv=label_sv,
+        label_en=label_en,
+        region=code,
+        by=tuple(by),
+        standard=standard_name,
+        n_region=nan if hide else n_r,
+        cases_region=nan if hide else x_r,
+        excluded_region=excluded_region,
+        crude=pct(crude),
+        standardised=pct(std),
+        ci_low=pct(lo),
+        ci_high=pct(hi),
+        ci_method=ci_method,
+        national=100 * national,
+        crude_gap=pct(crude_gap),
+        standardised_gap=pct(std - national),
+        gap_explained_by_structure=pct(explained),
+        share_of_gap_explained=nan if hide else share,
+        dropped_standard_weight=dropped,
+        suppressed=hide,
+        strata=table,
     )
 
 
@@ -883,9 +979,7 @@ def by_municipality(
     groups = pd.Series(pd.Categorical(muni.to_numpy(), categories=order), index=sel.index)
     keys = [k for k in (factors or cfg.keys) if bool(avail[cfg.factor(k).key])]
     flags = factor_flags(sel, cfg)
-    series: list[tuple[str, str, str, pd.Series]] = [
-        (k, cfg.factor(k).label_sv, cfg.factor(k).label_en, flags[k]) for k in keys
-    ]
+    series: list[tuple[str, str, str, pd.Series]] = [(k, cfg.factor(k).label_sv, cfg.factor(k).label_en, flags[k]) for k in keys]
     if include_no_risk:
         if used:
             series.append((NO_RISK_KEY, NO_RISK_LABEL_SV, NO_RISK_LABEL_EN, no_risk_flag(flags, used)))
@@ -923,7 +1017,8 @@ def municipality_map_frame(
     merged["status"] = merged["status"].fillna("no data")
     merged["suppressed"] = merged["suppressed"].fillna(False).astype(bool)
     merged["label"] = np.where(
-        merged["suppressed"], f"<{disclosure.threshold()}",
+        merged["suppressed"],
+        f"<{disclosure.threshold()}",
         np.where(merged["pct"].notna(), merged["pct"].map(lambda v: f"{v:.1f} %"), "no data"),
     )
     return merged
@@ -959,9 +1054,26 @@ def stratified(
     cfg = config or load_config()
     code = _region_code(region)
     sel, codes = _select(births, years)
-    columns = ["by", "stratum", "stratum_sv", "stratum_en", "area", "area_code", "factor", "label_sv",
-               "label_en", "n", "cases", "pct", "ci_low", "ci_high", "missing", "stratum_missing",
-               "suppressed", "status"]
+    columns = [
+        "by",
+        "stratum",
+        "stratum_sv",
+        "stratum_en",
+        "area",
+        "area_code",
+        "factor",
+        "label_sv",
+        "label_en",
+        "n",
+        "cases",
+        "pct",
+        "ci_low",
+        "ci_high",
+        "missing",
+        "stratum_missing",
+        "suppressed",
+        "status",
+    ]
     if by in ("age_group", "parity_group"):
         sel = add_strata(sel, cfg)
         stratum = sel[by].astype("string")
@@ -974,8 +1086,7 @@ def stratified(
     names = {c.key: (c.label_sv, c.label_en) for c in cats}
     avail = factor_availability(sel, cfg).set_index("factor")["available"]
     source_column = {"age_group": "maternal_age", "parity_group": "parity"}.get(by, by)
-    keys = [k for k in (factors or cfg.keys)
-            if bool(avail[cfg.factor(k).key]) and source_column not in cfg.factor(k).requires]
+    keys = [k for k in (factors or cfg.keys) if bool(avail[cfg.factor(k).key]) and source_column not in cfg.factor(k).requires]
     flags = factor_flags(sel, cfg)
     in_region = (codes == code).to_numpy()
     parts = []
@@ -1059,9 +1170,26 @@ def published_ranking(
     out["change"] = out["value"] - out["baseline_value"]
     out["indicator"], out["year"] = indicator, str(year)
     out = out.sort_values(["rank", "region"], na_position="last").reset_index(drop=True)
-    return out[["indicator", "year", "rank", "n_ranked", "region_code", "region", "value", "unit",
-                "national_value", "diff_national", "highlight", "baseline_year", "baseline_value",
-                "change", "source", "quality"]]
+    return out[
+        [
+            "indicator",
+            "year",
+            "rank",
+            "n_ranked",
+            "region_code",
+            "region",
+            "value",
+            "unit",
+            "national_value",
+            "diff_national",
+            "highlight",
+            "baseline_year",
+            "baseline_value",
+            "change",
+            "source",
+            "quality",
+        ]
+    ]
 
 
 def published_overview(
@@ -1122,8 +1250,12 @@ def _published_no_risk(indicators_df: pd.DataFrame, code: str) -> dict[str, Any]
         hit = rows[rows["region_code"] == area_code]
         if len(hit):
             r = hit.sort_values("year").iloc[-1]
-            out[area] = {"year": str(r["year"]), "value": float(r["value"]),
-                         "quality": str(r.get("quality", "")), "source": str(r.get("source", ""))}
+            out[area] = {
+                "year": str(r["year"]),
+                "value": float(r["value"]),
+                "quality": str(r.get("quality", "")),
+                "source": str(r.get("source", "")),
+            }
     return out
 
 
@@ -1146,9 +1278,11 @@ def key_figures(
         r = grp.set_index("area")
         factors[str(key)] = {
             "available": bool(r.loc["region", "available"]),
-            "region_pct": r.loc["region", "pct"], "region_ci": [r.loc["region", "ci_low"], r.loc["region", "ci_high"]],
+            "region_pct": r.loc["region", "pct"],
+            "region_ci": [r.loc["region", "ci_low"], r.loc["region", "ci_high"]],
             "region_missing": r.loc["region", "missing"],
-            "nation_pct": r.loc["nation", "pct"], "nation_ci": [r.loc["nation", "ci_low"], r.loc["nation", "ci_high"]],
+            "nation_pct": r.loc["nation", "pct"],
+            "nation_ci": [r.loc["nation", "ci_low"], r.loc["nation", "ci_high"]],
         }
     definition = no_risk_definition(sel, cfg)
     standardised = {}
@@ -1163,7 +1297,7 @@ def key_figures(
         "region_name": region_name(code),
         "years": sorted({int(y) for y in sel["year"]}),
         "deliveries_region": int((codes == code).sum()),
-        "deliveries_nation": int(len(sel)),
+        "deliveries_nation": len(sel),
         "no_risk_definition": definition["factors"],
         "no_risk_unavailable": definition["unavailable"],
         "no_risk_description_sv": definition["description_sv"],
@@ -1180,17 +1314,22 @@ def key_figures(
         for key, grp in overview.groupby("indicator", sort=False):
             row = grp[grp["highlight"]].iloc[0]
             published[str(key)] = {
-                "year": str(published_year), "value": row["value"], "national_value": row["national_value"],
-                "rank": None if pd.isna(row["rank"]) else int(row["rank"]), "of": int(row["n_ranked"]),
+                "year": str(published_year),
+                "value": row["value"],
+                "national_value": row["national_value"],
+                "rank": None if pd.isna(row["rank"]) else int(row["rank"]),
+                "of": int(row["n_ranked"]),
                 "change_since_baseline": row["change"],
-                "baseline_year": row["baseline_year"], "unit": row["unit"], "source": row["source"],
+                "baseline_year": row["baseline_year"],
+                "unit": row["unit"],
+                "source": row["source"],
             }
         result["published"] = published
         result["published_no_risk"] = _published_no_risk(indicators_df, code)
     return _jsonable(result)
 
 
-def standardisation_sentence(result: "StandardisationResult", label_sv: str) -> str:
+def standardisation_sentence(result: StandardisationResult, label_sv: str) -> str:
     """A Swedish sentence that reads a direct standardisation the right way round.
 
     If standardising moves the region *towards* the nation, age and parity explain that part
@@ -1209,8 +1348,12 @@ def standardisation_sentence(result: "StandardisationResult", label_sv: str) -> 
     if abs(moved) < 0.05:
         return f"{head}; ålders- och paritetsstrukturen förklarar ingenting av skillnaden."
     if moved > 0:
-        return (f"{head}. Skillnaden mot riket krymper från {sv_number(abs(crude_gap), 1)} till {sv_number(abs(std_gap), 1)} "
-                f"procentenheter: ålder och paritet förklarar {sv_number(moved, 1)} procentenheter.")
-    return (f"{head}. Skillnaden mot riket växer från {sv_number(abs(crude_gap), 1)} till {sv_number(abs(std_gap), 1)} "
-            f"procentenheter: regionens ålders- och paritetsstruktur döljer {sv_number(-moved, 1)} procentenheter – "
-            f"med rikets struktur hade skillnaden varit större.")
+        return (
+            f"{head}. Skillnaden mot riket krymper från {sv_number(abs(crude_gap), 1)} till {sv_number(abs(std_gap), 1)} "
+            f"procentenheter: ålder och paritet förklarar {sv_number(moved, 1)} procentenheter."
+        )
+    return (
+        f"{head}. Skillnaden mot riket växer från {sv_number(abs(crude_gap), 1)} till {sv_number(abs(std_gap), 1)} "
+        f"procentenheter: regionens ålders- och paritetsstruktur döljer {sv_number(-moved, 1)} procentenheter – "
+        f"med rikets struktur hade skillnaden varit större."
+    )

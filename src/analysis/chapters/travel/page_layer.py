@@ -150,8 +150,16 @@ def threshold_data(table: pd.DataFrame) -> pd.DataFrame:
     for key, r in table.iterrows():
         for t in thresholds():
             share = _pct(r[f"share_within_{t}"])
-            rows.append({"set": SET_SHORT_SV[str(key)], "key": key, "threshold": f"Inom {t} min", "minutes": t,
-                         "pct": share, "text": sv_pct(share, 0)})
+            rows.append(
+                {
+                    "set": SET_SHORT_SV[str(key)],
+                    "key": key,
+                    "threshold": f"Inom {t} min",
+                    "minutes": t,
+                    "pct": share,
+                    "text": sv_pct(share, 0),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -167,10 +175,14 @@ def threshold_chart(table: pd.DataFrame, weight_label: str = WEIGHT_LABELS_SV["w
         y=alt.Y("pct:Q", title=f"Andel {weight_label} (%)", scale=alt.Scale(domain=[0, 100])),
     )
     bars = base.mark_bar().encode(
-        color=alt.Color("set:N", sort=order, title="Platser", scale=alt.Scale(domain=order, range=colours),
-                        legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("set:N", title="Platser"), alt.Tooltip("threshold:N", title="Restid"),
-                 alt.Tooltip("pct:Q", title="Andel %", format=",.1f")],
+        color=alt.Color(
+            "set:N", sort=order, title="Platser", scale=alt.Scale(domain=order, range=colours), legend=alt.Legend(orient="bottom")
+        ),
+        tooltip=[
+            alt.Tooltip("set:N", title="Platser"),
+            alt.Tooltip("threshold:N", title="Restid"),
+            alt.Tooltip("pct:Q", title="Andel %", format=",.1f"),
+        ],
     )
     text = base.mark_text(dy=-6, fontSize=10, color=NATION_COLOUR).encode(text="text:N")
     return alt.layer(bars, text).properties(
@@ -198,8 +210,10 @@ def map_points(inputs: TravelInputs, keys: tuple[str, ...] = ("vasteras_only", "
         {
             "set_key": long["site_set"].to_numpy(),
             "set": long["site_set"].map(SET_SHORT_SV).to_numpy(),
-            "place": [place_label(o, n, k, m) for o, n, k, m in
-                      zip(long["origin_id"], long["name"], long["kind"], long["municipality"], strict=True)],
+            "place": [
+                place_label(o, n, k, m)
+                for o, n, k, m in zip(long["origin_id"], long["name"], long["kind"], long["municipality"], strict=True)
+            ],
             "kind": long["kind"].map({"tatort": "tätort", "rural": "landsbygd"}).fillna(long["kind"]).to_numpy(),
             "municipality_code": long["municipality_code"].astype(str).to_numpy(),
             "municipality": long["municipality"].to_numpy(),
@@ -223,20 +237,33 @@ MAP_CELL_M = 5000
 
 def _aggregate_points(points: pd.DataFrame) -> pd.DataFrame:
     """Fine grids are drawn as 5 km squares: weights summed, minutes weight-averaged, the dominant hub kept."""
-    p = points.assign(cx=(points["x"] // MAP_CELL_M) * MAP_CELL_M + MAP_CELL_M / 2,
-                      cy=(points["y"] // MAP_CELL_M) * MAP_CELL_M + MAP_CELL_M / 2,
-                      wm=points["minutes"] * points["weight"], wk=points["km"] * points["weight"])
+    p = points.assign(
+        cx=(points["x"] // MAP_CELL_M) * MAP_CELL_M + MAP_CELL_M / 2,
+        cy=(points["y"] // MAP_CELL_M) * MAP_CELL_M + MAP_CELL_M / 2,
+        wm=points["minutes"] * points["weight"],
+        wk=points["km"] * points["weight"],
+    )
     keys = ["set_key", "set", "cx", "cy"]
     agg = p.groupby(keys, as_index=False).agg(weight=("weight", "sum"), wm=("wm", "sum"), wk=("wk", "sum"))
-    dominant = (p.groupby([*keys, "hub"], as_index=False)["weight"].sum()
-                .sort_values("weight", ascending=False).drop_duplicates(keys)[[*keys, "hub"]])
-    muni = (p.groupby([*keys, "municipality_code", "municipality"], as_index=False)["weight"].sum()
-            .sort_values("weight", ascending=False).drop_duplicates(keys)[[*keys, "municipality_code", "municipality"]])
+    dominant = (
+        p.groupby([*keys, "hub"], as_index=False)["weight"]
+        .sum()
+        .sort_values("weight", ascending=False)
+        .drop_duplicates(keys)[[*keys, "hub"]]
+    )
+    muni = (
+        p.groupby([*keys, "municipality_code", "municipality"], as_index=False)["weight"]
+        .sum()
+        .sort_values("weight", ascending=False)
+        .drop_duplicates(keys)[[*keys, "municipality_code", "municipality"]]
+    )
     agg = agg.merge(dominant, on=keys).merge(muni, on=keys)
     safe = agg["weight"].where(agg["weight"] > 0, 1.0)
     agg["minutes"] = (agg["wm"] / safe).round(1)
     agg["km"] = (agg["wk"] / safe).round(1)
-    agg["place"] = "ruta " + (agg["cx"] // 1000).astype(int).astype(str) + "/" + (agg["cy"] // 1000).astype(int).astype(str) + " km"
+    agg["place"] = (
+        "ruta " + (agg["cx"] // 1000).astype(int).astype(str) + "/" + (agg["cy"] // 1000).astype(int).astype(str) + " km"
+    )
     agg["kind"] = "rutnät (5 km)"
     agg["band"] = minute_band(agg["minutes"].to_numpy(float))
     agg = agg.rename(columns={"cx": "x", "cy": "y"})
@@ -266,8 +293,14 @@ def _band_scale() -> alt.Scale:
 
 def _site_points(inputs: TravelInputs, key: str) -> pd.DataFrame:
     sites = inputs.sites.drop_duplicates("site_id").set_index("site_id").loc[inputs.sets[key]]
-    return pd.DataFrame({"town": sites["town"].to_numpy(), "name": sites["name"].to_numpy(),
-                         "x": sites["x"].round(0).to_numpy(), "y": sites["y"].round(0).to_numpy()})
+    return pd.DataFrame(
+        {
+            "town": sites["town"].to_numpy(),
+            "name": sites["name"].to_numpy(),
+            "x": sites["x"].round(0).to_numpy(),
+            "y": sites["y"].round(0).to_numpy(),
+        }
+    )
 
 
 def _base_layer(boundaries: gpd.GeoDataFrame) -> alt.Chart:
@@ -278,8 +311,9 @@ def _sites_layer(sites: pd.DataFrame, labels: bool = True) -> list[alt.Chart]:
     marks = (
         alt.Chart(sites)
         .mark_point(shape="diamond", filled=True, size=160, color=NATION_COLOUR, stroke="white", strokeWidth=1)
-        .encode(longitude="x:Q", latitude="y:Q",
-                tooltip=[alt.Tooltip("name:N", title="Plats"), alt.Tooltip("town:N", title="Ort")])
+        .encode(
+            longitude="x:Q", latitude="y:Q", tooltip=[alt.Tooltip("name:N", title="Plats"), alt.Tooltip("town:N", title="Ort")]
+        )
         .project(**maps.PROJECTION)
     )
     layers = [marks]
@@ -306,9 +340,12 @@ def _point_tooltips() -> list[alt.Tooltip]:
 
 
 def _size(weight_label: str) -> alt.Size:
-    return alt.Size("weight:Q", title=f"{weight_label.capitalize()} (skattning)",
-                    scale=alt.Scale(type="sqrt", range=[12, 700]),
-                    legend=alt.Legend(format=",d", orient="bottom", titleLimit=400))
+    return alt.Size(
+        "weight:Q",
+        title=f"{weight_label.capitalize()} (skattning)",
+        scale=alt.Scale(type="sqrt", range=[12, 700]),
+        legend=alt.Legend(format=",d", orient="bottom", titleLimit=400),
+    )
 
 
 def travel_time_maps(
@@ -328,16 +365,21 @@ def travel_time_maps(
             .encode(
                 longitude="x:Q",
                 latitude="y:Q",
-                color=alt.Color("band:N", title="Restid till närmaste plats", scale=_band_scale(),
-                                legend=alt.Legend(orient="bottom", columns=3, symbolType="circle")),
+                color=alt.Color(
+                    "band:N",
+                    title="Restid till närmaste plats",
+                    scale=_band_scale(),
+                    legend=alt.Legend(orient="bottom", columns=3, symbolType="circle"),
+                ),
                 size=_size(weight_label),
                 tooltip=_point_tooltips(),
             )
             .project(**maps.PROJECTION)
         )
         panels.append(
-            alt.layer(_base_layer(inputs.boundaries), dots, *_sites_layer(_site_points(inputs, key)))
-            .properties(width=width, height=width, title=SET_LABELS_SV[key])
+            alt.layer(_base_layer(inputs.boundaries), dots, *_sites_layer(_site_points(inputs, key))).properties(
+                width=width, height=width, title=SET_LABELS_SV[key]
+            )
         )
     return (
         alt.hconcat(*panels, spacing=12)
@@ -358,8 +400,9 @@ def catchment_map(points: pd.DataFrame, inputs: TravelInputs, key: str = "four_h
         .encode(
             longitude="x:Q",
             latitude="y:Q",
-            color=alt.Color("hub:N", title="Närmaste nod", scale=alt.Scale(domain=hubs, range=colours),
-                            legend=alt.Legend(orient="bottom")),
+            color=alt.Color(
+                "hub:N", title="Närmaste nod", scale=alt.Scale(domain=hubs, range=colours), legend=alt.Legend(orient="bottom")
+            ),
             size=_size(weight_label),
             tooltip=_point_tooltips(),
         )
@@ -422,21 +465,30 @@ def municipality_chart(table: pd.DataFrame) -> alt.LayerChart:
     """Dumbbell chart: mean minutes per municipality for each site set, a rule from best to worst."""
     data = table[table["municipality_code"] != HOME_REGION][["set_key", "municipality", "mean_minutes"]].copy()
     data["set"] = data["set_key"].map(SET_SHORT_SV)
-    order = (
-        data[data["set_key"] == "vasteras_only"].sort_values("mean_minutes", ascending=False)["municipality"].tolist()
-    )
+    order = data[data["set_key"] == "vasteras_only"].sort_values("mean_minutes", ascending=False)["municipality"].tolist()
     span = data.groupby("municipality")["mean_minutes"].agg(["min", "max"]).reset_index()
     sets = [SET_SHORT_SV[k] for k in SET_SOURCE_LABELS]
     y = alt.Y("municipality:N", sort=order, title=None)
     rule = alt.Chart(span).mark_rule(color="#b0b0b0", strokeWidth=2).encode(y=y, x="min:Q", x2="max:Q")
-    dots = alt.Chart(data).mark_point(filled=True, size=90, opacity=1).encode(
-        y=y,
-        x=alt.X("mean_minutes:Q", title="Medelrestid till närmaste plats (minuter, modellerat)"),
-        color=alt.Color("set:N", title="Platser", scale=alt.Scale(domain=sets, range=[SET_COLOURS[k] for k in SET_SOURCE_LABELS]),
-                        legend=alt.Legend(orient="bottom")),
-        shape=alt.Shape("set:N", scale=alt.Scale(domain=sets, range=["circle", "diamond", "square"]), legend=None),
-        tooltip=[alt.Tooltip("municipality:N", title="Kommun"), alt.Tooltip("set:N", title="Platser"),
-                 alt.Tooltip("mean_minutes:Q", title="Medel (min)", format=",.1f")],
+    dots = (
+        alt.Chart(data)
+        .mark_point(filled=True, size=90, opacity=1)
+        .encode(
+            y=y,
+            x=alt.X("mean_minutes:Q", title="Medelrestid till närmaste plats (minuter, modellerat)"),
+            color=alt.Color(
+                "set:N",
+                title="Platser",
+                scale=alt.Scale(domain=sets, range=[SET_COLOURS[k] for k in SET_SOURCE_LABELS]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            shape=alt.Shape("set:N", scale=alt.Scale(domain=sets, range=["circle", "diamond", "square"]), legend=None),
+            tooltip=[
+                alt.Tooltip("municipality:N", title="Kommun"),
+                alt.Tooltip("set:N", title="Platser"),
+                alt.Tooltip("mean_minutes:Q", title="Medel (min)", format=",.1f"),
+            ],
+        )
     )
     return alt.layer(rule, dots).properties(width=520, height=alt.Step(26), title="Medelrestid per kommun")
 
@@ -449,8 +501,11 @@ def municipality_display(
     ``gained`` is :func:`coverage` Västerås only -> four hubs, ``lost`` BMM today -> four hubs.
     """
     limit = int(param("metrics.coverage_minutes"))
-    wide = table.pivot(index=["municipality_code", "municipality"], columns="set_key",
-                       values=["total_weight", "mean_minutes", f"share_within_{limit}"])
+    wide = table.pivot(
+        index=["municipality_code", "municipality"],
+        columns="set_key",
+        values=["total_weight", "mean_minutes", f"share_within_{limit}"],
+    )
     wide = wide.reset_index()
     g = gained.set_index("municipality_code")
     lo = lost.set_index("municipality_code")
@@ -501,11 +556,18 @@ def distribution_chart(dist: pd.DataFrame, weight_label: str = WEIGHT_LABELS_SV[
         .encode(
             y=alt.Y("set:N", sort=sets, title=None),
             x=alt.X("pct:Q", title=f"Andel {weight_label} (%)", scale=alt.Scale(domain=[0, 100])),
-            color=alt.Color("band_sv:N", title="Restid till närmaste plats", scale=_band_scale(),
-                            legend=alt.Legend(orient="bottom", columns=6)),
+            color=alt.Color(
+                "band_sv:N",
+                title="Restid till närmaste plats",
+                scale=_band_scale(),
+                legend=alt.Legend(orient="bottom", columns=6),
+            ),
             order=alt.Order("lower:Q", sort="ascending"),
-            tooltip=[alt.Tooltip("set:N", title="Platser"), alt.Tooltip("band_sv:N", title="Restid"),
-                     alt.Tooltip("pct:Q", title="Andel %", format=",.1f")],
+            tooltip=[
+                alt.Tooltip("set:N", title="Platser"),
+                alt.Tooltip("band_sv:N", title="Restid"),
+                alt.Tooltip("pct:Q", title="Andel %", format=",.1f"),
+            ],
         )
         .properties(width=520, height=alt.Step(36), title=f"Hur {weight_label} fördelar sig på restid (modellerat)")
     )
@@ -516,8 +578,9 @@ def distribution_chart(dist: pd.DataFrame, weight_label: str = WEIGHT_LABELS_SV[
 
 def burden(inputs: TravelInputs, visits_per_birth: float = 1.0, task: str = "besök flyttat till noderna") -> pd.DataFrame:
     """Annual travel burden of ``visits_per_birth`` visits moved from Västerås to the four hubs (per municipality)."""
-    return burden_change(inputs.matrix, inputs.origins, inputs.sets["vasteras_only"], inputs.sets["four_hubs"],
-                         visits_per_birth, task=task)
+    return burden_change(
+        inputs.matrix, inputs.origins, inputs.sets["vasteras_only"], inputs.sets["four_hubs"], visits_per_birth, task=task
+    )
 
 
 def burden_by_set(inputs: TravelInputs, visits_per_birth: float = 1.0) -> dict[str, dict[str, float]]:
@@ -687,14 +750,25 @@ def sensitivity_chart(table: pd.DataFrame) -> alt.LayerChart:
     y = alt.Y("scenario_sv:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
     span = data.groupby("scenario_sv")["mean_minutes"].agg(["min", "max"]).reset_index()
     rule = alt.Chart(span).mark_rule(color="#c8c8c8", strokeWidth=2).encode(y=y, x="min:Q", x2="max:Q")
-    dots = alt.Chart(data).mark_point(filled=True, size=90, opacity=1).encode(
-        y=y,
-        x=alt.X("mean_minutes:Q", title="Medelrestid till närmaste plats (minuter)", scale=alt.Scale(zero=True)),
-        color=alt.Color("set:N", title="Platser", scale=alt.Scale(domain=sets, range=[SET_COLOURS[k] for k in SET_SOURCE_LABELS]),
-                        legend=alt.Legend(orient="bottom")),
-        shape=alt.Shape("set:N", scale=alt.Scale(domain=sets, range=["circle", "diamond", "square"]), legend=None),
-        tooltip=[alt.Tooltip("scenario_sv:N", title="Modell"), alt.Tooltip("set:N", title="Platser"),
-                 alt.Tooltip("mean_minutes:Q", title="Medel (min)", format=",.1f")],
+    dots = (
+        alt.Chart(data)
+        .mark_point(filled=True, size=90, opacity=1)
+        .encode(
+            y=y,
+            x=alt.X("mean_minutes:Q", title="Medelrestid till närmaste plats (minuter)", scale=alt.Scale(zero=True)),
+            color=alt.Color(
+                "set:N",
+                title="Platser",
+                scale=alt.Scale(domain=sets, range=[SET_COLOURS[k] for k in SET_SOURCE_LABELS]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            shape=alt.Shape("set:N", scale=alt.Scale(domain=sets, range=["circle", "diamond", "square"]), legend=None),
+            tooltip=[
+                alt.Tooltip("scenario_sv:N", title="Modell"),
+                alt.Tooltip("set:N", title="Platser"),
+                alt.Tooltip("mean_minutes:Q", title="Medel (min)", format=",.1f"),
+            ],
+        )
     )
     return alt.layer(rule, dots).properties(width=460, height=alt.Step(28), title="Känslighet: medelrestid i olika modeller")
 
@@ -707,31 +781,61 @@ def assumptions_display(weight_by: str | None = None) -> pd.DataFrame:
     speeds = param("road_network.class_speeds_kmh")
     profile = param("line_model.speed_profile")
     prof_text = ", ".join(
-        (f"upp till {upper:g} km: {speed:g} km/h" if upper is not None else f"därefter {speed:g} km/h") for upper, speed in profile
+        (f"upp till {upper:g} km: {speed:g} km/h" if upper is not None else f"därefter {speed:g} km/h")
+        for upper, speed in profile
     )
     factors = [float(f) for f in param("sensitivity.speed_factors")]
     rows = [
-        ("Hastigheter i vägnätet", f"motorväg {speeds['motorway']}, riksväg {speeds['national']}, länsväg {speeds['county']}, "
-         f"lokal väg {speeds['local']} km/h", "Modellerade medelhastigheter per vägklass bakom länkarnas minuter."),
-        ("Tid i tätort per resände", f"{sv_number(param('trip_ends.urban_access_minutes'), 0)} min och "
-         f"{sv_number(param('trip_ends.urban_access_km'), 0)} km", "Från bostad eller mottagning till huvudvägen (skattning)."),
-        ("Landsbygd till vägnätet", f"fågelväg × {sv_number(param('trip_ends.connector_circuity'), 1)} i "
-         f"{sv_number(param('trip_ends.connector_speed_kmh'), 0)} km/h, till någon av de "
-         f"{sv_number(param('trip_ends.attach_nearest_nodes'))} närmaste tätorterna",
-         "Lokala vägar slingrar mer än huvudvägar (skattning)."),
-        ("Landsbygdspunkter", f"rutnät med {sv_number(param('rural_remainder.grid_spacing_m') / 1000, 0)} km mellan punkterna",
-         "Kommunens befolkning utanför tätorterna fördelas jämnt på punkterna (skattning)."),
-        ("Fågelvägsmodell (känslighet)", f"fågelväg × {sv_number(param('line_model.circuity'), 1)}; {prof_text}",
-         "Jämförelse utan vägnät (skattning)."),
-        ("Hastighetskänslighet", " och ".join(f"alla hastigheter × {sv_number(f, 1)}" for f in factors),
-         "Modellerade hastigheter är osäkra."),
-        ("Vikter", f"{WEIGHT_LABELS_SV[weight_by or param('weights.default')]} per kommun, fördelade efter folkmängd",
-         "Skattning per kommun (se kapitlet Länet idag)."),
+        (
+            "Hastigheter i vägnätet",
+            f"motorväg {speeds['motorway']}, riksväg {speeds['national']}, länsväg {speeds['county']}, "
+            f"lokal väg {speeds['local']} km/h",
+            "Modellerade medelhastigheter per vägklass bakom länkarnas minuter.",
+        ),
+        (
+            "Tid i tätort per resände",
+            f"{sv_number(param('trip_ends.urban_access_minutes'), 0)} min och "
+            f"{sv_number(param('trip_ends.urban_access_km'), 0)} km",
+            "Från bostad eller mottagning till huvudvägen (skattning).",
+        ),
+        (
+            "Landsbygd till vägnätet",
+            f"fågelväg × {sv_number(param('trip_ends.connector_circuity'), 1)} i "
+            f"{sv_number(param('trip_ends.connector_speed_kmh'), 0)} km/h, till någon av de "
+            f"{sv_number(param('trip_ends.attach_nearest_nodes'))} närmaste tätorterna",
+            "Lokala vägar slingrar mer än huvudvägar (skattning).",
+        ),
+        (
+            "Landsbygdspunkter",
+            f"rutnät med {sv_number(param('rural_remainder.grid_spacing_m') / 1000, 0)} km mellan punkterna",
+            "Kommunens befolkning utanför tätorterna fördelas jämnt på punkterna (skattning).",
+        ),
+        (
+            "Fågelvägsmodell (känslighet)",
+            f"fågelväg × {sv_number(param('line_model.circuity'), 1)}; {prof_text}",
+            "Jämförelse utan vägnät (skattning).",
+        ),
+        (
+            "Hastighetskänslighet",
+            " och ".join(f"alla hastigheter × {sv_number(f, 1)}" for f in factors),
+            "Modellerade hastigheter är osäkra.",
+        ),
+        (
+            "Vikter",
+            f"{WEIGHT_LABELS_SV[weight_by or param('weights.default')]} per kommun, fördelade efter folkmängd",
+            "Skattning per kommun (se kapitlet Länet idag).",
+        ),
         ("Resor per besök", f"{sv_number(param('burden.round_trip_factor'))} enkelresor (tur och retur)", "Skattning."),
-        ("Koldioxid", f"{sv_number(param('burden.co2_g_per_km'))} g CO₂ per bil-km",
-         "Ungefärligt medel för svenska personbilar (avgasutsläpp); elbilar ej särskilt modellerade."),
-        ("Möjliga nodorter", f"tätorter med minst {sv_number(param('location.candidate_min_population'))} invånare (2020)",
-         "En nod behöver en ort som kan bära en mottagning (skattning)."),
+        (
+            "Koldioxid",
+            f"{sv_number(param('burden.co2_g_per_km'))} g CO₂ per bil-km",
+            "Ungefärligt medel för svenska personbilar (avgasutsläpp); elbilar ej särskilt modellerade.",
+        ),
+        (
+            "Möjliga nodorter",
+            f"tätorter med minst {sv_number(param('location.candidate_min_population'))} invånare (2020)",
+            "En nod behöver en ort som kan bära en mottagning (skattning).",
+        ),
     ]
     return pd.DataFrame(rows, columns=["Antagande", "Värde", "Motivering"])
 
@@ -896,14 +1000,19 @@ def glue_values(pg: TravelPage) -> dict[str, str]:
         g[f"{pre}_beyond_limit_pct"] = sv_pct(_pct(1 - at_limit.share_within[float(limit)]), 0)
     hi = ths[-1]
     for key, pre in prefixes.items():
-        mid = cmp.loc[key, f"share_within_{hi}"] - access_metrics(
-            pg.inputs.matrix, pg.inputs.origins, pg.inputs.sets[key], thresholds=[limit]
-        ).share_within[float(limit)]
+        mid = (
+            cmp.loc[key, f"share_within_{hi}"]
+            - access_metrics(pg.inputs.matrix, pg.inputs.origins, pg.inputs.sets[key], thresholds=[limit]).share_within[
+                float(limit)
+            ]
+        )
         g[f"{pre}_mid_pct"] = sv_pct(_pct(mid), 0)
     g["mean_saved"] = sv_number(cmp.loc["vasteras_only", "mean_minutes"] - cmp.loc["four_hubs", "mean_minutes"], 1)
     g["p90_saved"] = sv_number(cmp.loc["vasteras_only", "p90_minutes"] - cmp.loc["four_hubs", "p90_minutes"], 0)
     # Västerås only: who is far away
-    vo = pg.by_municipality[(pg.by_municipality["set_key"] == "vasteras_only") & (pg.by_municipality["municipality_code"] != HOME_REGION)]
+    vo = pg.by_municipality[
+        (pg.by_municipality["set_key"] == "vasteras_only") & (pg.by_municipality["municipality_code"] != HOME_REGION)
+    ]
     none_within = vo[vo[f"share_within_{limit}"] < 0.10].sort_values("mean_minutes", ascending=False)
     g["vo_none_within"] = sv_list(none_within["municipality"].tolist())
     g["vo_n_none_within"] = sv_number(len(none_within))
@@ -919,7 +1028,9 @@ def glue_values(pg: TravelPage) -> dict[str, str]:
     if "Västerås" in wide.index:
         g["vas_mun_vo"] = sv_number(wide.loc["Västerås", "vasteras_only"], 1)
         g["vas_mun_fh"] = sv_number(wide.loc["Västerås", "four_hubs"], 1)
-    fh = pg.by_municipality[(pg.by_municipality["set_key"] == "four_hubs") & (pg.by_municipality["municipality_code"] != HOME_REGION)]
+    fh = pg.by_municipality[
+        (pg.by_municipality["set_key"] == "four_hubs") & (pg.by_municipality["municipality_code"] != HOME_REGION)
+    ]
     fh_slowest = fh.sort_values("mean_minutes", ascending=False).iloc[0]
     g["fh_slowest"] = str(fh_slowest["municipality"])
     g["fh_slowest_mean"] = sv_number(fh_slowest["mean_minutes"], 0)
@@ -984,9 +1095,13 @@ def glue_values(pg: TravelPage) -> dict[str, str]:
     if p_prop + 1 in opt.index:
         nxt = opt.loc[p_prop + 1]
         g["p_next"] = sv_number(p_prop + 1)
-        g["p_next_added"] = sv_list([s for s in nxt["p_median_sites"].split(", ") if s not in set(opt.loc[p_prop, "p_median_sites"].split(", "))])
+        g["p_next_added"] = sv_list(
+            [s for s in nxt["p_median_sites"].split(", ") if s not in set(opt.loc[p_prop, "p_median_sites"].split(", "))]
+        )
         g["p_next_gain"] = sv_number(opt.loc[p_prop, "p_median_mean_minutes"] - nxt["p_median_mean_minutes"], 1)
-        g["p_next_cov_gain"] = sv_number(100 * (nxt["max_coverage_share_within"] - opt.loc[p_prop, "max_coverage_share_within"]), 1)
+        g["p_next_cov_gain"] = sv_number(
+            100 * (nxt["max_coverage_share_within"] - opt.loc[p_prop, "max_coverage_share_within"]), 1
+        )
     first_gain = opt.loc[opt.index.min(), "p_median_mean_minutes"] - opt.loc[p_prop, "p_median_mean_minutes"]
     g["p_prop"] = sv_number(p_prop)
     g["p_prop_gain"] = sv_number(first_gain, 1)
@@ -1021,10 +1136,10 @@ def road_check() -> dict[str, Any]:
     check = sourced_distance_check(links)
     edges = links[links["road_class"] != "reference_only"]
     return {
-        "n_links": int(len(edges)),
-        "n_nodes": int(len(set(edges["from_locality"]) | set(edges["to_locality"]))),
+        "n_links": len(edges),
+        "n_nodes": len(set(edges["from_locality"]) | set(edges["to_locality"])),
         "n_sourced_km": int(edges["km_quality"].fillna("").astype(str).str.startswith("sourced").sum()),
-        "n_sourced_checks": int(len(check)),
+        "n_sourced_checks": len(check),
         "max_deviation_pct": float(100 * (check["ratio"] - 1).abs().max()) if len(check) else float("nan"),
         "all_within_tolerance": bool(check["within_tolerance"].all()) if len(check) else False,
     }
@@ -1046,20 +1161,30 @@ def results(pg: TravelPage, region: str) -> dict[str, Any]:
             "weight_within": f"{pg.inputs.weight_by} within the threshold (estimate)",
         },
         "total_weight": float(pg.comparison["total_weight"].iloc[0]),
-        "n_origins": int(len(pg.inputs.origins)),
+        "n_origins": len(pg.inputs.origins),
         "thresholds_minutes": thresholds(),
         "coverage_minutes": limit,
         **set_results(pg.comparison, pg.inputs),
         "by_municipality": municipality_results(pg.by_municipality),
         "coverage_change": {
-            "vasteras_only_to_four_hubs": {"gained": float(gained["gained"]), "lost": float(gained["lost"]),
-                                           "mean_minutes_change": float(gained["mean_minutes_change"])},
-            "bmm_today_to_four_hubs": {"gained": float(lost["gained"]), "lost": float(lost["lost"]),
-                                       "mean_minutes_change": float(lost["mean_minutes_change"])},
+            "vasteras_only_to_four_hubs": {
+                "gained": float(gained["gained"]),
+                "lost": float(gained["lost"]),
+                "mean_minutes_change": float(gained["mean_minutes_change"]),
+            },
+            "bmm_today_to_four_hubs": {
+                "gained": float(lost["gained"]),
+                "lost": float(lost["lost"]),
+                "mean_minutes_change": float(lost["mean_minutes_change"]),
+            },
         },
         "catchments_four_hubs": {
-            str(r["hub"]): {"weight": float(r["weight"]), "share": float(r["share"]), "mean_minutes": float(r["mean_minutes"]),
-                            "max_minutes": float(r["max_minutes"])}
+            str(r["hub"]): {
+                "weight": float(r["weight"]),
+                "share": float(r["share"]),
+                "mean_minutes": float(r["mean_minutes"]),
+                "max_minutes": float(r["max_minutes"]),
+            }
             for _, r in pg.catchments.iterrows()
         },
         "p_median": [

@@ -79,9 +79,7 @@ def burden_change(
     after = annual_burden(tm, origins, to_sites, visits_per_birth, births_column, co2_g_per_km, task=task)
     keys = ["municipality_code", "municipality"]
     measures = [c for c in ("travel_hours", "car_km", "co2_tonnes") if c in before.columns]
-    out = before[[*keys, "births", "visits", *measures]].merge(
-        after[[*keys, *measures]], on=keys, suffixes=("_before", "_after")
-    )
+    out = before[[*keys, "births", "visits", *measures]].merge(after[[*keys, *measures]], on=keys, suffixes=("_before", "_after"))
     for m in measures:
         out[f"{m}_saved"] = out[f"{m}_before"] - out[f"{m}_after"]
     out.insert(0, "task", task)

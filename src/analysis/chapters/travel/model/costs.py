@@ -163,19 +163,22 @@ class GraphCost:
         loose = np.flatnonzero(~in_graph)
         if len(loose):
             node_idx = np.array([graph.index(n) for n in xy.index])
-            d = np.hypot(
-                frame["x"].to_numpy(float)[loose, None] - xy["x"].to_numpy()[None, :],
-                frame["y"].to_numpy(float)[loose, None] - xy["y"].to_numpy()[None, :],
-            ) / 1000.0
+            d = (
+                np.hypot(
+                    frame["x"].to_numpy(float)[loose, None] - xy["x"].to_numpy()[None, :],
+                    frame["y"].to_numpy(float)[loose, None] - xy["y"].to_numpy()[None, :],
+                )
+                / 1000.0
+            )
             kk = min(k, d.shape[1])
             near = np.argsort(d, axis=1, kind="stable")[:, :kk]
             dist = np.take_along_axis(d, near, axis=1)
             road_km = dist * float(param("trip_ends.connector_circuity"))
             idx[loose, :kk] = node_idx[near]
             akm[loose, :kk] = road_km
-            amin[loose, :kk] = float(param("trip_ends.rural_terminal_minutes")) + road_km / float(
-                param("trip_ends.connector_speed_kmh")
-            ) * 60.0
+            amin[loose, :kk] = (
+                float(param("trip_ends.rural_terminal_minutes")) + road_km / float(param("trip_ends.connector_speed_kmh")) * 60.0
+            )
         return idx, amin, akm
 
     def matrix(self, origins: pd.DataFrame, sites: pd.DataFrame) -> TravelMatrix:

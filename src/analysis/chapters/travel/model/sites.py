@@ -70,8 +70,7 @@ def resolve_sites(
             parts.append(town_sites([token], localities))
         else:
             raise ValueError(
-                f"site {token!r} is neither a site_id in sites.csv nor a tätort name; "
-                f"site_ids: {', '.join(by_id.index[:8])}, …"
+                f"site {token!r} is neither a site_id in sites.csv nor a tätort name; site_ids: {', '.join(by_id.index[:8])}, …"
             )
     out = pd.concat(parts, ignore_index=True)
     if out["site_id"].duplicated().any():
