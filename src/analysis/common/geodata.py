@@ -15,15 +15,14 @@ import numpy as np
 import pandas as pd
 from pyproj import Transformer
 
+from analysis.common.home import HOME_MUNICIPALITIES, HOME_REGION
 from analysis.common.paths import geodata_dir
 
 # SWEREF 99 TM: the national projected CRS, metres; used for every distance.
 CRS_METRIC = "EPSG:3006"
 CRS_WGS84 = "EPSG:4326"
-from analysis.common.home import HOME_MUNICIPALITIES, HOME_REGION
-
+# The home county and its municipalities (SCB codes) come from data/home.yml.
 HOME_COUNTY = HOME_REGION
-# Västmanland's ten municipalities (SCB kommunkoder, unchanged since 1971/1977).
 # A loose box around Sweden in WGS84 and SWEREF 99 TM to catch swapped or mistyped coordinates.
 _LAT_RANGE = (55.0, 69.5)
 _LON_RANGE = (10.5, 24.5)

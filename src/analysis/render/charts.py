@@ -64,7 +64,10 @@ def write_vega_bundle(static_dir: Path) -> Path:
     header = f"/* {version}; generated from vl-convert-python, do not edit */\n"
     if target.exists() and target.read_text(encoding="utf-8").startswith(header):
         return target
-    bundle = vlc.javascript_bundle(vl_version=alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0])
+    bundle = vlc.javascript_bundle(
+        # type: ignore[call-arg]
+        vl_version=alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
+    )
     target.write_text(header + "(function(){\n" + bundle + "\n})();\n", encoding="utf-8")
     return target
 

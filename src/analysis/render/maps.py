@@ -65,7 +65,7 @@ def municipality_layer(
         )
     if values is None or field is None:
         return base.encode(color=alt.value("#dfe4ea"), tooltip=tooltips)
-    scale = alt.Scale(scheme=scheme, domain=list(domain)) if domain else alt.Scale(scheme=scheme)
+    scale = alt.Scale(scheme=scheme, domain=list(domain)) if domain else alt.Scale(scheme=scheme)  # type: ignore[arg-type]
     color = alt.Color(f"{field}:Q", title=title, scale=scale, legend=alt.Legend(format=fmt, orient="right"))
     if suppressed_field:
         color = alt.condition(f"datum.{suppressed_field}", alt.value("#d9d9d9"), color)  # type: ignore[assignment]
