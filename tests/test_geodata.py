@@ -82,3 +82,59 @@ def test_missing_column_and_missing_municipality(tmp_path: Path) -> None:
     path = _broken_copy(tmp_path, "municipalities.csv", lambda df: df.iloc[1:])
     with pytest.raises(GeodataError, match="1904 have no row"):
         geodata.municipalities(path)
+
+
+GRID_HEADER = "rut_id,x_sw,y_sw,municipality_code,population_2024,minutes_vasteras,minutes_koping,minutes_sala,minutes_fagersta\n"
+
+
+def _grid(tmp_path: Path, rows: list[str]) -> Path:
+    path = tmp_path / "grid.csv"
+    path.write_text(GRID_HEADER + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_embedded_grid_is_the_published_one() -> None:
+    cells = geodata.grid_cells()
+    assert len(cells) == 2817 and cells["population_2024"].sum() == 280356  # as published for 2024
+    assert cells["rut_id"].is_unique and set(cells["municipality_code"]) == set(geodata.HOME_MUNICIPALITIES)
+    # cell centre = south-west corner + 500 m
+    first = cells.iloc[0]
+    assert (first["x"], first["y"]) == (first["x_sw"] + 500, first["y_sw"] + 500)
+    # the extract leaves the times empty in Skinnskatteberg (1904), Norberg (1962) and Kungsör (1960)
+    empty = cells.groupby("municipality_code")["minutes_vasteras"].apply(lambda s: s.isna().all())
+    assert sorted(empty[empty].index) == ["1904", "1960", "1962"]
+
+
+def test_grid_loader_accepts_a_small_valid_grid(tmp_path: Path) -> None:
+    path = _grid(tmp_path, ["5420006568000,542000,6568000,1984,5,54.6,30.1,77.5,77.3", "5430006568000,543000,6568000,1984,0,,,,"])
+    cells = geodata.grid_cells(path)
+    assert cells["population_2024"].tolist() == [5, 0] and cells["minutes_koping"].isna().tolist() == [False, True]
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        (["5420006568000,542000,6568000,1984,5,1,1,1,1"] * 2, "column 'rut_id': duplicate id(s) 5420006568000 at rows 2, 3"),
+        (["3420006568000,342000,6568000,1984,5,1,1,1,1"], "cell outside the county"),
+        (
+            ["5420006568000,542000,6568000,1984,-3,1,1,1,1"],
+            "column 'population_2024': missing, negative or non-integer population at row 2",
+        ),
+        (["5420506568000,542050,6568000,1984,5,1,1,1,1"], "not on the 1000 m grid"),
+        (["5420006568000,543000,6568000,1984,5,1,1,1,1"], "column 'rut_id': not x_sw followed by y_sw"),
+        (["5420006568000,542000,6568000,0180,5,1,1,1,1"], "column 'municipality_code'"),
+        (["5420006568000,542000,6568000,1984,5,-1,1,1,1"], "column 'minutes_vasteras': negative"),
+    ],
+)
+def test_grid_loader_rejects_broken_files_with_file_column_and_row(tmp_path: Path, rows: list[str], message: str) -> None:
+    with pytest.raises(GeodataError, match="grid.csv") as info:
+        geodata.grid_cells(_grid(tmp_path, rows))
+    assert message in str(info.value)
+
+
+def test_deso_areas_load_projected_with_county_quintiles() -> None:
+    areas = geodata.deso_areas()
+    assert len(areas) == 155 and areas.crs.to_epsg() == 3006
+    # 155 areas split in five equal groups of 31: the quintiles are the county's own
+    assert areas["income_quintile"].value_counts().tolist() == [31] * 5
+    assert areas["low_economic_standard_pct"].between(0, 100).all()

@@ -250,3 +250,123 @@ def county(path: Path | None = None) -> pd.Series:
 def county_population_2024() -> int:
     """County population: the sum of the municipal 2024 figures (SCB, 31 Dec 2024)."""
     return int(municipalities()["population"].sum())
+
+
+# ----------------------------------------------------------------------------------------------- 1 km grid
+
+GRID_FILE = "rutor_1km_2024.csv"
+GRID_CELL_M = 1000
+GRID_HUB_COLUMNS = {
+    "Västerås": "minutes_vasteras",
+    "Köping": "minutes_koping",
+    "Sala": "minutes_sala",
+    "Fagersta": "minutes_fagersta",
+}
+# SWEREF 99 TM box around the county with a margin of a few km (catches cells of another county or swapped x/y).
+_COUNTY_BOX_M = ((470_000, 620_000), (6_540_000, 6_700_000))
+
+
+def grid_cells(path: Path | None = None) -> pd.DataFrame:
+    """The region's published 1 km population grid (2024) with its GIS road minutes to the four hub towns.
+
+    Columns: ``rut_id`` (str, SWEREF 99 TM south-west corner x then y), ``x_sw``, ``y_sw``, ``x``/``y`` (cell
+    centre), ``municipality_code``, ``population_2024`` and one ``minutes_<town>`` column per hub (NaN where the
+    extract has no time). Validated: unique ids consistent with the corners, 1 km alignment, cells inside the
+    county, non-negative populations and minutes.
+    """
+    return _grid_cached(path or geodata_dir() / GRID_FILE)
+
+
+@_file_cached
+def _grid_cached(path: Path) -> pd.DataFrame:
+    df = _read(path, {"rut_id": str, "municipality_code": str})
+    minutes = list(GRID_HUB_COLUMNS.values())
+    _require_columns(df, path, ["rut_id", "x_sw", "y_sw", "municipality_code", "population_2024", *minutes])
+    problems: list[str] = []
+    _check_unique(df, path, "rut_id", problems)
+    _check_codes(df, path, "municipality_code", problems)
+    x = pd.to_numeric(df["x_sw"], errors="coerce")
+    y = pd.to_numeric(df["y_sw"], errors="coerce")
+    bad = (x.isna() | y.isna()).to_numpy()
+    if bad.any():
+        problems.append(f"{path}: columns 'x_sw'/'y_sw': missing or non-numeric corner at {_rows(bad)}")
+    bad = ((x % GRID_CELL_M != 0) | (y % GRID_CELL_M != 0)).to_numpy() & ~(x.isna() | y.isna()).to_numpy()
+    if bad.any():
+        problems.append(f"{path}: columns 'x_sw'/'y_sw': corner not on the {GRID_CELL_M} m grid at {_rows(bad)}")
+    (x0, x1), (y0, y1) = _COUNTY_BOX_M
+    bad = (~x.between(x0, x1) | ~y.between(y0, y1)).to_numpy() & ~(x.isna() | y.isna()).to_numpy()
+    if bad.any():
+        problems.append(f"{path}: columns 'x_sw'/'y_sw': cell outside the county (SWEREF 99 TM) at {_rows(bad)}")
+    expected_id = x.astype("Int64").astype(str) + y.astype("Int64").astype(str)
+    bad = (expected_id != df["rut_id"].astype(str)).to_numpy() & ~(x.isna() | y.isna()).to_numpy()
+    if bad.any():
+        problems.append(f"{path}: column 'rut_id': not x_sw followed by y_sw (SCB Rut_id) at {_rows(bad)}")
+    pop = pd.to_numeric(df["population_2024"], errors="coerce")
+    bad = (pop.isna() | (pop < 0) | (pop != pop.round())).to_numpy()
+    if bad.any():
+        problems.append(f"{path}: column 'population_2024': missing, negative or non-integer population at {_rows(bad)}")
+    for col in minutes:
+        values = pd.to_numeric(df[col], errors="coerce")
+        bad = ((values < 0) | (df[col].notna() & values.isna())).to_numpy()
+        if bad.any():
+            problems.append(f"{path}: column {col!r}: negative or non-numeric minutes at {_rows(bad)}")
+    _raise(problems)
+    out = df.copy()
+    out["x_sw"], out["y_sw"] = x.astype(int), y.astype(int)
+    out["x"], out["y"] = out["x_sw"] + GRID_CELL_M / 2, out["y_sw"] + GRID_CELL_M / 2
+    out["population_2024"] = pop.astype(int)
+    for col in minutes:
+        out[col] = pd.to_numeric(out[col], errors="coerce").astype(float)
+    return out.reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------------------------- DeSO areas
+
+DESO_FILE = "deso_socioeconomic.geojson"
+DESO_COLUMNS = ("deso", "municipality_code", "income_quintile", "post_secondary_pct", "low_economic_standard_pct")
+
+
+def deso_areas(path: Path | None = None) -> gpd.GeoDataFrame:
+    """SCB DeSO areas of the county with income quintile and education / low-economic-standard shares.
+
+    Read from the region's published web maps (SCB DeSO statistics, published 2025); returned in SWEREF 99 TM.
+    """
+    path = path or geodata_dir() / DESO_FILE
+    stat = path.stat() if path.exists() else None
+    key = (str(path.resolve()), stat.st_mtime_ns if stat else -1)
+    if key not in _DESO_CACHE:
+        _DESO_CACHE[key] = _load_deso(path)
+    return _DESO_CACHE[key].copy()
+
+
+_DESO_CACHE: dict[tuple[str, int], gpd.GeoDataFrame] = {}
+
+
+def _load_deso(path: Path) -> gpd.GeoDataFrame:
+    if not path.exists():
+        raise GeodataError(f"{path}: file not found")
+    try:
+        gdf = gpd.read_file(path)
+    except Exception as exc:
+        raise GeodataError(f"{path}: cannot be read as GeoJSON ({exc})") from exc
+    _require_columns(gdf, path, DESO_COLUMNS)
+    problems: list[str] = []
+    gdf["municipality_code"] = gdf["municipality_code"].astype(str)
+    _check_unique(gdf, path, "deso", problems)
+    _check_codes(gdf, path, "municipality_code", problems)
+    bad = ~np.array([d.startswith(m) for d, m in zip(gdf["deso"].astype(str), gdf["municipality_code"])])
+    if bad.any():
+        problems.append(f"{path}: column 'deso': code does not start with its municipality code at features {_rows(bad)}")
+    q = pd.to_numeric(gdf["income_quintile"], errors="coerce")
+    bad = (~q.isin([1, 2, 3, 4, 5])).to_numpy()
+    if bad.any():
+        problems.append(f"{path}: column 'income_quintile': not 1–5 at features {_rows(bad)}")
+    for col in ("post_secondary_pct", "low_economic_standard_pct"):
+        v = pd.to_numeric(gdf[col], errors="coerce")
+        bad = (v.isna() | (v < 0) | (v > 100)).to_numpy()
+        if bad.any():
+            problems.append(f"{path}: column {col!r}: missing or outside 0–100 at features {_rows(bad)}")
+    if gdf.crs is None:
+        problems.append(f"{path}: no CRS declared; expected WGS84 (CRS84)")
+    _raise(problems)
+    return gdf.to_crs(CRS_METRIC).sort_values("deso").reset_index(drop=True)
