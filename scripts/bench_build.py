@@ -1,0 +1,115 @@
+"""Build-speed benchmark: clean build, no-op rebuild, one-page edit, and Jupyter Book's own serial execution.
+
+Run on an idle machine (a script, not a timed test):
+
+    .venv/bin/python scripts/bench_build.py [--scale 1.0] [--skip-jb]
+
+Everything runs in a throw-away copy of the project. Printed:
+- cohort generation (separately) and the clean build of every page plus the HTML (the cohort already exists);
+- a no-op rebuild (nothing changed) and a one-page text edit (a sentence in the Länet idag template);
+- Jupyter Book executing the same pages serially itself (``execute_notebooks: force`` on the executed pages with
+  their outputs stripped, as a project without papermill would), and the ratio to the clean build;
+- per-page execution times of the clean build, slowest first, with the slowest page named.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.conftest import make_project_copy, run_cli  # noqa: E402
+
+
+def _timed(root: Path, *args: str) -> tuple[float, str]:
+    start = time.perf_counter()
+    result = run_cli(root, *args)
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"`analysis {' '.join(args)}` failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+    return seconds, result.stdout
+
+
+def _page_times(stdout: str) -> dict[str, float]:
+    return {m.group(1): float(m.group(2)) for m in re.finditer(r"\] (\S+): done in ([\d.]+) s", stdout)}
+
+
+def _jupyter_book_serial(root: Path) -> float:
+    """Jupyter Book executes the already executed pages again, serially, from stripped copies."""
+    work = root.parent / "jb_serial"
+    if work.exists():
+        shutil.rmtree(work)
+    shutil.copytree(root, work, ignore=shutil.ignore_patterns("_build"))
+    for nb_path in (work / "book" / "generated").glob("*.ipynb"):
+        nb = json.loads(nb_path.read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code":
+                cell["outputs"], cell["execution_count"] = [], None
+        nb_path.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+    config = work / "_config.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace('execute_notebooks: "off"', 'execute_notebooks: "force"'))
+    # the pages read the cohort and upstream results where the runner left them
+    shutil.copytree(root / "_build" / "data", work / "_build" / "data")
+    shutil.copytree(root / "_build" / "results", work / "_build" / "results")
+    jb = Path(sys.executable).parent / "jupyter-book"
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [str(jb), "build", str(work), "--path-output", str(work / "_build" / "jb")],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "ANALYSIS_ROOT": str(work), "ANALYSIS_RESULTS_DIR": str(work / "_build" / "results")},
+    )
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"jupyter-book serial execution failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+    return seconds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", default="1.0", help="synthetic cohort scale (1.0 = the default book)")
+    parser.add_argument("--skip-jb", action="store_true", help="leave out Jupyter Book's serial execution")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = make_project_copy(Path(tmp) / "project")
+        plan = root / "book" / "runplan.yml"
+        plan.write_text(plan.read_text(encoding="utf-8").replace("scale: 1.0", f"scale: {args.scale}"), encoding="utf-8")
+        cohort, _ = _timed(root, "synth", "--scale", args.scale, "--out", str(Path(tmp) / "probe.parquet"))
+        _timed(root, "build", "--pages", "lanet")  # generates the default cohort once (not part of the clean build)
+        shutil.rmtree(root / "_build" / "html")
+        for sub in ("cache", "results", "jb"):
+            shutil.rmtree(root / "_build" / sub, ignore_errors=True)
+        clean, out = _timed(root, "build", "--force")
+        pages = _page_times(out)
+        noop, _ = _timed(root, "build")
+        template = root / "notebooks" / "lanet.md"
+        template.write_text(template.read_text(encoding="utf-8").replace("# Länet idag", "# Länet idag\n\nEn ändrad mening.", 1))
+        edit, _ = _timed(root, "build")
+        serial = None if args.skip_jb else _jupyter_book_serial(root)
+    print(f"cohort generation (scale {args.scale}):   {cohort:6.1f} s")
+    print(f"clean build (all pages + HTML):       {clean:6.1f} s")
+    print(f"no-op rebuild:                        {noop:6.1f} s")
+    print(f"one-page text edit:                   {edit:6.1f} s")
+    if serial is not None:
+        print(f"Jupyter Book serial execution:        {serial:6.1f} s  (clean build is {serial / clean:.2f}× faster)")
+    print("page execution times (clean build):")
+    for name, seconds in sorted(pages.items(), key=lambda kv: -kv[1]):
+        print(f"  {name:<14} {seconds:6.1f} s")
+    if pages:
+        slowest = max(pages, key=lambda k: pages[k])
+        print(f"slowest page: {slowest} ({pages[slowest]:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
