@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.common import geodata
 from analysis.chapters.lanet.config import load
+from analysis.common import geodata
 
 
 @dataclass(frozen=True)
