@@ -109,6 +109,9 @@ class Table:
     def _repr_html_(self) -> str:
         return self.to_html()
 
+    def __repr__(self) -> str:  # the notebook's text/plain twin stays short
+        return f"Table({len(self.frame)} rows{': ' + self.caption if self.caption else ''})"
+
 
 def build(
     page_name: str,
