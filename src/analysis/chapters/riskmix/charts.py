@@ -13,6 +13,7 @@ import geopandas as gpd
 import pandas as pd
 
 from analysis.chapters.riskmix.config import NO_RISK_KEY
+from analysis.chapters.riskmix.text import label
 from analysis.render import maps
 from analysis.render.charts import HOME_COLOUR, NATION_COLOUR, OTHER_COLOUR
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 STANDARDISATION_MEASURES = {"crude": "Region, ojusterad", "standardised": "Region, standardiserad", "national": "Riket"}
 
 
-def published_ranking_chart(ranking: pd.DataFrame, title: str, unit: str = "%") -> alt.LayerChart:
+def published_ranking_chart(ranking: pd.DataFrame, title: str, unit: str = "%") -> alt.LayerChart | alt.FacetChart:
     """21 regions ranked, the chosen region highlighted, the national value as a rule."""
     data = ranking[["region", "value", "highlight", "national_value"]].copy()
     data["grupp"] = data["highlight"].map({True: "Vald region", False: "Övriga regioner"})
@@ -51,7 +52,7 @@ def published_ranking_chart(ranking: pd.DataFrame, title: str, unit: str = "%") 
     return alt.layer(bars, rule, text).properties(width=220, height=330, title=title)
 
 
-def prevalence_chart(table: pd.DataFrame, region_label: str, note: str = "") -> alt.LayerChart:
+def prevalence_chart(table: pd.DataFrame, region_label: str, note: str = "") -> alt.LayerChart | alt.FacetChart:
     """Prevalence with 95 % CI per factor, region vs nation (suppressed rows are dropped)."""
     data = table[(~table["suppressed"]) & (table["status"] == "ok")][["label_sv", "area", "pct", "ci_low", "ci_high"]].copy()
     data["Område"] = data["area"].map({"region": region_label, "nation": "Riket"})
@@ -66,7 +67,7 @@ def prevalence_chart(table: pd.DataFrame, region_label: str, note: str = "") -> 
         ),
     )
     points = base.mark_point(filled=True, size=60).encode(
-        x=alt.X("pct:Q", title="Andel av förlossningarna (%)"),
+        x=alt.X("pct:Q", title=label("chart.prevalence.axis")),
         tooltip=[
             alt.Tooltip("label_sv:N", title="Riskfaktor"),
             alt.Tooltip("Område:N"),
@@ -76,9 +77,7 @@ def prevalence_chart(table: pd.DataFrame, region_label: str, note: str = "") -> 
         ],
     )
     bars = base.mark_rule(strokeWidth=2).encode(x="ci_low:Q", x2="ci_high:Q")
-    return alt.layer(bars, points).properties(
-        width=460, height=alt.Step(14), title="Riskfaktorer vid graviditetens början, med 95 % konfidensintervall" + note
-    )
+    return alt.layer(bars, points).properties(width=460, height=alt.Step(14), title=label("chart.prevalence.title") + note)
 
 
 def combinations_chart(combos: pd.DataFrame, note: str = "") -> alt.Chart:
@@ -90,14 +89,14 @@ def combinations_chart(combos: pd.DataFrame, note: str = "") -> alt.Chart:
         .mark_bar(color=HOME_COLOUR)
         .encode(
             y=alt.Y("label_sv:N", sort=alt.SortField("rank"), title=None, axis=alt.Axis(labelLimit=380)),
-            x=alt.X("share:Q", title="Andel av kvinnor med fullständiga uppgifter (%)"),
+            x=alt.X("share:Q", title=label("chart.combinations.axis")),
             tooltip=[
                 alt.Tooltip("label_sv:N", title="Kombination"),
                 alt.Tooltip("share:Q", title="Andel %", format=",.1f"),
                 alt.Tooltip("count:Q", title="Antal", format=",d"),
             ],
         )
-        .properties(width=300, title="Vanligaste kombinationerna av riskfaktorer" + note)
+        .properties(width=300, title=label("chart.combinations.title") + note)
     )
 
 
@@ -185,7 +184,7 @@ def rankings(data: RiskmixPage) -> alt.ConcatChart:
     return alt.concat(*charts, columns=2)
 
 
-def prevalence(data: RiskmixPage) -> alt.LayerChart:
+def prevalence(data: RiskmixPage) -> alt.LayerChart | alt.FacetChart:
     table = pd.concat([data.prevalence, data.no_risk], ignore_index=True)
     return prevalence_chart(table, data.region_name, data.note)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -350,14 +351,12 @@ def _parse_bands(items: Any, where: str) -> tuple[Category, ...]:
     bands = _parse_categories(items, where)
     if not bands:
         raise RiskConfigError(f"{where}: at least one band is needed")
-    for a, b in zip(bands, bands[1:]):
+    for a, b in pairwise(bands):
         if a.upper is None or b.lower is None or a.upper != b.lower:
             raise RiskConfigError(f"{where}: band {a.key!r} must end where {b.key!r} starts")
     if bands[-1].upper is not None:
         raise RiskConfigError(f"{where}: the last band {bands[-1].key!r} must be open (upper: null)")
     return bands
-
-
 
 
 def _keys(raw: Any, known: set[str], where: str) -> tuple[str, ...]:

@@ -14,6 +14,7 @@ from analysis.chapters.riskmix.standardisation import RESULT_DIGITS, direct_stan
 from analysis.common.regions import region_name
 from analysis.common.results import plain
 
+
 def key_figures(
     births: pd.DataFrame,
     region: str,

@@ -24,6 +24,7 @@ from analysis.common import disclosure
 if TYPE_CHECKING:
     import geopandas as gpd
 
+
 def by_municipality(
     births: pd.DataFrame,
     region: str,

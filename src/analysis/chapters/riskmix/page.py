@@ -21,8 +21,8 @@ from analysis.chapters.riskmix.published import highlighted, published_ranking
 from analysis.chapters.riskmix.standardisation import StandardisationResult, direct_standardise
 from analysis.chapters.riskmix.strata import stratified
 from analysis.common import published
-from analysis.common.home import HOME_REGION
 from analysis.common.formatting import sv_number, sv_pct
+from analysis.common.home import HOME_REGION
 from analysis.common.regions import region_name
 
 if TYPE_CHECKING:
@@ -93,9 +93,7 @@ def _municipalities(
     boundaries = geodata.municipality_boundaries(region)
     table = by_municipality(births, region, year_list, cfg)
     present = set(table["factor"])
-    maps = {
-        cfg.short_label_sv(key): municipality_map_frame(table, boundaries, key) for key in cfg.page.maps if key in present
-    }
+    maps = {cfg.short_label_sv(key): municipality_map_frame(table, boundaries, key) for key in cfg.page.maps if key in present}
     return True, table, boundaries, maps
 
 
@@ -109,9 +107,7 @@ def compute(region: str, years: str, births: str) -> RiskmixPage:
     year_list = params.year_range(years)
     df = load_births(births)
     indicators = published.indicators()
-    rankings = {
-        ind.key: published_ranking(indicators, ind.key, highlight_region=region) for ind in cfg.published_indicators
-    }
+    rankings = {ind.key: published_ranking(indicators, ind.key, highlight_region=region) for ind in cfg.published_indicators}
     standardised = {key: direct_standardise(df, region, key, year_list, cfg) for key in cfg.page.standardised}
     has_muni, muni, boundaries, map_tables = _municipalities(df, region, year_list, cfg)
     return RiskmixPage(

@@ -246,5 +246,3 @@ def combinations(
     out["excluded_incomplete"] = excluded
     out = disclosure.suppress(out, ["count"], ["share"])
     return out[columns]
-
-

@@ -17,6 +17,7 @@ from analysis.common.regions import region_codes, region_name, regions
 MFR_NATION_NAME = "Riket"
 PUBLISHED_NO_RISK_INDICATOR = "no_risk_factors_at_pregnancy_start_pct"
 
+
 def _with_region_codes(indicators: pd.DataFrame) -> pd.DataFrame:
     """Accept analysis.common.published.indicators() or the reference CSV (names only)."""
     df = indicators.copy()
@@ -117,7 +118,6 @@ def published_overview(
     return pd.concat(parts, ignore_index=True)
 
 
-
 def published_no_risk(indicators_df: pd.DataFrame, code: str) -> dict[str, Any]:
     """The register's own no-risk share (region vs nation) when present, with its quality flag.
 
@@ -138,8 +138,6 @@ def published_no_risk(indicators_df: pd.DataFrame, code: str) -> dict[str, Any]:
                 "source": str(r.get("source", "")),
             }
     return out
-
-
 
 
 def highlighted(ranking: pd.DataFrame) -> pd.Series:

@@ -28,6 +28,7 @@ from analysis.chapters.riskmix.config import (
 )
 from analysis.common.regions import region_codes
 
+
 def numeric(s: pd.Series, column: str) -> pd.Series:
     x = pd.to_numeric(s, errors="coerce")
     bad = x.isna() & s.notna() & (s.astype("string").str.strip() != "")
@@ -235,5 +236,3 @@ def municipality_codes(s: pd.Series) -> pd.Series:
     if bad.any():
         raise ValueError(f"municipality codes must be 4 digits: {text[bad].unique()[:5].tolist()}")
     return text
-
-

@@ -19,6 +19,7 @@ from analysis.common.results import plain
 # The results file has always carried these figures rounded to four decimals.
 RESULT_DIGITS = 4
 
+
 @dataclass(frozen=True)
 class StandardisationResult:
     """Direct standardisation of one outcome; rates in percent.
@@ -205,5 +206,3 @@ def _fay_feuer(w: np.ndarray, n: np.ndarray, x: np.ndarray, alpha: float) -> tup
     lower = 0.0 if y == 0 else v / (2 * y) * stats.chi2.ppf(alpha / 2, 2 * y**2 / v)
     upper = (v + wm**2) / (2 * (y + wm)) * stats.chi2.ppf(1 - alpha / 2, 2 * (y + wm) ** 2 / (v + wm**2))
     return float(lower), float(upper)
-
-

@@ -20,6 +20,7 @@ from analysis.chapters.riskmix.rules import (
 )
 from analysis.common.published import RIKET as NATION_CODE
 
+
 def _strata_labels(by: str, cfg: RiskConfig) -> list[Category]:
     if by == "age_group":
         return list(cfg.age_groups)
@@ -102,5 +103,3 @@ def stratified(
     out["stratum_sv"] = out["stratum"].map(lambda c: names.get(c, (c, c))[0])
     out["stratum_en"] = out["stratum"].map(lambda c: names.get(c, (c, c))[1])
     return out[columns]
-
-

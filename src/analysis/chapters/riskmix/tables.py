@@ -29,9 +29,7 @@ def published_frame(rankings: dict[str, pd.DataFrame], config: RiskConfig, regio
                 text.label("published_table.region_year", region_name=region_name, year=year): sv_number(h["value"], 1),
                 text.label("published_table.nation_year", year=year): sv_number(h["national_value"], 1),
                 text.label("published_table.rank"): text.published_rank(h["rank"], h["n_ranked"]),
-                text.label("published_table.region_year", region_name=region_name, year=base): sv_number(
-                    h["baseline_value"], 1
-                ),
+                text.label("published_table.region_year", region_name=region_name, year=base): sv_number(h["baseline_value"], 1),
                 text.label("published_table.change", baseline_year=base, year=year): sv_number(h["change"], 1),
             }
         )
