@@ -1,4 +1,4 @@
-"""Tests for analysis.chapters.riskmix.riskmix on tables small enough to count by hand."""
+"""Tests for the risk-factor chapter's computation modules on tables small enough to count by hand."""
 
 from __future__ import annotations
 
@@ -11,16 +11,22 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis.chapters.riskmix import riskmix
-from analysis.chapters.riskmix.riskmix import RiskConfigError
+from analysis.chapters.riskmix.config import CONFIG_PATH, RiskConfig, RiskConfigError, load_config, parse_config
+from analysis.chapters.riskmix.figures import key_figures
+from analysis.chapters.riskmix.municipalities import by_municipality, municipality_map_frame
+from analysis.chapters.riskmix.prevalence import combinations, no_risk_share, prevalence_table
+from analysis.chapters.riskmix.published import published_overview, published_ranking
+from analysis.chapters.riskmix.rules import factor_flags, no_risk_definition, no_risk_flag
+from analysis.chapters.riskmix.standardisation import direct_standardise
+from analysis.chapters.riskmix.strata import stratified
 from analysis.common import disclosure
 
 REFERENCE_CSV = Path("/work/shared/reference/region_indicators.csv")
 
 
 @pytest.fixture
-def cfg() -> riskmix.RiskConfig:
-    return riskmix.load_config()
+def cfg() -> RiskConfig:
+    return load_config()
 
 
 @pytest.fixture
@@ -122,7 +128,7 @@ def row(table: pd.DataFrame, **where: str) -> pd.Series:
 # --------------------------------------------------------------------------- configuration
 
 
-def test_packaged_config_loads_with_default_no_risk_definition(cfg: riskmix.RiskConfig) -> None:
+def test_packaged_config_loads_with_default_no_risk_definition(cfg: RiskConfig) -> None:
     assert cfg.no_risk_factors == (
         "age_lt20",
         "age_ge35",
@@ -140,7 +146,7 @@ def test_packaged_config_loads_with_default_no_risk_definition(cfg: riskmix.Risk
 
 
 def _write(tmp_path: Path, mutate) -> Path:
-    data = yaml.safe_load(riskmix.CONFIG_PATH.read_text(encoding="utf-8"))
+    data = yaml.safe_load(CONFIG_PATH.read_text(encoding="utf-8"))
     mutate(data)
     path = tmp_path / "custom_factors.yml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
@@ -165,7 +171,7 @@ def _write(tmp_path: Path, mutate) -> Path:
 def test_config_errors_name_file_and_key(tmp_path: Path, mutate, message: str) -> None:
     path = _write(tmp_path, mutate)
     with pytest.raises(RiskConfigError) as err:
-        riskmix.load_config(path)
+        load_config(path)
     assert str(err.value).startswith("custom_factors.yml: ")
     assert message in str(err.value)
 
@@ -173,17 +179,17 @@ def test_config_errors_name_file_and_key(tmp_path: Path, mutate, message: str) -
 # --------------------------------------------------------------------------- flags and prevalence
 
 
-def test_factor_flags_three_valued(cfg: riskmix.RiskConfig) -> None:
-    flags = riskmix.factor_flags(ten_rows().head(10), cfg)
+def test_factor_flags_three_valued(cfg: RiskConfig) -> None:
+    flags = factor_flags(ten_rows().head(10), cfg)
     assert flags["bmi_ge25"].tolist() == [False, False, True, pd.NA, True, pd.NA, False, False, False, True]
     assert flags["smoking"].isna().tolist() == [False] * 6 + [True] + [False] * 3
     assert flags["born_outside_europe"].tolist()[3] is True and flags["born_outside_europe"].isna().sum() == 1
-    nr = riskmix.no_risk_flag(flags, cfg.no_risk_factors)
+    nr = no_risk_flag(flags, cfg.no_risk_factors)
     assert nr.tolist() == [False, True, False, False, False, pd.NA, pd.NA, False, True, False]
 
 
 def test_rule_language_all_any_and_text_booleans() -> None:
-    cfg = riskmix.parse_config(
+    cfg = parse_config(
         {
             "factors": [
                 {
@@ -209,14 +215,14 @@ def test_rule_language_all_any_and_text_booleans() -> None:
     births = pd.DataFrame(
         {"bmi": [24.9, 25.0, 29.9, 30.0, None], "smoking": ["ja", "nej", None, "nej", "nej"], "diabetes": [0, 0, 1, None, 0]}
     )
-    flags = riskmix.factor_flags(births, cfg)
+    flags = factor_flags(births, cfg)
     assert flags["overweight_only"].tolist() == [False, True, True, False, pd.NA]
     # Kleene: unknown smoking OR known diabetes = True; False OR unknown = unknown.
     assert flags["smoke_or_diab"].tolist() == [True, False, True, pd.NA, False]
 
 
-def test_prevalence_table_hand_counts(cfg: riskmix.RiskConfig, no_suppression: None) -> None:
-    table = riskmix.prevalence_table(ten_rows(), "19", 2023, cfg)
+def test_prevalence_table_hand_counts(cfg: RiskConfig, no_suppression: None) -> None:
+    table = prevalence_table(ten_rows(), "19", 2023, cfg)
     bmi = row(table, factor="bmi_ge25", area="region")
     assert (bmi["n"], bmi["cases"], bmi["missing"]) == (8, 3, 2)  # rows 2, 4, 9 of 8 known
     assert bmi["pct"] == pytest.approx(37.5)
@@ -227,8 +233,8 @@ def test_prevalence_table_hand_counts(cfg: riskmix.RiskConfig, no_suppression: N
     assert row(table, factor="bmi_ge25", area="nation")["area_name"] == "Riket"
 
 
-def test_no_risk_share_with_wilson_ci(cfg: riskmix.RiskConfig, no_suppression: None) -> None:
-    share = riskmix.no_risk_share(ten_rows(), "19", 2023, cfg)
+def test_no_risk_share_with_wilson_ci(cfg: RiskConfig, no_suppression: None) -> None:
+    share = no_risk_share(ten_rows(), "19", 2023, cfg)
     region = row(share, area="region")
     # Rows 1 and 8 have no factor; rows 5 and 6 are unknown (no known factor, one missing).
     assert (region["n"], region["cases"], region["missing"]) == (8, 2, 2)
@@ -239,12 +245,12 @@ def test_no_risk_share_with_wilson_ci(cfg: riskmix.RiskConfig, no_suppression: N
     assert row(share, area="nation")[["n", "cases"]].tolist() == [18, 12]
 
 
-def test_changing_the_no_risk_definition_changes_the_share(cfg: riskmix.RiskConfig, no_suppression: None) -> None:
+def test_changing_the_no_risk_definition_changes_the_share(cfg: RiskConfig, no_suppression: None) -> None:
     # Without BMI >= 25: row 5 (only BMI unknown) becomes risk-free (3 of 8 instead of 2 of 8);
     # row 9 (only BMI >= 25, country of birth unknown) moves from "has a factor" to unknown;
     # row 4 keeps diabetes. Denominator stays 8: rows 6 and 9 are unknown.
     relaxed = cfg.with_no_risk_factors([k for k in cfg.no_risk_factors if k != "bmi_ge25"])
-    share = row(riskmix.no_risk_share(ten_rows(), "19", 2023, relaxed), area="region")
+    share = row(no_risk_share(ten_rows(), "19", 2023, relaxed), area="region")
     assert (share["n"], share["cases"], share["missing"]) == (8, 3, 2)
     assert share["pct"] == pytest.approx(37.5)
     assert "bmi_ge25" not in share["definition"]
@@ -252,24 +258,24 @@ def test_changing_the_no_risk_definition_changes_the_share(cfg: riskmix.RiskConf
         cfg.with_no_risk_factors(["bmi_ge40"])
 
 
-def test_absent_and_empty_optional_columns_are_unavailable(cfg: riskmix.RiskConfig, no_suppression: None) -> None:
+def test_absent_and_empty_optional_columns_are_unavailable(cfg: RiskConfig, no_suppression: None) -> None:
     births = ten_rows().drop(columns=["bmi"])
     births["education"] = pd.Series([None] * len(births), dtype="string")  # loader adds absent columns empty
-    table = riskmix.prevalence_table(births, "19", 2023, cfg)
+    table = prevalence_table(births, "19", 2023, cfg)
     unavailable = set(table.loc[table["status"] == "unavailable", "factor"])
     assert unavailable == {"bmi_ge25", "bmi_ge30", "compulsory_education"}
-    definition = riskmix.no_risk_definition(births, cfg)
-    assert definition["unavailable"] == ["bmi_ge25", "compulsory_education"]
+    definition = no_risk_definition(births, cfg)
+    assert definition.unavailable == ("bmi_ge25", "compulsory_education")
     # Without BMI and education: rows 0 (age < 20), 2, 3 (age 35+), 4 (diabetes), 7 (hypertension)
     # have a factor; rows 1, 5, 8 none; 6 (smoking) and 9 (country of birth) unknown -> 3 of 8.
-    share = row(riskmix.no_risk_share(births, "19", 2023, cfg), area="region")
+    share = row(no_risk_share(births, "19", 2023, cfg), area="region")
     assert (share["n"], share["cases"]) == (8, 3)
-    figures = riskmix.key_figures(births, "19", 2023, cfg)
+    figures = key_figures(births, "19", 2023, cfg)
     assert "bmi_ge30" not in figures["standardised"] and figures["factors"]["bmi_ge30"]["available"] is False
 
 
-def test_prevalence_is_suppressed_under_threshold(cfg: riskmix.RiskConfig) -> None:
-    table = riskmix.prevalence_table(ten_rows(), "19", 2023, cfg)
+def test_prevalence_is_suppressed_under_threshold(cfg: RiskConfig) -> None:
+    table = prevalence_table(ten_rows(), "19", 2023, cfg)
     diab = row(table, factor="diabetes", area="region")
     assert diab["suppressed"] and math.isnan(diab["cases"]) and math.isnan(diab["pct"])
     assert_disclosure_safe(table)
@@ -278,9 +284,9 @@ def test_prevalence_is_suppressed_under_threshold(cfg: riskmix.RiskConfig) -> No
 # --------------------------------------------------------------------------- combinations
 
 
-def test_combinations_rank_and_pool_small_ones(cfg: riskmix.RiskConfig, no_suppression: None) -> None:
+def test_combinations_rank_and_pool_small_ones(cfg: RiskConfig, no_suppression: None) -> None:
     # Complete on all 8 factors: rows 0, 1, 2, 4, 7, 8 (3, 5, 6, 9 have a missing value).
-    combos = riskmix.combinations(ten_rows(), "19", 2023, cfg, top_k=2)
+    combos = combinations(ten_rows(), "19", 2023, cfg, top_k=2)
     assert combos["denominator"].iloc[0] == 6 and combos["excluded_incomplete"].iloc[0] == 4
     top = combos.iloc[0]
     assert (top["combination"], top["count"], top["label_en"]) == ("none", 2, "No risk factor")
@@ -292,8 +298,8 @@ def test_combinations_rank_and_pool_small_ones(cfg: riskmix.RiskConfig, no_suppr
     assert (other["combination"], other["count"], other["hidden_combinations"]) == ("other", 3, 3)
 
 
-def test_combinations_under_threshold_are_never_shown(cfg: riskmix.RiskConfig) -> None:
-    combos = riskmix.combinations(ten_rows(), "19", 2023, cfg)
+def test_combinations_under_threshold_are_never_shown(cfg: RiskConfig) -> None:
+    combos = combinations(ten_rows(), "19", 2023, cfg)
     # Nothing reaches 5 women, so only the pooled row (6 women, 5 combinations) remains.
     assert combos["combination"].tolist() == ["other"]
     assert combos["count"].tolist() == [6] and combos["hidden_combinations"].tolist() == [5]
@@ -326,7 +332,7 @@ def standardisation_cohort() -> pd.DataFrame:
     )
 
 
-def test_direct_standardisation_worked_example(cfg: riskmix.RiskConfig) -> None:
+def test_direct_standardisation_worked_example(cfg: RiskConfig) -> None:
     # Nation: 25-29 100 women (11 obese), 35-39 60 women (18 obese) -> national 29/160 = 18.125 %.
     # Standard weights 100/160 = 0.625 and 60/160 = 0.375.
     # Region crude 14/40 = 35 %; region rates 2/10 = 0.2 and 12/30 = 0.4.
@@ -334,7 +340,7 @@ def test_direct_standardisation_worked_example(cfg: riskmix.RiskConfig) -> None:
     # Crude gap 35 - 18.125 = 16.875; explained by age structure 35 - 27.5 = 7.5 (44.4 %).
     # Var = 0.625² * 0.2 * 0.8 / 10 + 0.375² * 0.4 * 0.6 / 30 = 0.00625 + 0.001125 = 0.007375,
     # SE = 0.085878, 1.96 SE = 0.168317 -> CI 10.668 % to 44.332 %.
-    res = riskmix.direct_standardise(standardisation_cohort(), "19", "bmi_ge30", 2023, cfg)
+    res = direct_standardise(standardisation_cohort(), "19", "bmi_ge30", 2023, cfg)
     assert res.crude == pytest.approx(35.0)
     assert res.standardised == pytest.approx(27.5)
     assert res.national == pytest.approx(18.125)
@@ -349,14 +355,14 @@ def test_direct_standardisation_worked_example(cfg: riskmix.RiskConfig) -> None:
     assert json.loads(json.dumps(res.to_dict(), allow_nan=False))["standardised"] == 27.5
 
 
-def test_custom_standard_population(cfg: riskmix.RiskConfig) -> None:
+def test_custom_standard_population(cfg: RiskConfig) -> None:
     # Equal weights: 0.5 * 0.2 + 0.5 * 0.4 = 30 %.
     standard = pd.DataFrame({"age_group": ["25-29", "35-39"], "weight": [1.0, 1.0]})
-    res = riskmix.direct_standardise(standardisation_cohort(), "19", "bmi_ge30", 2023, cfg, by=["age_group"], standard=standard)
+    res = direct_standardise(standardisation_cohort(), "19", "bmi_ge30", 2023, cfg, by=["age_group"], standard=standard)
     assert res.standardised == pytest.approx(30.0) and res.standard == "custom"
 
 
-def test_fay_feuer_single_stratum_is_exact_poisson(cfg: riskmix.RiskConfig) -> None:
+def test_fay_feuer_single_stratum_is_exact_poisson(cfg: RiskConfig) -> None:
     # One stratum, 10 smokers of 100: the gamma interval reduces to Garwood's exact Poisson
     # limits for 10 events, 4.795 and 18.390, divided by 100 women.
     births = pd.DataFrame(
@@ -369,14 +375,14 @@ def test_fay_feuer_single_stratum_is_exact_poisson(cfg: riskmix.RiskConfig) -> N
             "smoking": [True] * 10 + [False] * 90,
         }
     )
-    res = riskmix.direct_standardise(births, "19", "smoking", 2023, cfg, by=["parity_group"], ci_method="gamma")
+    res = direct_standardise(births, "19", "smoking", 2023, cfg, by=["parity_group"], ci_method="gamma")
     assert res.standardised == pytest.approx(10.0)
     assert res.ci_low == pytest.approx(4.795, abs=1e-3)
     assert res.ci_high == pytest.approx(18.390, abs=1e-3)
 
 
-def test_no_risk_share_can_be_standardised(cfg: riskmix.RiskConfig, no_suppression: None) -> None:
-    res = riskmix.direct_standardise(ten_rows(), "19", "no_risk_factor", 2023, cfg)
+def test_no_risk_share_can_be_standardised(cfg: RiskConfig, no_suppression: None) -> None:
+    res = direct_standardise(ten_rows(), "19", "no_risk_factor", 2023, cfg)
     assert (res.n_region, res.cases_region, res.excluded_region) == (8, 2, 2)
     assert res.crude == pytest.approx(25.0)
 
@@ -398,8 +404,8 @@ def municipality_cohort() -> pd.DataFrame:
     )
 
 
-def test_municipality_table_suppresses_small_cells(cfg: riskmix.RiskConfig) -> None:
-    table = riskmix.by_municipality(municipality_cohort(), "19", 2023, cfg, municipalities=["1904", "1907", "1980"])
+def test_municipality_table_suppresses_small_cells(cfg: RiskConfig) -> None:
+    table = by_municipality(municipality_cohort(), "19", 2023, cfg, municipalities=["1904", "1907", "1980"])
     vasteras = row(table, municipality="1980", factor="bmi_ge30")
     assert (vasteras["n"], vasteras["cases"], vasteras["pct"], vasteras["suppressed"]) == (20, 6, 30.0, False)
     small = row(table, municipality="1904", factor="bmi_ge30")
@@ -414,15 +420,15 @@ def test_municipality_table_suppresses_small_cells(cfg: riskmix.RiskConfig) -> N
     assert_disclosure_safe(table)
 
 
-def test_municipality_map_marks_suppressed_polygons(cfg: riskmix.RiskConfig) -> None:
+def test_municipality_map_marks_suppressed_polygons(cfg: RiskConfig) -> None:
     gpd = pytest.importorskip("geopandas")
     from shapely.geometry import box
 
-    table = riskmix.by_municipality(municipality_cohort(), "19", 2023, cfg)
+    table = by_municipality(municipality_cohort(), "19", 2023, cfg)
     boundaries = gpd.GeoDataFrame(
         {"kommun_kod": ["1980", "1904", "1962"]}, geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(2, 0, 3, 1)], crs="EPSG:3006"
     )
-    geo = riskmix.municipality_map_frame(table, boundaries, "bmi_ge30").set_index("municipality")
+    geo = municipality_map_frame(table, boundaries, "bmi_ge30").set_index("municipality")
     assert geo.loc["1980", "label"] == "30.0 %"
     assert geo.loc["1904", "label"] == "<5" and math.isnan(geo.loc["1904", "pct"]) and geo.loc["1904", "suppressed"]
     assert geo.loc["1962", "status"] == "no data"
@@ -432,15 +438,15 @@ def test_municipality_map_marks_suppressed_polygons(cfg: riskmix.RiskConfig) -> 
 # --------------------------------------------------------------------------- origin and education
 
 
-def test_stratified_by_country_of_birth(cfg: riskmix.RiskConfig, no_suppression: None) -> None:
-    table = riskmix.stratified(ten_rows(), "19", "country_of_birth", 2023, cfg)
+def test_stratified_by_country_of_birth(cfg: RiskConfig, no_suppression: None) -> None:
+    table = stratified(ten_rows(), "19", "country_of_birth", 2023, cfg)
     assert "born_outside_europe" not in set(table["factor"])  # 0/100 % by construction
     assert list(table["stratum"].unique()) == ["sweden", "nordic", "europe", "outside_europe"]
     # Swedish-born in region 19: rows 0, 1, 2, 4, 5, 8; BMI known in 5, >= 25 in rows 2 and 4.
     sweden = row(table, stratum="sweden", area="region", factor="bmi_ge25")
     assert (sweden["n"], sweden["cases"], sweden["missing"], sweden["stratum_missing"]) == (5, 2, 1, 1)
     assert sweden["stratum_sv"] == "Sverige"
-    assert riskmix.stratified(ten_rows().drop(columns=["education"]), "19", "education", 2023, cfg).empty
+    assert stratified(ten_rows().drop(columns=["education"]), "19", "education", 2023, cfg).empty
 
 
 # --------------------------------------------------------------------------- published comparison
@@ -489,7 +495,7 @@ def published_frame() -> pd.DataFrame:
 
 
 def test_published_ranking_small_frame() -> None:
-    ranking = riskmix.published_ranking(published_frame(), "bmi_obese_ge30_pct", "2023", "19")
+    ranking = published_ranking(published_frame(), "bmi_obese_ge30_pct", "2023", "19")
     assert len(ranking) == 21 and ranking["n_ranked"].iloc[0] == 21
     vm = ranking[ranking["highlight"]].iloc[0]
     # Codes above 19: 20, 21, 22, 23, 24, 25 -> Västmanland ranks 7th highest.
@@ -498,20 +504,20 @@ def test_published_ranking_small_frame() -> None:
     assert ranking["highlight"].sum() == 1
     assert ranking.loc[ranking["region_code"] == "01", "change"].isna().all()
     with pytest.raises(ValueError, match="published years"):
-        riskmix.published_ranking(published_frame(), "bmi_obese_ge30_pct", "2019")
+        published_ranking(published_frame(), "bmi_obese_ge30_pct", "2019")
 
 
 @pytest.mark.skipif(not REFERENCE_CSV.exists(), reason="shared reference file not mounted")
 def test_published_ranking_on_reference_csv() -> None:
     ind = pd.read_csv(REFERENCE_CSV, dtype={"year": str})
-    obesity = riskmix.published_ranking(ind, "bmi_obese_ge30_pct")
+    obesity = published_ranking(ind, "bmi_obese_ge30_pct")
     vm = obesity[obesity["highlight"]].iloc[0]
     # MFR 2023 table 4.5: only Västernorrland (24.382) and Sörmland (23.902) exceed 23.106.
     assert (vm["value"], vm["rank"], vm["national_value"]) == (23.106, 3, 17.838)
-    age = riskmix.published_ranking(ind, "mean_age_nulliparous")
+    age = published_ranking(ind, "mean_age_nulliparous")
     vm_age = age[age["highlight"]].iloc[0]
     assert vm_age["change"] == pytest.approx(vm_age["value"] - vm_age["baseline_value"])
-    overview = riskmix.published_overview(ind)
+    overview = published_overview(ind)
     assert overview.groupby("indicator").size().to_dict() == {
         k: 21
         for k in (
@@ -527,8 +533,8 @@ def test_published_ranking_on_reference_csv() -> None:
 # --------------------------------------------------------------------------- key figures
 
 
-def test_key_figures_are_plain_json(cfg: riskmix.RiskConfig, no_suppression: None) -> None:
-    figures = riskmix.key_figures(ten_rows(), "19", 2023, cfg, indicators_df=published_frame())
+def test_key_figures_are_plain_json(cfg: RiskConfig, no_suppression: None) -> None:
+    figures = key_figures(ten_rows(), "19", 2023, cfg, indicators_df=published_frame())
     text = json.dumps(figures, allow_nan=False)
     back = json.loads(text)
     assert back["deliveries_region"] == 10 and back["deliveries_nation"] == 20
@@ -538,9 +544,9 @@ def test_key_figures_are_plain_json(cfg: riskmix.RiskConfig, no_suppression: Non
     assert back["standardised"]["no_risk_factor"]["crude"] == 25.0
 
 
-def test_near_total_shares_are_suppressed_too(cfg: riskmix.RiskConfig) -> None:
+def test_near_total_shares_are_suppressed_too(cfg: RiskConfig) -> None:
     # 18 of 20 obese: the 2 non-obese women are a small cell, so the row is hidden as well.
     births = municipality_cohort()
     births.loc[births["municipality"] == "1980", "bmi"] = [32.0] * 18 + [22.0] * 2
-    hidden = row(riskmix.by_municipality(births, "19", 2023, cfg), municipality="1980", factor="bmi_ge30")
+    hidden = row(by_municipality(births, "19", 2023, cfg), municipality="1980", factor="bmi_ge30")
     assert hidden["suppressed"] and math.isnan(hidden["pct"])

@@ -1,16 +1,29 @@
-"""Charts for the risk-factor chapter. Inputs are the aggregated tables from :mod:`analysis.chapters.riskmix.riskmix`."""
+"""Charts for the risk-factor chapter: aggregated tables in, Altair charts out.
+
+The page-level functions at the bottom (``rankings(data)``, ``prevalence(data)`` …) are what
+the template's one-line cells call.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import altair as alt
 import geopandas as gpd
 import pandas as pd
 
+from analysis.chapters.riskmix.config import NO_RISK_KEY
+from analysis.chapters.riskmix.text import label
 from analysis.render import maps
 from analysis.render.charts import HOME_COLOUR, NATION_COLOUR, OTHER_COLOUR
 
+if TYPE_CHECKING:
+    from analysis.chapters.riskmix.page import RiskmixPage
 
-def published_ranking_chart(ranking: pd.DataFrame, title: str, unit: str = "%") -> alt.LayerChart:
+STANDARDISATION_MEASURES = {"crude": "Region, ojusterad", "standardised": "Region, standardiserad", "national": "Riket"}
+
+
+def published_ranking_chart(ranking: pd.DataFrame, title: str, unit: str = "%") -> alt.LayerChart | alt.FacetChart:
     """21 regions ranked, the chosen region highlighted, the national value as a rule."""
     data = ranking[["region", "value", "highlight", "national_value"]].copy()
     data["grupp"] = data["highlight"].map({True: "Vald region", False: "Övriga regioner"})
@@ -39,7 +52,7 @@ def published_ranking_chart(ranking: pd.DataFrame, title: str, unit: str = "%") 
     return alt.layer(bars, rule, text).properties(width=220, height=330, title=title)
 
 
-def prevalence_chart(table: pd.DataFrame, region_label: str, note: str = "") -> alt.LayerChart:
+def prevalence_chart(table: pd.DataFrame, region_label: str, note: str = "") -> alt.LayerChart | alt.FacetChart:
     """Prevalence with 95 % CI per factor, region vs nation (suppressed rows are dropped)."""
     data = table[(~table["suppressed"]) & (table["status"] == "ok")][["label_sv", "area", "pct", "ci_low", "ci_high"]].copy()
     data["Område"] = data["area"].map({"region": region_label, "nation": "Riket"})
@@ -54,7 +67,7 @@ def prevalence_chart(table: pd.DataFrame, region_label: str, note: str = "") -> 
         ),
     )
     points = base.mark_point(filled=True, size=60).encode(
-        x=alt.X("pct:Q", title="Andel av förlossningarna (%)"),
+        x=alt.X("pct:Q", title=label("chart.prevalence.axis")),
         tooltip=[
             alt.Tooltip("label_sv:N", title="Riskfaktor"),
             alt.Tooltip("Område:N"),
@@ -64,9 +77,7 @@ def prevalence_chart(table: pd.DataFrame, region_label: str, note: str = "") -> 
         ],
     )
     bars = base.mark_rule(strokeWidth=2).encode(x="ci_low:Q", x2="ci_high:Q")
-    return alt.layer(bars, points).properties(
-        width=460, height=alt.Step(14), title="Riskfaktorer vid graviditetens början, med 95 % konfidensintervall" + note
-    )
+    return alt.layer(bars, points).properties(width=460, height=alt.Step(14), title=label("chart.prevalence.title") + note)
 
 
 def combinations_chart(combos: pd.DataFrame, note: str = "") -> alt.Chart:
@@ -78,22 +89,23 @@ def combinations_chart(combos: pd.DataFrame, note: str = "") -> alt.Chart:
         .mark_bar(color=HOME_COLOUR)
         .encode(
             y=alt.Y("label_sv:N", sort=alt.SortField("rank"), title=None, axis=alt.Axis(labelLimit=380)),
-            x=alt.X("share:Q", title="Andel av kvinnor med fullständiga uppgifter (%)"),
+            x=alt.X("share:Q", title=label("chart.combinations.axis")),
             tooltip=[
                 alt.Tooltip("label_sv:N", title="Kombination"),
                 alt.Tooltip("share:Q", title="Andel %", format=",.1f"),
                 alt.Tooltip("count:Q", title="Antal", format=",d"),
             ],
         )
-        .properties(width=300, title="Vanligaste kombinationerna av riskfaktorer" + note)
+        .properties(width=300, title=label("chart.combinations.title") + note)
     )
 
 
 def standardisation_chart(frames: dict[str, pd.DataFrame]) -> alt.Chart:
     """Crude, age/parity-standardised and national rate side by side for each outcome."""
     data = pd.concat([f.assign(Mått=label) for label, f in frames.items()], ignore_index=True)
+    data["measure_sv"] = data["measure"].map(STANDARDISATION_MEASURES)
     data = data[["Mått", "measure_sv", "pct"]]
-    order = ["Region, ojusterad", "Region, standardiserad", "Riket"]
+    order = list(STANDARDISATION_MEASURES.values())
     return (
         alt.Chart(data)
         .mark_bar()
@@ -161,3 +173,40 @@ def stratified_chart(table: pd.DataFrame, by_label: str) -> alt.Chart:
         )
         .properties(width=120, height=alt.Step(14))
     )
+
+
+# --------------------------------------------------------------------------- what the template shows
+
+
+def rankings(data: RiskmixPage) -> alt.ConcatChart:
+    """The 21 regions ranked on each published indicator, two charts a row."""
+    charts = [published_ranking_chart(data.rankings[ind.key], ind.label_sv, "") for ind in data.config.published_indicators]
+    return alt.concat(*charts, columns=2)
+
+
+def prevalence(data: RiskmixPage) -> alt.LayerChart | alt.FacetChart:
+    table = pd.concat([data.prevalence, data.no_risk], ignore_index=True)
+    return prevalence_chart(table, data.region_name, data.note)
+
+
+def combinations(data: RiskmixPage) -> alt.Chart:
+    return combinations_chart(data.combinations, data.note)
+
+
+def standardisation(data: RiskmixPage) -> alt.Chart:
+    frames = {data.config.short_label_sv(key): result.as_frame() for key, result in data.standardised.items()}
+    return standardisation_chart(frames)
+
+
+def municipalities(data: RiskmixPage) -> alt.ConcatChart | None:
+    """The municipality maps, or nothing when the data has no municipality of residence."""
+    if not data.has_municipalities or data.boundaries is None:
+        return None
+    return municipality_maps(data.map_tables, data.boundaries, favourable=(data.config.short_label_sv(NO_RISK_KEY),))
+
+
+def stratified(data: RiskmixPage, by: str) -> alt.Chart:
+    """The configured factors by country of birth or education in the region."""
+    view = next(v for v in data.config.page.stratified if v.by == by)
+    table = data.strata[by]
+    return stratified_chart(table[table["factor"].isin(list(view.factors))], view.label_sv)
