@@ -47,7 +47,7 @@ def threshold_data(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def threshold_chart(table: pd.DataFrame, weight_label: str) -> alt.LayerChart:
+def threshold_chart(table: pd.DataFrame, weight_label: str) -> alt.TopLevelMixin:
     """Grouped bars: share of the weight within 15/30/45/60 minutes for each site set."""
     data = threshold_data(table)
     order = [labels.set_short(k) for k in SET_KEYS]
@@ -69,7 +69,7 @@ def threshold_chart(table: pd.DataFrame, weight_label: str) -> alt.LayerChart:
     return alt.layer(bars, labels_layer).properties(width=560, height=260, title=text.chart_title("thresholds", weight_label))
 
 
-def thresholds(data: TravelPage) -> alt.LayerChart:
+def thresholds(data: TravelPage) -> alt.TopLevelMixin:
     return threshold_chart(data.comparison, data.weight_label)
 
 
@@ -167,7 +167,7 @@ def maps(data: TravelPage) -> alt.HConcatChart:
     return travel_time_maps(data.points, data.inputs)
 
 
-def catchment_map(points: pd.DataFrame, inputs: TravelInputs, key: str = "four_hubs", width: int = 460) -> alt.LayerChart:
+def catchment_map(points: pd.DataFrame, inputs: TravelInputs, key: str = "four_hubs", width: int = 460) -> alt.TopLevelMixin:
     """Origins coloured by the hub they are nearest to (the hubs' catchment areas)."""
     weight_label = labels.weight_label(inputs.weight_by)
     data = points[points["set_key"] == key]
@@ -194,7 +194,7 @@ def catchment_map(points: pd.DataFrame, inputs: TravelInputs, key: str = "four_h
     )
 
 
-def catchments(data: TravelPage) -> alt.LayerChart:
+def catchments(data: TravelPage) -> alt.TopLevelMixin:
     return catchment_map(data.points, data.inputs)
 
 
@@ -203,7 +203,7 @@ def catchments(data: TravelPage) -> alt.LayerChart:
 
 def _dumbbell(
     data: pd.DataFrame, category: str, y: alt.Y, x: alt.X, tooltip: list[alt.Tooltip], rule_colour: str
-) -> alt.LayerChart:
+) -> alt.TopLevelMixin:
     """Dots per site set on one row per ``category`` with a grey rule from the smallest to the largest."""
     span = data.groupby(category)["mean_minutes"].agg(["min", "max"]).reset_index()
     rule = alt.Chart(span).mark_rule(color=rule_colour, strokeWidth=2).encode(y=y, x="min:Q", x2="max:Q")
@@ -222,7 +222,7 @@ def _dumbbell(
     return alt.layer(rule, dots)
 
 
-def municipality_chart(table: pd.DataFrame) -> alt.LayerChart:
+def municipality_chart(table: pd.DataFrame) -> alt.TopLevelMixin:
     """Dumbbell chart: mean minutes per municipality for each site set, a rule from best to worst."""
     data = municipal_rows(table)[["set_key", "municipality", "mean_minutes"]].copy()
     data["set"] = data["set_key"].map(labels.set_short)
@@ -239,11 +239,11 @@ def municipality_chart(table: pd.DataFrame) -> alt.LayerChart:
     )
 
 
-def municipalities(data: TravelPage) -> alt.LayerChart:
+def municipalities(data: TravelPage) -> alt.TopLevelMixin:
     return municipality_chart(data.by_municipality)
 
 
-def sensitivity_chart(table: pd.DataFrame) -> alt.LayerChart:
+def sensitivity_chart(table: pd.DataFrame) -> alt.TopLevelMixin:
     """Dot plot of mean minutes per site set in each cost scenario."""
     data = table[["scenario_sv", "set_key", "mean_minutes"]].copy()
     data["set"] = data["set_key"].map(labels.set_short)
@@ -260,7 +260,7 @@ def sensitivity_chart(table: pd.DataFrame) -> alt.LayerChart:
     )
 
 
-def sensitivity(data: TravelPage) -> alt.LayerChart:
+def sensitivity(data: TravelPage) -> alt.TopLevelMixin:
     return sensitivity_chart(data.sensitivity)
 
 

@@ -176,7 +176,9 @@ def metrics_by_municipality(
         s = _summary(minutes[idx], km[idx], w[idx], ths)
         row: dict[str, object] = {"municipality_code": code, "municipality": name}
         row.update({k: v for k, v in s.items() if k not in ("share_within", "weight_within")})
-        row.update({f"share_within_{t:g}": v for t, v in s["share_within"].items()})  # type: ignore[union-attr]
+        shares = s["share_within"]
+        assert isinstance(shares, dict)
+        row.update({f"share_within_{t:g}": v for t, v in shares.items()})
         rows.append(row)
     out = pd.DataFrame(rows)
     out["modelled"] = True
