@@ -71,6 +71,7 @@ def test_map_points_are_places_with_all_municipalities(pg: page.TravelPage) -> N
     assert not pts["place"].str.contains("rural").any()
 
 
+@pytest.mark.slow  # SVG rendering of a map: about 1–3 s
 def test_maps_carry_ten_municipalities_and_only_aggregated_data(pg: page.TravelPage) -> None:
     for chart in (charts.maps(pg), charts.catchments(pg)):
         spec = chart.to_dict()
