@@ -15,6 +15,7 @@ import pandas as pd
 from analysis.chapters.travel.model.assumptions import param
 from analysis.chapters.travel.model.costs import TravelMatrix
 from analysis.chapters.travel.model.metrics import _weights, nearest
+from analysis.common.home import COUNTY_NAME, HOME_REGION
 
 
 def annual_burden(
@@ -50,8 +51,8 @@ def annual_burden(
     )
     by = frame.groupby(["municipality_code", "municipality"], sort=True).sum(numeric_only=True).reset_index()
     total = frame.sum(numeric_only=True).to_frame().T
-    total.insert(0, "municipality", "Västmanlands län")
-    total.insert(0, "municipality_code", "19")
+    total.insert(0, "municipality", COUNTY_NAME)
+    total.insert(0, "municipality_code", HOME_REGION)
     out = pd.concat([by, total], ignore_index=True)
     out["hours_per_visit"] = (out["travel_hours"] / out["visits"].replace(0.0, np.nan)).fillna(0.0)
     if g_per_km > 0:

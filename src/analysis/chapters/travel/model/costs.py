@@ -86,7 +86,8 @@ class TravelMatrix:
 
 
 class CostModel(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def matrix(self, origins: pd.DataFrame, sites: pd.DataFrame) -> TravelMatrix: ...
 
@@ -222,6 +223,8 @@ def _profile_minutes(road_km: np.ndarray, profile: list[list[float | None]]) -> 
     for upper, speed in profile:
         top = np.inf if upper is None else float(upper)
         part = np.clip(road_km - lower, 0.0, top - lower)
+        if speed is None:
+            raise ValueError("line_model.speed_profile: every band needs a speed")
         minutes += part / float(speed) * 60.0
         lower = top
     return minutes

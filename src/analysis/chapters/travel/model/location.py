@@ -146,7 +146,7 @@ def p_median_milp(
     x = _solve(c, constraints, lb, ub, integrality)
     chosen = np.flatnonzero(x[:m] > 0.5)
     model = "p_median" if min_coverage is None else "max_coverage"
-    return _solution(model, cost_k, w, chosen, radius, "milp", total)
+    return _solution(model, cost_k, w, [int(i) for i in chosen], radius, "milp", total)
 
 
 def max_coverage_milp(

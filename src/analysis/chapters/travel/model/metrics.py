@@ -21,6 +21,7 @@ from analysis.chapters.travel.model.costs import (
     LineCost,
     TravelMatrix,
 )
+from analysis.common.home import COUNTY_NAME, HOME_REGION
 
 QUALITY_MODELLED = (
     "modelled estimate: travel times from a mostly modelled road graph or formula; "
@@ -171,11 +172,13 @@ def metrics_by_municipality(
     ths = _thresholds(thresholds)
     rows = []
     groups = list(origins.groupby(["municipality_code", "municipality"], sort=True).indices.items())
-    for (code, name), idx in [*groups, (("19", "Västmanlands län"), np.arange(len(origins)))]:
+    for (code, name), idx in [*groups, ((HOME_REGION, COUNTY_NAME), np.arange(len(origins)))]:
         s = _summary(minutes[idx], km[idx], w[idx], ths)
         row: dict[str, object] = {"municipality_code": code, "municipality": name}
         row.update({k: v for k, v in s.items() if k not in ("share_within", "weight_within")})
-        row.update({f"share_within_{t:g}": v for t, v in s["share_within"].items()})  # type: ignore[union-attr]
+        shares = s["share_within"]
+        assert isinstance(shares, dict)
+        row.update({f"share_within_{t:g}": v for t, v in shares.items()})
         rows.append(row)
     out = pd.DataFrame(rows)
     out["modelled"] = True
@@ -214,8 +217,8 @@ def coverage_change(
     )
     by = frame.groupby(["municipality_code", "municipality"], sort=True).sum(numeric_only=True).reset_index()
     total = frame.sum(numeric_only=True).to_frame().T
-    total.insert(0, "municipality", "Västmanlands län")
-    total.insert(0, "municipality_code", "19")
+    total.insert(0, "municipality", COUNTY_NAME)
+    total.insert(0, "municipality_code", HOME_REGION)
     out = pd.concat([by, total], ignore_index=True)
     out["mean_minutes_before"] = out.pop("wminutes_before") / out["weight"]
     out["mean_minutes_after"] = out.pop("wminutes_after") / out["weight"]

@@ -100,8 +100,8 @@ def _lattice(polygon: shapely.Geometry, spacing: float) -> np.ndarray:
     minx, miny, maxx, maxy = polygon.bounds
     xs = (np.arange(np.floor(minx / spacing), np.ceil(maxx / spacing)) + 0.5) * spacing
     ys = (np.arange(np.floor(miny / spacing), np.ceil(maxy / spacing)) + 0.5) * spacing
-    gx, gy = np.meshgrid(xs, ys)
-    gx, gy = gx.ravel(), gy.ravel()
+    mx, my = np.meshgrid(xs, ys)
+    gx, gy = mx.ravel(), my.ravel()
     inside = shapely.contains_xy(polygon, gx, gy)
     return np.column_stack([gx[inside], gy[inside]])
 
