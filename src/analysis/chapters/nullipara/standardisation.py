@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,10 +10,11 @@ import numpy as np
 import pandas as pd
 
 from analysis.chapters.nullipara.model import (
+    aggregate,
     code_covariates,
     collapse,
 )
-from analysis.chapters.nullipara.oe import poisson_ratio_ci
+from analysis.chapters.nullipara.oe import displayable, poisson_ratio_ci
 from analysis.chapters.nullipara.outcomes import (
     DEFAULT_STRATA,
     OutcomeConfig,
@@ -136,3 +137,68 @@ def indirect_standardise(
         observed_unmatched=int(merged.loc[~matched, "events"].sum()),
         by_stratum=merged.rename(columns={"events": "observed"}),
     )
+
+
+def stratum_oe_all_regions(
+    births: pd.DataFrame,
+    outcome: str,
+    strata: Sequence[str] = DEFAULT_STRATA,
+    region_column: str = "region",
+) -> pd.DataFrame:
+    """Stratified O/E for every region computed from the full national microdata.
+
+    E for a region = sum over strata of (its women) x (national rate in the
+    stratum). This is the reference computation for ``indirect_standardise``,
+    which needs only the region's rows plus a national rate table.
+    """
+    rows = outcome_rows(births, outcome)
+    coded = code_covariates(births, list(strata))
+    if coded.absent:
+        raise OutcomeUnavailable(f"strata columns absent: {list(coded.absent)}")
+    pat = collapse(coded, rows.event, rows.in_denominator, list(strata), group=births[region_column].astype(str).to_numpy())
+    national = aggregate(pat, list(strata))
+    national["rate"] = national["events"] / national["n"]
+    merged = pat.merge(national[[*strata, "rate"]], on=list(strata), how="left")
+    merged["expected"] = merged["n"] * merged["rate"]
+    out = merged.groupby(region_column, sort=True)[["n", "events", "expected"]].sum().reset_index()
+    out = out.rename(columns={"events": "observed"})
+    out["oe"] = out["observed"] / out["expected"]
+    return out
+
+
+def indirect_comparison(births: pd.DataFrame, region: str, outcomes: Sequence[str], results: Mapping[str, Any]) -> pd.DataFrame:
+    """Per outcome: model O/E, stratified O/E from national microdata, and from a rate table + own data.
+
+    ``n_unmatched_published`` counts the region's women whose stratum would lose
+    its rate if the national table were published with small-cell suppression.
+    """
+    own = births[births["region"].astype(str) == region]
+    rows = []
+    for key in outcomes:
+        if key not in results["outcomes"]:
+            continue
+        full = stratum_oe_all_regions(births, key)
+        full_row = full[full["region"] == region].iloc[0]
+        reference = national_reference_rates(births, key)
+        via_table = indirect_standardise(own, reference, outcome=key)
+        published_ref = displayable(reference)
+        via_published = indirect_standardise(own, published_ref, outcome=key)
+        home = results["outcomes"][key]["regions"][region]
+        rows.append(
+            {
+                "outcome": key,
+                "n_strata": len(reference),
+                "observed": int(full_row["observed"]),
+                "expected_full": float(full_row["expected"]),
+                "oe_full": float(full_row["oe"]),
+                "expected_table": via_table.expected,
+                "oe_table": via_table.sr,
+                "oe_table_low": via_table.sr_low,
+                "oe_table_high": via_table.sr_high,
+                "n_unmatched_table": via_table.n_unmatched,
+                "n_unmatched_published": via_published.n_unmatched,
+                "oe_published": via_published.sr,
+                "oe_model": home["oe"],
+            }
+        )
+    return pd.DataFrame(rows)
