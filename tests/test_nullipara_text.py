@@ -111,9 +111,10 @@ def test_verdict_wording_by_outcome_kind_and_data_kind() -> None:
     assert none.key == "verdict.none_end.outside" and none.values["head"].key == "verdict.none.synthetic"
     assert none.values["head"].values["reasons"].key == "verdict.reason.both"
     opposite = Verdict("planned_cs", 0, 1, -1, None, False)
-    assert text.verdict_sentence("planned_cs", none_entry, opposite, "X", False).values["head"].values[
-        "reasons"
-    ].key == "verdict.reason.opposite"
+    assert (
+        text.verdict_sentence("planned_cs", none_entry, opposite, "X", False).values["head"].values["reasons"].key
+        == "verdict.reason.opposite"
+    )
 
 
 @pytest.mark.parametrize(
@@ -148,7 +149,9 @@ def test_funnel_conclusion_names_outside_outcomes_and_differences_within_the_spr
     assert s.values["rest"] == expected_rest
     alone = text.funnel_conclusion({"emergency_cs": Verdict("emergency_cs", 0, 0, 0, "within", False)}, "V", False)
     assert alone.key == "funnel.inside.real"
-    one = text.texts("outcome_position", outcome="sfinkterskada (bristning grad 3–4)", position=text.position_text("above 95%", False))
+    one = text.texts(
+        "outcome_position", outcome="sfinkterskada (bristning grad 3–4)", position=text.position_text("above 95%", False)
+    )
     assert text.outside_limits({"oasis": outside}) == one
     assert text.outside_limits({}).key == "no_outcome"
 

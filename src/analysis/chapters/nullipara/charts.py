@@ -167,7 +167,7 @@ def funnel_frames(funnel: Funnel, region: str, thin: int = 5) -> tuple[pd.DataFr
     return pts, limits
 
 
-def funnel_chart(funnel: Funnel, region: str, title: str, width: int = 300, height: int = 220) -> alt.LayerChart:
+def funnel_chart(funnel: Funnel, region: str, title: str, width: int = 300, height: int = 220) -> alt.LayerChart | alt.FacetChart:
     """O/E against expected events for all regions with 95 % and 99,8 % limits; the home region highlighted."""
     pts, limits = funnel_frames(funnel, region)
     lo = float(min(pts["oe"].min(), 1.0)) if len(pts) else 0.5
@@ -259,7 +259,7 @@ def decomposition_frame(results: Mapping[str, Any], region: str, outcomes: Seque
     return pd.DataFrame(rows, columns=["outcome", "Utfall", "Del", "value", "low", "high"])
 
 
-def decomposition_chart(frame: pd.DataFrame, synthetic: bool = False) -> alt.LayerChart:
+def decomposition_chart(frame: pd.DataFrame, synthetic: bool = False) -> alt.LayerChart | alt.FacetChart:
     """Diverging bars around zero: total gap, case-mix part and practice part per outcome, with 95 % intervals."""
     order = [outcome_label(k) for k in OUTCOME_KEYS]
     base = alt.Chart(frame).encode(
@@ -302,7 +302,7 @@ def decomposition_chart(frame: pd.DataFrame, synthetic: bool = False) -> alt.Lay
 # --------------------------------------------------------------------------- what the template shows
 
 
-def crude(nb: NulliparaPage) -> alt.LayerChart:
+def crude(nb: NulliparaPage) -> alt.Chart:
     return crude_rate_chart(nb.crude, nb.region, nb.outcomes, synthetic=nb.synthetic)
 
 
@@ -314,5 +314,5 @@ def funnels(nb: NulliparaPage) -> alt.ConcatChart:
     return funnel_grid({key: nb.analyses[key].funnel for key in nb.fitted}, nb.region, synthetic=nb.synthetic)
 
 
-def decomposition(nb: NulliparaPage) -> alt.LayerChart:
+def decomposition(nb: NulliparaPage) -> alt.LayerChart | alt.FacetChart:
     return decomposition_chart(decomposition_frame(nb.results, nb.region, nb.outcomes), synthetic=nb.synthetic)

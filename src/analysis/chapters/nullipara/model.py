@@ -192,7 +192,7 @@ def design_matrix(frame: pd.DataFrame, terms: Sequence[tuple[str, str]], extra: 
 
 def model_terms(frame: pd.DataFrame, covariates: Sequence[str], weight: np.ndarray) -> list[tuple[str, str]]:
     """Non-reference levels that occur among the fitted women (empty levels are not estimable)."""
-    terms = []
+    terms: list[tuple[str, str]] = []
     for cov in covariates:
         cat = frame[cov].cat
         counts = np.bincount(cat.codes.to_numpy(), weights=weight, minlength=len(cat.categories))

@@ -20,7 +20,7 @@ def rank(indicator: str, region: str, year: str) -> int | None:
 
 def source_urls() -> str:
     """Distinct source URLs of the published rows (for the source note under the table)."""
-    urls = []
+    urls: list[str] = []
     for row in labels().published:
         t = published.indicators()
         for src in t[(t["indicator"] == row.indicator) & (t["year"] == row.year)]["source"]:
