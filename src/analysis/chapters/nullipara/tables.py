@@ -19,6 +19,7 @@ from analysis.chapters.nullipara.page import NulliparaPage
 from analysis.common import published
 from analysis.common.disclosure import threshold
 from analysis.common.formatting import sv_number, sv_pct
+from analysis.common.home import home
 from analysis.common.regions import region_name
 from analysis.render.page import Table
 
@@ -27,7 +28,7 @@ def _short_source(source: str) -> str:
     if source.startswith("Socialstyrelsen"):
         table = re.search(r"tabell\s+([\d.]+)", source)
         return text.texts("source.mfr_table", table=table.group(1)) if table else text.texts("source.mfr")
-    if source.startswith("Region Västmanland"):
+    if source.startswith(home().region_name):
         return text.texts("source.region_report")
     return source.split(";")[0]
 
