@@ -297,6 +297,7 @@ def test_practice_effect_recovers_planted_effect(planted_fit) -> None:
     assert dec.gap == pytest.approx(dec.casemix_part + dec.practice_part)
 
 
+@pytest.mark.slow  # bootstrap
 def test_decomposition_gives_zero_practice_when_none_planted(null_practice: pd.DataFrame) -> None:
     prepared = cm.prepare_outcome(null_practice, "emergency_cs")
     fit = cm.fit_national(prepared)
@@ -397,6 +398,7 @@ def test_indirect_standardisation_with_region_microdata_only(planted: pd.DataFra
     assert partial.n + partial.n_unmatched == home.n
 
 
+@pytest.mark.slow  # bootstrap
 def test_nullipara_results_structure(planted: pd.DataFrame) -> None:
     data = planted.drop(columns=["oasis"])
     result = cm.nullipara_results(data, n_boot=100)

@@ -57,6 +57,9 @@ from scipy import stats
 from analysis.births import SynthResult, generate
 from analysis.chapters.nullipara import casemix as cm
 
+# Recovery simulations on whole synthetic cohorts: tens of seconds.
+pytestmark = pytest.mark.slow
+
 HOME = "19"
 PLANTED: dict[str, float] = {"instrumental": 0.4, "induction": -0.3}
 # Case-mix outcome key -> the generator's outcome key (they differ only for PPH, not checked here).

@@ -6,7 +6,7 @@ from typing import Any
 
 
 def check_outcomes(value: Any) -> str | None:
-    from analysis.chapters.nullipara.casemix import OUTCOME_KEYS
+    from analysis.chapters.nullipara.outcomes import OUTCOME_KEYS
 
     allowed = list(OUTCOME_KEYS)
     unknown = [v for v in str(value).split(",") if v.strip() and v.strip() not in allowed]

@@ -1,0 +1,140 @@
+"""Observed/expected per region with exact intervals, crude rates, and disclosure control of the tables."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from analysis.chapters.nullipara.model import (
+    CasemixFit,
+    PreparedOutcome,
+)
+from analysis.chapters.nullipara.outcomes import (
+    OUTCOME_KEYS,
+    OutcomeConfig,
+    OutcomeUnavailable,
+    outcome_rows,
+    resolve_config,
+)
+from analysis.common.disclosure import suppress
+from analysis.common.home import HOME_REGION
+
+# --------------------------------------------------------------------------- O/E
+
+
+def poisson_ratio_ci(observed: np.ndarray, expected: np.ndarray, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
+    """Exact (Garwood) Poisson limits for O, divided by a fixed E."""
+    o = np.asarray(observed, dtype=float)
+    e = np.asarray(expected, dtype=float)
+    low = np.where(o > 0, stats.chi2.ppf(alpha / 2, 2 * o) / 2, 0.0) / e
+    high = stats.chi2.ppf(1 - alpha / 2, 2 * o + 2) / 2 / e
+    return low, high
+
+
+def clopper_pearson(events: np.ndarray, n: np.ndarray, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
+    """Exact binomial interval for a proportion."""
+    x = np.asarray(events, dtype=float)
+    m = np.asarray(n, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        low = np.where(x > 0, stats.beta.ppf(alpha / 2, x, m - x + 1), 0.0)
+        high = np.where(x < m, stats.beta.ppf(1 - alpha / 2, x + 1, m - x), 1.0)
+    return low, high
+
+
+def observed_expected(
+    prepared: PreparedOutcome, fit: CasemixFit, alpha: float = 0.05, region_column: str = "region"
+) -> pd.DataFrame:
+    """Per region: n, observed, expected (sum of national-model risks), O/E with exact Poisson CI, adjusted rate."""
+    pat = prepared.patterns
+    expected = pat["n"].to_numpy() * fit.predict(pat)
+    table = (
+        pd.DataFrame({region_column: pat[region_column], "n": pat["n"], "observed": pat["events"], "expected": expected})
+        .groupby(region_column, sort=True)
+        .sum()
+        .reset_index()
+    )
+    low, high = poisson_ratio_ci(table["observed"].to_numpy(), table["expected"].to_numpy(), alpha)
+    national = prepared.national_rate
+    table["oe"] = table["observed"] / table["expected"]
+    table["oe_low"] = low
+    table["oe_high"] = high
+    table["crude_rate"] = table["observed"] / table["n"]
+    table["expected_rate"] = table["expected"] / table["n"]
+    table["adjusted_rate"] = table["oe"] * national
+    table["adjusted_low"] = low * national
+    table["adjusted_high"] = high * national
+    return table
+
+
+# --------------------------------------------------------------------------- crude rates
+
+
+def crude_rates(
+    births: pd.DataFrame,
+    region: str = HOME_REGION,
+    outcomes: Sequence[str] | None = None,
+    years: Sequence[int] | None = None,
+    by_year: bool = True,
+    config: OutcomeConfig | None = None,
+    alpha: float = 0.05,
+    region_column: str = "region",
+) -> pd.DataFrame:
+    """Crude rates among nulliparous women, region vs nation, pooled (``year`` NA) and per year, exact CIs.
+
+    Outcomes whose columns are absent are skipped (``nullipara_results`` reports them).
+    Pass the result through ``displayable`` before showing it.
+    """
+    cfg = resolve_config(config)
+    data = births if years is None else births[births["year"].isin(list(years))]
+    rows = []
+    home = (data[region_column].astype(str) == region).to_numpy()
+    year = data["year"].to_numpy()
+    for key in outcomes or OUTCOME_KEYS:
+        try:
+            flags = outcome_rows(data, key, cfg)
+        except OutcomeUnavailable:
+            continue
+        for area, in_area in (("region", home), ("nation", np.ones(len(data), dtype=bool))):
+            selected = flags.in_denominator & in_area
+            periods: list[tuple[int | None, np.ndarray]] = [(None, selected)]
+            if by_year:
+                periods += [(int(y), selected & (year == y)) for y in sorted(np.unique(year[selected]))]
+            for y, sel in periods:
+                rows.append(
+                    {
+                        "outcome": key,
+                        "area": region if area == "region" else "nation",
+                        "year": y,
+                        "n": int(sel.sum()),
+                        "events": int(flags.event[sel].sum()),
+                    }
+                )
+    table = pd.DataFrame(rows, columns=["outcome", "area", "year", "n", "events"])
+    table["year"] = table["year"].astype("Int64")
+    low, high = clopper_pearson(table["events"].to_numpy(), table["n"].to_numpy(), alpha)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        table["rate"] = table["events"] / table["n"]
+    table["low"] = low
+    table["high"] = high
+    return table
+
+
+def displayable(table: pd.DataFrame, min_cell: int | None = None) -> pd.DataFrame:
+    """Disclosure control for this module's tables: blank rows resting on fewer than the threshold.
+
+    Counts are ``n``/``events``/``observed`` (and the non-events implied by
+    them); every other numeric column is treated as derived and blanked too.
+    """
+    counts = [c for c in ("n", "events", "observed") if c in table.columns]
+    work = table.copy()
+    events_col = "events" if "events" in work.columns else ("observed" if "observed" in work.columns else None)
+    if events_col is not None and "n" in work.columns:
+        work["_non_events"] = work["n"] - work[events_col]
+        counts.append("_non_events")
+    keep = {"year", "group", "decile"}
+    values = [c for c in work.columns if c not in counts and c not in keep and pd.api.types.is_float_dtype(work[c])]
+    out = suppress(work, counts, values, min_cell=min_cell)
+    return out.drop(columns=[c for c in ("_non_events",) if c in out.columns])

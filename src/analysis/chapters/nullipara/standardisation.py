@@ -1,0 +1,204 @@
+"""Indirect standardisation with only the region's microdata and a national stratum rate table."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analysis.chapters.nullipara.model import (
+    aggregate,
+    code_covariates,
+    collapse,
+)
+from analysis.chapters.nullipara.oe import displayable, poisson_ratio_ci
+from analysis.chapters.nullipara.outcomes import (
+    DEFAULT_STRATA,
+    OutcomeConfig,
+    OutcomeUnavailable,
+    outcome_rows,
+    resolve_config,
+)
+
+# --------------------------------------------------------------------------- indirect standardisation
+
+
+def national_reference_rates(
+    births: pd.DataFrame,
+    outcome: str,
+    strata: Sequence[str] = DEFAULT_STRATA,
+    config: OutcomeConfig | None = None,
+) -> pd.DataFrame:
+    """National stratum-specific rates (CSV-able): outcome, strata labels, n, events, rate.
+
+    If the table is published, pass it through ``displayable`` first: strata
+    with fewer than five women, events or non-events lose their rate, and a
+    region using the published table then reports those women as unmatched.
+    """
+    cfg = resolve_config(config)
+    rows = outcome_rows(births, outcome, cfg)
+    coded = code_covariates(births, strata, cfg)
+    if coded.absent:
+        raise OutcomeUnavailable(f"national_reference_rates: strata columns absent: {list(coded.absent)}")
+    table = collapse(coded, rows.event, rows.in_denominator, list(strata))
+    for s in strata:
+        table[s] = table[s].astype(str)
+    table["rate"] = table["events"] / table["n"]
+    table.insert(0, "outcome", outcome)
+    return table.sort_values(list(strata)).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class IndirectStandardisation:
+    """Region's observed vs expected from national stratum rates; SR with exact Poisson CI."""
+
+    outcome: str
+    strata: tuple[str, ...]
+    n: int
+    observed: int
+    expected: float
+    sr: float
+    sr_low: float
+    sr_high: float
+    reference_rate: float
+    adjusted_rate: float
+    adjusted_low: float
+    adjusted_high: float
+    n_unmatched: int
+    observed_unmatched: int
+    by_stratum: pd.DataFrame
+
+    def as_dict(self) -> dict[str, Any]:
+        items = ((k, v) for k, v in self.__dict__.items() if k != "by_stratum")
+        return {k: (float(v) if isinstance(v, (float, np.floating)) else v) for k, v in items}
+
+
+def indirect_standardise(
+    region_births: pd.DataFrame,
+    reference_rates: pd.DataFrame,
+    strata: Sequence[str] | None = None,
+    outcome: str | None = None,
+    config: OutcomeConfig | None = None,
+    alpha: float = 0.05,
+) -> IndirectStandardisation:
+    """Indirect standardisation with only the region's microdata and a national rate table.
+
+    E = sum over strata of (region's women) x (national rate). Women in strata
+    the table lacks (or whose rate is suppressed) are excluded from O and E and
+    counted in ``n_unmatched``. The adjusted rate is SR x the reference table's
+    overall rate.
+    """
+    cfg = resolve_config(config)
+    if outcome is None:
+        found = reference_rates["outcome"].unique() if "outcome" in reference_rates.columns else []
+        if len(found) != 1:
+            raise ValueError("indirect_standardise: pass outcome= (reference table has no single outcome)")
+        outcome = str(found[0])
+    strata = tuple(strata) if strata is not None else tuple(c for c in reference_rates.columns if c in cfg.covariates)
+    rows = outcome_rows(region_births, outcome, cfg)
+    coded = code_covariates(region_births, strata, cfg)
+    if coded.absent:
+        raise OutcomeUnavailable(f"indirect_standardise: strata columns absent: {list(coded.absent)}")
+    own = collapse(coded, rows.event, rows.in_denominator, list(strata))
+    for s in strata:
+        own[s] = own[s].astype(str)
+    ref = reference_rates[[*strata, "rate"]].copy()
+    for s in strata:
+        ref[s] = ref[s].astype(str)
+    merged = own.merge(ref, on=list(strata), how="left")
+    matched = merged["rate"].notna().to_numpy()
+    merged["expected"] = merged["n"] * merged["rate"]
+    use = merged[matched]
+    observed = int(use["events"].sum())
+    expected = float(use["expected"].sum())
+    low, high = poisson_ratio_ci(np.array([observed]), np.array([expected]), alpha)
+    if {"n", "events"} <= set(reference_rates.columns) and reference_rates["n"].notna().all():
+        overall = float(reference_rates["events"].sum() / reference_rates["n"].sum())
+    else:
+        overall = float("nan")
+    sr = observed / expected if expected > 0 else float("nan")
+    return IndirectStandardisation(
+        outcome=outcome,
+        strata=strata,
+        n=int(use["n"].sum()),
+        observed=observed,
+        expected=expected,
+        sr=sr,
+        sr_low=float(low[0]),
+        sr_high=float(high[0]),
+        reference_rate=overall,
+        adjusted_rate=sr * overall,
+        adjusted_low=float(low[0]) * overall,
+        adjusted_high=float(high[0]) * overall,
+        n_unmatched=int(merged.loc[~matched, "n"].sum()),
+        observed_unmatched=int(merged.loc[~matched, "events"].sum()),
+        by_stratum=merged.rename(columns={"events": "observed"}),
+    )
+
+
+def stratum_oe_all_regions(
+    births: pd.DataFrame,
+    outcome: str,
+    strata: Sequence[str] = DEFAULT_STRATA,
+    region_column: str = "region",
+) -> pd.DataFrame:
+    """Stratified O/E for every region computed from the full national microdata.
+
+    E for a region = sum over strata of (its women) x (national rate in the
+    stratum). This is the reference computation for ``indirect_standardise``,
+    which needs only the region's rows plus a national rate table.
+    """
+    rows = outcome_rows(births, outcome)
+    coded = code_covariates(births, list(strata))
+    if coded.absent:
+        raise OutcomeUnavailable(f"strata columns absent: {list(coded.absent)}")
+    pat = collapse(coded, rows.event, rows.in_denominator, list(strata), group=births[region_column].astype(str).to_numpy())
+    national = aggregate(pat, list(strata))
+    national["rate"] = national["events"] / national["n"]
+    merged = pat.merge(national[[*strata, "rate"]], on=list(strata), how="left")
+    merged["expected"] = merged["n"] * merged["rate"]
+    out = merged.groupby(region_column, sort=True)[["n", "events", "expected"]].sum().reset_index()
+    out = out.rename(columns={"events": "observed"})
+    out["oe"] = out["observed"] / out["expected"]
+    return out
+
+
+def indirect_comparison(births: pd.DataFrame, region: str, outcomes: Sequence[str], results: Mapping[str, Any]) -> pd.DataFrame:
+    """Per outcome: model O/E, stratified O/E from national microdata, and from a rate table + own data.
+
+    ``n_unmatched_published`` counts the region's women whose stratum would lose
+    its rate if the national table were published with small-cell suppression.
+    """
+    own = births[births["region"].astype(str) == region]
+    rows = []
+    for key in outcomes:
+        if key not in results["outcomes"]:
+            continue
+        full = stratum_oe_all_regions(births, key)
+        full_row = full[full["region"] == region].iloc[0]
+        reference = national_reference_rates(births, key)
+        via_table = indirect_standardise(own, reference, outcome=key)
+        published_ref = displayable(reference)
+        via_published = indirect_standardise(own, published_ref, outcome=key)
+        home = results["outcomes"][key]["regions"][region]
+        rows.append(
+            {
+                "outcome": key,
+                "n_strata": len(reference),
+                "observed": int(full_row["observed"]),
+                "expected_full": float(full_row["expected"]),
+                "oe_full": float(full_row["oe"]),
+                "expected_table": via_table.expected,
+                "oe_table": via_table.sr,
+                "oe_table_low": via_table.sr_low,
+                "oe_table_high": via_table.sr_high,
+                "n_unmatched_table": via_table.n_unmatched,
+                "n_unmatched_published": via_published.n_unmatched,
+                "oe_published": via_published.sr,
+                "oe_model": home["oe"],
+            }
+        )
+    return pd.DataFrame(rows)
