@@ -6,16 +6,41 @@ import copy
 import json
 import math
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
 import pytest
 import yaml
 
-from analysis.chapters.options import options as op
+from analysis.chapters.options import (
+    access,
+    capacity,
+    config,
+    demand,
+    evidence,
+    figures,
+    geography,
+    page,
+    scorecard,
+    tables,
+    text,
+    units,
+    vulnerability,
+)
 from analysis.chapters.options.checks import check_option as _check_option
 from analysis.chapters.travel import model as travel
 from analysis.common import published
+
+
+_MODULES = (tables, page, text, config, geography, demand, units, vulnerability, capacity, access, evidence, figures, scorecard)
+# one namespace over the chapter's modules (later modules win), with the old dict-returning entry points
+op = SimpleNamespace(**{k: v for m in _MODULES for k, v in vars(m).items() if not k.startswith("__")})
+op.option_figures = lambda *a, **k: figures.option_figures(*a, **k).as_dict()
+op.tradeoffs = lambda card: [str(text.tradeoff(t)) for t in scorecard.tradeoffs(card)]
+op.option_results = page.option_figures_results
+op.comparison_results = page.comparison_figures_results
+op.page_texts = lambda option: page.option_glue_values(page.compute_option(option))
 
 
 def _raw() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
@@ -562,7 +587,8 @@ def test_page_texts_follow_the_sign_and_the_no_change_case() -> None:
     assert "Resorna till BMM i basprogrammet ökar med 1\u00a0049 timmar per år" in b["access_text"]
     assert "öka från 11\u00a0% till 16\u00a0%" in b["capacity_text"]
     assert "85\u00a0% (antagande" in b["capacity_assumptions"] and "antagande" in b["share_24h_target_text"]
-    assert op._change_sv(-12.0, "timmar") == "minskar med 12 timmar" and op._change_sv(0.1, "timmar").startswith("är i stort")
+    down, same = text.bmm_change(-12.0), text.bmm_change(0.1)
+    assert down.key == "access.bmm_change.lower" and down.values["hours"] == "12" and same.key == "access.bmm_change.same"
     d = op.page_texts("D")
     assert d["access_text"].startswith("I bästa fallet:") and "I sämsta fallet:" in d["access_text"]
     assert "I sämsta fallet: inga besök flyttas från Kvinnokliniken" in d["capacity_text"]
