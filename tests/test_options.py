@@ -32,7 +32,6 @@ from analysis.chapters.options.checks import check_option as _check_option
 from analysis.chapters.travel import model as travel
 from analysis.common import published
 
-
 _MODULES = (tables, page, text, config, geography, demand, units, vulnerability, capacity, access, evidence, figures, scorecard)
 # one namespace over the chapter's modules (later modules win), with the old dict-returning entry points
 op = SimpleNamespace(**{k: v for m in _MODULES for k, v in vars(m).items() if not k.startswith("__")})

@@ -200,4 +200,3 @@ def access(
     }
     table = pd.concat([by.reset_index(), pd.DataFrame([{"municipality_code": HOME_REGION, **county}])], ignore_index=True)
     return AccessResult(summary, table, tasks)
-

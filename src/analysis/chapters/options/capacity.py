@@ -32,7 +32,6 @@ def bed_days(
     occupancy: float,
     early_los_days: float,
 ) -> dict[str, float]:
-
     """BB bed-days today and those freed when the share going home within 24 h rises.
 
     bed-days today = Σ births × mean stay. Women newly discharged early are vaginal births
@@ -89,4 +88,3 @@ def capacity(option: str, scenario: OptionScenario | str = "base", config: Confi
     out["visits_moved_from_kk"] = births * moved_visits_per_birth(opt, case, cfg, v, "kvinnokliniken")
     out["visits_moved_from_bmm"] = births * moved_visits_per_birth(opt, case, cfg, v, "bmm")
     return out
-

@@ -49,7 +49,7 @@ def tornado_has_bars(table: pd.DataFrame) -> bool:
     return bool(len(moving_rows(table)))
 
 
-def tornado_chart(table: pd.DataFrame, metric_label: str, top: int = 10) -> alt.LayerChart:
+def tornado_chart(table: pd.DataFrame, metric_label: str, top: int = 10) -> alt.LayerChart | alt.FacetChart:
     """Result at each assumption's low and high value around the base result (largest swing on top).
 
     Only assumptions that move the result are drawn; long labels wrap over lines (never truncated).
@@ -80,7 +80,7 @@ def tornado_chart(table: pd.DataFrame, metric_label: str, top: int = 10) -> alt.
 
 def access_chart(
     by_municipality: pd.DataFrame, name_col: str, today_col: str, option_cols: dict[str, str] | str, title: str
-) -> alt.Chart:
+) -> alt.LayerChart | alt.FacetChart:
     """Minutes today and under the option (or each of its cases), per municipality (a dumbbell chart).
 
     ``option_cols`` maps a legend label to a column ('Bästa fall': 'col_best'); a plain column name
@@ -141,7 +141,7 @@ def units_chart(vuln: pd.DataFrame, title: str = "Sårbarhet per enhet och filia
                 alt.Tooltip("open_days:Q", title="Öppetdagar per år", format=",.0f"),
                 alt.Tooltip("days_no_midwife:Q", title="Dagar utan barnmorska", format=",.2f"),
             ],
-        )  # fmt: skip
+        )
         .properties(width=320, height=alt.Step(14), title=title)
     )
 
@@ -207,7 +207,9 @@ def units(data: OptionPage) -> alt.VConcatChart:
     from analysis.chapters.options import text
 
     title = text.caption("units_chart")
-    return alt.vconcat(*[units_chart(data.vulnerability[c.key], title + text.case_suffix(data.option, c)) for c in data.option.cases])
+    return alt.vconcat(
+        *[units_chart(data.vulnerability[c.key], title + text.case_suffix(data.option, c)) for c in data.option.cases]
+    )
 
 
 def tornados(data: OptionPage) -> alt.VConcatChart:

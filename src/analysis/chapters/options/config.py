@@ -239,7 +239,7 @@ def _parse_case(key: str, entry: Any, where: str) -> Case:
             if isinstance(n, dict):
                 rng = n.get("between")
                 ok = isinstance(rng, list) and len(rng) == 2 and all(isinstance(x, int) and not isinstance(x, bool) for x in rng)
-                if not ok or not 1 <= rng[0] <= rng[1]:
+                if not ok or not isinstance(rng, list) or not 1 <= rng[0] <= rng[1]:
                     raise OptionsConfigError(f"{where}: field 'units.hubs.{t}.between' must be [lo, hi] with 1 <= lo <= hi")
                 parsed.append((str(t), (int(rng[0]), int(rng[1]))))
             else:
@@ -465,8 +465,6 @@ def option_keys() -> list[str]:
     return list(load_config().options)
 
 
-
-
 @dataclass(frozen=True)
 class OptionScenario:
     """An option, one of its cases and the assumption values it is computed with."""
@@ -489,4 +487,3 @@ def make_scenario(
         raise KeyError(f"unknown option {option!r}; options: {', '.join(cfg.options)}")
     c = cfg.options[option].case(case)
     return OptionScenario(option, c.key, cfg.values("base", overrides), tuple(sorted((overrides or {}).items())))
-

@@ -40,7 +40,6 @@ def nulliparous_share(values: Mapping[str, float]) -> float:
     return (b[("nulliparous", "vaginal")] + b[("nulliparous", "cs")]) / sum(b.values())
 
 
-
 def task_visits_per_birth(task: Task, values: Mapping[str, float], nullip_share: float | None = None) -> float:
     """Visits per birth for a task: direct, × nulliparous share, or × the share affected."""
     visits = values[task.visits_key]
@@ -49,7 +48,6 @@ def task_visits_per_birth(task: Task, values: Mapping[str, float], nullip_share:
     if task.population == "share":
         return visits * values[str(task.share_key)]
     return visits
-
 
 
 def moved_visits_per_birth(option: Option, case: Case, cfg: Config, values: Mapping[str, float], level: str) -> float:

@@ -88,7 +88,6 @@ def _nullipara_links(data: Mapping[str, Any], region: str = HOME_REGION) -> dict
 def evidence_links(
     option: str, results_dir: Path | None = None, scenario: str = "base", config: Config | None = None
 ) -> dict[str, Any]:
-
     """What the risk-mix and first-time-mothers chapters imply here, read from their results files.
 
     Missing files give ``{"available": False, "status": "not available yet"}`` instead of an error.
@@ -113,9 +112,7 @@ def evidence_links(
     return out
 
 
-
 def evidence_synthetic(option: str = "A", results_dir: Path | None = None) -> bool:
     """True when either linked chapter's results come from a synthetic cohort."""
     links = evidence_links(option, results_dir)
     return any(bool(v.get("synthetic")) for v in links.values() if isinstance(v, Mapping))
-

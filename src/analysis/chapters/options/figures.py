@@ -33,8 +33,6 @@ def vardcentral_bmm(case: Case, units: pd.DataFrame, today: int) -> dict[str, in
     return {"today": today, "keep_min": lo, "keep_max": hi, "lose_min": today - hi, "lose_max": today - lo}
 
 
-
-
 @dataclass(frozen=True)
 class OptionFigures:
     """Headline figures of one option case (the metrics of options.yml plus context).
@@ -207,4 +205,3 @@ def option_figures(
     else:
         case, over = cfg.options[option].case(scenario).key, dict(overrides or {})
     return _figures_cached(cfg, option, case, tuple(sorted(over.items())), model)
-

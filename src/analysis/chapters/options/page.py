@@ -98,7 +98,6 @@ def comparison_figures_results(config: Config | None = None, model: str = "graph
                    "modelled": True})  # fmt: skip
 
 
-
 # --------------------------------------------------------------------------- the option page
 
 
@@ -199,7 +198,9 @@ def compute_comparison(region: str = HOME_REGION, model: str = "graph") -> Compa
     """The comparison page's data (``region`` is the home county)."""
     cfg = load_config()
     card = scorecard(config=cfg, model=model)
-    rows = tuple((o, c, row_label(cfg.options[o], c), option_figures(o, c, config=cfg, model=model)) for o, c in option_cases(cfg))
+    rows = tuple(
+        (o, c, row_label(cfg.options[o], c), option_figures(o, c, config=cfg, model=model)) for o, c in option_cases(cfg)
+    )
     return ComparisonPage(cfg, card, tuple(tradeoffs(card)), rows, evidence_synthetic(), model)
 
 

@@ -148,7 +148,6 @@ def scorecard(options: Sequence[str] | None = None, config: Config | None = None
     return out
 
 
-
 @dataclass(frozen=True)
 class Tradeoff:
     """Best and worst rows of one ranked metric (``equal``: every row ties; ``clear``: the lead holds)."""

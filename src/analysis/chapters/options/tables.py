@@ -37,7 +37,6 @@ def matrix_table(config: Config | None = None) -> pd.DataFrame:
     )
 
 
-
 def evidence_tables(
     option: str, results_dir: Path | None = None, config: Config | None = None
 ) -> list[tuple[str, pd.DataFrame, str]]:
@@ -90,7 +89,6 @@ def evidence_tables(
     return out
 
 
-
 def _fmt(x: float) -> str:
     """Swedish number with precision by magnitude (decimal comma, space between thousands)."""
     if not np.isfinite(x):
@@ -141,7 +139,6 @@ def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
             ) + " är bättre; ingen tydlig skillnad"
     out["Jämförelse"] = [verdict[m] for m in out["Mått"]]
     return out
-
 
 
 def municipality_change_table(option: str, config: Config | None = None, model: str = "graph") -> pd.DataFrame:

@@ -98,8 +98,13 @@ def vulnerability_text(f: Any, option: Option) -> str:
     units = TEXTS(f"vulnerability.units.{'branches' if f.branches else 'plain'}", units=_n(f.units),
                   branches=_n(f.branches), midwives=_n(f.midwives_total))  # fmt: skip
     last = (
-        TEXTS("vulnerability.last_resort", last_resort=_n(f.last_resort_units), below_min=_n(f.units_below_min),
-              staffing_min=_n(option.staffing_min), single=_n(f.single_midwife_units))  # fmt: skip
+        TEXTS(
+            "vulnerability.last_resort",
+            last_resort=_n(f.last_resort_units),
+            below_min=_n(f.units_below_min),
+            staffing_min=_n(option.staffing_min),
+            single=_n(f.single_midwife_units),
+        )
         if f.last_resort_units
         else ""
     )

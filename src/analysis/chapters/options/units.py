@@ -43,8 +43,6 @@ def apportion_today(count: int, births: Mapping[str, float], capacity: Mapping[s
     return k
 
 
-
-
 @lru_cache(maxsize=256)
 def place_in_town(town: str, k: int) -> tuple[str, ...]:
     """Sites for ``k`` units in one town: the k of the town's vårdcentraler that minimise the mean
@@ -111,9 +109,6 @@ def today_bmm_allocation(count: int) -> tuple[tuple[str, str, str, float], ...]:
     return tuple(out)
 
 
-
-
-
 def units_for_option(
     option: str,
     assumptions: Mapping[str, float] | None = None,
@@ -134,14 +129,29 @@ def units_for_option(
     return case_units(opt, case, values, cfg).copy()
 
 
+def unit_inputs(opt: Option, case: Case, values: Mapping[str, float], cfg: Config) -> tuple[float | None, ...]:
+    """Every number the units of a case depend on (the cache key: the scorecard changes one assumption
+    at a time, and most of them leave the units as they are)."""
+    return (
+        values["births_per_midwife"],
+        values[case.count or cfg.today_units_count] if case.rule == "today_bmm" else None,
+        *(values[n] for _, n in case.hubs if isinstance(n, str)),
+        moved_visits_per_birth(opt, case, cfg, values, "kvinnokliniken"),
+        values["midwife_minutes_per_moved_visit"],
+        values["clinical_hours_per_midwife"],
+        values[case.last_resort] if case.last_resort else None,
+    )
+
+
+_UNITS: dict[tuple[Any, ...], pd.DataFrame] = {}
+
+
 def case_units(opt: Option, case: Case, values: Mapping[str, float], cfg: Config) -> pd.DataFrame:
-    """Cached: the tornado recomputes the same units for every assumption that does not touch them."""
-    return _units_cached(cfg, opt, case, tuple(sorted(values.items())))
-
-
-@lru_cache(maxsize=1024)
-def _units_cached(cfg: Config, opt: Option, case: Case, items: tuple[tuple[str, float], ...]) -> pd.DataFrame:
-    return _build_units(opt, case, dict(items), cfg)
+    """The units of one case, computed once per :func:`unit_inputs` (shared: callers must not modify it)."""
+    key = (cfg, opt, case, unit_inputs(opt, case, values, cfg))
+    if key not in _UNITS:
+        _UNITS[key] = _build_units(opt, case, values, cfg)
+    return _UNITS[key]
 
 
 def _build_units(opt: Option, case: Case, values: Mapping[str, float], cfg: Config) -> pd.DataFrame:
@@ -318,8 +328,18 @@ def narsjukvard_tokens(case: Case) -> tuple[str, ...]:
     return tuple(t for t, _ in case.hubs) if case.narsjukvard_sites is None else case.narsjukvard_sites
 
 
+_NSV_TOWNS: dict[tuple[Any, ...], dict[str, str]] = {}
+
+
 def narsjukvard_town_by_municipality(case: Case, units: pd.DataFrame, cfg: Config) -> dict[str, str]:
     """The town whose närsjukvård unit serves each municipality: its hub if that hub takes the tasks, else the nearest."""
+    key = (cfg, case, tuple(units["site_id"].astype(str)), tuple(units["town"].astype(str)))
+    if key not in _NSV_TOWNS:
+        _NSV_TOWNS[key] = _narsjukvard_towns(case, units, cfg)
+    return dict(_NSV_TOWNS[key])
+
+
+def _narsjukvard_towns(case: Case, units: pd.DataFrame, cfg: Config) -> dict[str, str]:
     geo = geography()
     towns: dict[str, tuple[float, float]] = {}
     for token in narsjukvard_tokens(case):
@@ -335,4 +355,3 @@ def narsjukvard_town_by_municipality(case: Case, units: pd.DataFrame, cfg: Confi
         else:
             out[str(code)] = min(towns, key=lambda t: (math.hypot(towns[t][0] - row["seat_x"], towns[t][1] - row["seat_y"]), t))
     return out
-
