@@ -488,6 +488,7 @@ def test_an_assumption_changes_exactly_the_figures_that_depend_on_it(key: str, v
     assert _changed(base, op.option_figures("C", overrides={key: value})) == expected
 
 
+@pytest.mark.slow
 def test_tornado_rows_and_values() -> None:
     cfg = op.load_config()
     t = op.tornado("C", "beds_freed")
@@ -500,6 +501,7 @@ def test_tornado_rows_and_values() -> None:
         op.tornado("C", "no_such_metric")
 
 
+@pytest.mark.slow
 def test_scorecard_marks_best_without_a_total() -> None:
     card = op.scorecard()
     cfg = op.load_config()
@@ -551,6 +553,7 @@ def _card(values: dict[str, float], direction: str = "lower_is_better", clear: b
     return out
 
 
+@pytest.mark.slow
 def test_tradeoffs_name_every_tie_and_say_when_all_are_equal() -> None:
     # the reviewer's case: all 16,9 (B 0,01 longer) → equal for all, never a single "sämst"
     equal = _card({"A": 16.92, "B": 16.93, "C": 16.92, "D1": 16.92, "D2": 16.93})
@@ -578,6 +581,7 @@ def test_tradeoffs_name_every_tie_and_say_when_all_are_equal() -> None:
     )
 
 
+@pytest.mark.slow
 def test_page_texts_follow_the_sign_and_the_no_change_case() -> None:
     a = op.page_texts("A")
     assert "förblir 11\u00a0%" in a["capacity_text"] and "ökar från" not in a["capacity_text"]

@@ -16,7 +16,7 @@ from analysis.chapters.options.geography import geography
 from analysis.chapters.options.units import case_units, narsjukvard_tokens, narsjukvard_town_by_municipality, today_bmm_allocation
 from analysis.chapters.travel.model import within_town
 from analysis.chapters.travel.model.within_town import TravelContext
-from analysis.common.home import HOME_REGION
+from analysis.common.home import COUNTY_NAME, HOME_REGION
 
 
 @lru_cache(maxsize=8)
@@ -141,7 +141,7 @@ def access(
         }
     ).set_index("municipality_code")
     county = {
-        "municipality": "Västmanlands län",
+        "municipality": COUNTY_NAME,
         "births": float(births.sum()),
         "bmm_minutes_today": float(bmm0.loc[HOME_REGION, "mean_minutes"]),
         "bmm_minutes_option": float(bmm1.loc[HOME_REGION, "mean_minutes"]),
