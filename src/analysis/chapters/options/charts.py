@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import altair as alt
 import pandas as pd
 
 from analysis.render.charts import ACCENT_COLOURS, HOME_COLOUR, NATION_COLOUR
+
+if TYPE_CHECKING:
+    from analysis.chapters.options.page import ComparisonPage, OptionPage
 
 DIRECTION_SV = {"lower_is_better": "lägre är bättre", "higher_is_better": "högre är bättre", "none": "rangordnas inte"}
 
@@ -44,7 +49,7 @@ def tornado_has_bars(table: pd.DataFrame) -> bool:
     return bool(len(moving_rows(table)))
 
 
-def tornado_chart(table: pd.DataFrame, metric_label: str, top: int = 10) -> alt.LayerChart:
+def tornado_chart(table: pd.DataFrame, metric_label: str, top: int = 10) -> alt.LayerChart | alt.FacetChart:
     """Result at each assumption's low and high value around the base result (largest swing on top).
 
     Only assumptions that move the result are drawn; long labels wrap over lines (never truncated).
@@ -75,7 +80,7 @@ def tornado_chart(table: pd.DataFrame, metric_label: str, top: int = 10) -> alt.
 
 def access_chart(
     by_municipality: pd.DataFrame, name_col: str, today_col: str, option_cols: dict[str, str] | str, title: str
-) -> alt.Chart:
+) -> alt.LayerChart | alt.FacetChart:
     """Minutes today and under the option (or each of its cases), per municipality (a dumbbell chart).
 
     ``option_cols`` maps a legend label to a column ('Bästa fall': 'col_best'); a plain column name
@@ -136,7 +141,7 @@ def units_chart(vuln: pd.DataFrame, title: str = "Sårbarhet per enhet och filia
                 alt.Tooltip("open_days:Q", title="Öppetdagar per år", format=",.0f"),
                 alt.Tooltip("days_no_midwife:Q", title="Dagar utan barnmorska", format=",.2f"),
             ],
-        )  # fmt: skip
+        )
         .properties(width=320, height=alt.Step(14), title=title)
     )
 
@@ -170,3 +175,46 @@ def scorecard_multiples(card: pd.DataFrame, metrics: list[str]) -> alt.ConcatCha
             alt.layer(rule, point).properties(width=460, height=alt.Step(26), title=alt.TitleParams(lines, fontSize=13))
         )
     return alt.concat(*charts, columns=1)
+
+
+# --------------------------------------------------------------------------- what the templates show
+
+SCORECARD_METRICS = (
+    "nsv_mean_minutes",
+    "bmm_mean_minutes",
+    "travel_hours_saved",
+    "days_without_midwife_per_1000_births",
+    "worst_unit_days_without_midwife",
+    "beds_freed",
+)
+
+
+def access(data: OptionPage) -> alt.VConcatChart:
+    """Minutes to the närsjukvård tasks and to BMM per municipality, today and per case."""
+    from analysis.chapters.options.tables import access_by_case
+
+    by_case, labels = access_by_case(data.option.key, data.config, data.model)
+    return alt.vconcat(
+        access_chart(by_case, "municipality", "nsv_minutes_today", {lab: f"nsv_{k}" for k, lab in labels.items()},
+                     "Restid till närsjukvårdsuppdragen"),
+        access_chart(by_case, "municipality", "bmm_minutes_today", {lab: f"bmm_{k}" for k, lab in labels.items()},
+                     "Restid till barnmorskemottagning"),
+    )  # fmt: skip
+
+
+def units(data: OptionPage) -> alt.VConcatChart:
+    """Vulnerability per unit and branch, one chart per case."""
+    from analysis.chapters.options import text
+
+    title = text.caption("units_chart")
+    return alt.vconcat(
+        *[units_chart(data.vulnerability[c.key], title + text.case_suffix(data.option, c)) for c in data.option.cases]
+    )
+
+
+def tornados(data: OptionPage) -> alt.VConcatChart:
+    return alt.vconcat(*[tornado_chart(table, title) for title, table in data.tornados])
+
+
+def scorecard(data: ComparisonPage) -> alt.ConcatChart:
+    return scorecard_multiples(data.card, list(SCORECARD_METRICS))

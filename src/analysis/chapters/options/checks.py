@@ -6,7 +6,7 @@ from typing import Any
 
 
 def check_option(value: Any) -> str | None:
-    from analysis.chapters.options.options import option_keys
+    from analysis.chapters.options.config import option_keys
 
     keys = option_keys()
     return None if value in keys else f"must be one of {', '.join(keys)} (defined in options.yml)"

@@ -1,0 +1,287 @@
+"""Display tables of the option pages and the comparison page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from analysis.chapters.options import text
+from analysis.chapters.options.access import access
+from analysis.chapters.options.config import ASSUMPTION_FIELDS, Config, load_config
+from analysis.chapters.options.evidence import evidence_links, evidence_synthetic
+from analysis.chapters.options.figures import option_figures
+from analysis.chapters.options.scorecard import scenario_values
+from analysis.common.formatting import sv_number, sv_pct, sv_range
+from analysis.common.home import HOME_REGION
+from analysis.render.page import Table
+
+if TYPE_CHECKING:
+    from analysis.chapters.options.page import ComparisonPage, OptionPage
+
+
+def assumptions_table(config: Config | None = None) -> pd.DataFrame:
+    """Every assumption for the page: key, group, label, unit, low, base, high, source, reason."""
+    cfg = config or load_config()
+    return pd.DataFrame([{"key": a.key, **{f: getattr(a, f) for f in ASSUMPTION_FIELDS}} for a in cfg.assumptions.values()])
+
+
+def matrix_table(config: Config | None = None) -> pd.DataFrame:
+    """The report's qualitative matrix: rows as in the report, one column per option."""
+    cfg = config or load_config()
+    return pd.DataFrame(
+        {o.key: [o.matrix_sv[r] for r in cfg.matrix_rows_sv] for o in cfg.options.values()},
+        index=pd.Index(list(cfg.matrix_rows_sv.values()), name="Kriterium"),
+    )
+
+
+def evidence_tables(
+    option: str, results_dir: Path | None = None, config: Config | None = None
+) -> list[tuple[str, pd.DataFrame, str]]:
+    """Display tables of :func:`evidence_links` for the page: (kind, table, caption), the risk table per case.
+
+    Captions say "(syntetiska data)" when the chapter's results come from a synthetic cohort. The births are
+    the municipal estimates of children born (summed; not deliveries); the share with a risk factor is the
+    cohort's (the published share without risk factors is given in the caption as context).
+    """
+    from analysis.common import geodata, published
+
+    cfg = config or load_config()
+    opt = cfg.options[option]
+    out: list[tuple[str, pd.DataFrame, str]] = []
+
+    no_risk = published.value("no_risk_factors_at_pregnancy_start_pct", HOME_REGION)
+    county = geodata.county()
+    for c in opt.cases:
+        links = evidence_links(option, results_dir, c.key, cfg)
+        risk = links.get("riskmix", {})
+        if risk.get("available") is False:
+            continue
+        rows = [{"Närsjukvårdsort": r["narsjukvard_town"], "Kommuner": ", ".join(r.get("municipalities", [])),
+                 "Födda per år (skattning)": sv_number(r.get("births_per_year")),
+                 "Med minst en riskfaktor per år (kohortens andel × födda)": sv_number(r.get("women_with_risk_factor_per_year")),
+                 "Andel med minst en riskfaktor i kohorten": sv_pct(r["pct_with_risk_factor"], 0) if r.get("pct_with_risk_factor") is not None else "–"}
+                for r in risk.get("by_narsjukvard_town", [])]  # fmt: skip
+        if not rows:
+            continue
+        synthetic = bool(risk.get("synthetic"))
+        cap = text.caption(
+            "riskmix",
+            case=text.case_suffix(opt, c),
+            synthetic=text.synthetic_mark(synthetic),
+            source=text.caption("riskmix_source", "synthetic" if synthetic else "real"),
+            no_risk=sv_pct(no_risk, 0),
+            births=sv_number(sum(float(r.get("births_per_year") or 0) for r in risk.get("by_narsjukvard_town", []))),
+            county_births=sv_number(county["births_per_year"]),
+            county_year=county["births_year"],
+        )
+        out.append(("riskmix", pd.DataFrame(rows), cap))
+    nulli = evidence_links(option, results_dir, config=cfg).get("nullipara", {})
+    if nulli.get("available") is not False:
+        table = pd.DataFrame([{"Utfall (förstföderskor)": r["label_sv"], "Observerat": sv_number(r["observed"]),
+                               "Förväntat": sv_number(r["expected"], 1), "O/E": sv_number(r["oe"], 2),
+                               "Praxisdel, procentenheter": sv_number(r.get("practice_part"), 1),
+                               "Bedömning i kapitlet": r.get("verdict_sv") or "–"} for r in nulli["ranked"]])  # fmt: skip
+        syn = text.synthetic_mark(bool(nulli.get("synthetic")))
+        out.append(("nullipara", table, text.caption("nullipara", synthetic=syn)))
+    return out
+
+
+def _fmt(x: float) -> str:
+    """Swedish number with precision by magnitude (decimal comma, space between thousands)."""
+    if not np.isfinite(x):
+        return "–"
+    if abs(x) >= 10 or float(x).is_integer():
+        return sv_number(x, 0 if abs(x) >= 100 or float(round(x)) == round(x, 1) else 1)
+    return sv_number(x, 2 if abs(x) < 1 else 1)
+
+
+CLEAR_MARK = "★"
+UNCLEAR_MARK = "☆"
+
+
+def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
+    """Display table: one row per metric, one column per option case; 'base (low–high)'.
+
+    ★ marks the best value when the difference holds in every one-at-a-time scenario; ☆ marks the
+    best base value when it does not (no clear difference). A range collapses to the base value when
+    no assumption moves it; a metric equal for all rows says so in the column 'Jämförelse'.
+    """
+
+    def cell(r: pd.Series) -> str:
+        text = _fmt(r["base"])
+        if _fmt(r["low"]) != _fmt(r["high"]):
+            text += f" ({_fmt(r['low'])}–{_fmt(r['high'])})"
+        if r["best"]:
+            text += " " + (CLEAR_MARK if r["clear_best"] else UNCLEAR_MARK)
+        return text
+
+    wide = card.assign(text=card.apply(cell, axis=1)).pivot(index="label_sv", columns="row", values="text")
+    rows = list(dict.fromkeys(card["label_sv"]))
+    cols = list(dict.fromkeys(card["row"]))
+    out = wide.loc[rows, cols].reset_index().rename(columns={"label_sv": "Mått"})
+    out.columns.name = None
+    verdict = {}
+    for label, grp in card.groupby("label_sv", sort=False):
+        if (grp["direction"] == "none").all():
+            verdict[label] = "sammanhang, rangordnas inte"
+        elif grp["all_equal"].any():
+            verdict[label] = "lika för alla"
+        elif grp["clear_best"].any():
+            verdict[label] = (
+                "lägre" if grp["direction"].iloc[0] == "lower_is_better" else "högre"
+            ) + " är bättre; tydlig skillnad"
+        else:
+            verdict[label] = (
+                "lägre" if grp["direction"].iloc[0] == "lower_is_better" else "högre"
+            ) + " är bättre; ingen tydlig skillnad"
+    out["Jämförelse"] = [verdict[m] for m in out["Mått"]]
+    return out
+
+
+def municipality_change_table(option: str, config: Config | None = None, model: str = "graph") -> pd.DataFrame:
+    """Per municipality and case: BMM minutes today and in the option, net change in travel minutes per birth
+    and year (moved tasks plus BMM visits) and whether the municipality gains or loses by the threshold."""
+    cfg = config or load_config()
+    opt = cfg.options[option]
+    status_sv = cfg.status_sv
+    frame: pd.DataFrame | None = None
+    for c in opt.cases:
+        by = access(option, c.key, cfg, model).by_municipality
+        by = by[by["municipality_code"] != HOME_REGION]
+        suffix = f" ({c.label_sv.split(':')[0].split()[0].lower()})" if len(opt.cases) > 1 else ""
+        part = pd.DataFrame({
+            "Kommun": by["municipality"].to_numpy(),
+            "BMM i dag, min": [sv_number(x, 1) for x in by["bmm_minutes_today"]],
+            f"BMM{suffix}, min": [sv_number(x, 1) for x in by["bmm_minutes_option"]],
+            f"Netto per födsel{suffix}, min": [sv_number(x) for x in by["net_minutes_per_birth"]],
+            f"Bedömning{suffix}": [status_sv[str(x)] for x in by["status"]],
+        })  # fmt: skip
+        frame = part if frame is None else frame.merge(part, on=["Kommun", "BMM i dag, min"])
+    assert frame is not None
+    return frame
+
+
+def case_table(option: str, config: Config | None = None, model: str = "graph") -> pd.DataFrame:
+    """Display table of the option's headline metrics, one column per case ('base (low–high)')."""
+    cfg = config or load_config()
+    opt = cfg.options[option]
+    cols = {}
+    for c in opt.cases:
+        sv = scenario_values(option, c.key, cfg, model)
+        cells = []
+        for m in cfg.metrics:
+            lo, base, hi = float(sv[m].min()), float(sv[m]["base"]), float(sv[m].max())
+            text = _fmt(base)
+            if _fmt(lo) != _fmt(hi):
+                text += f" ({_fmt(lo)}–{_fmt(hi)})"
+            cells.append(text)
+        cols[c.label_sv if len(opt.cases) > 1 else f"Alternativ {option}"] = cells
+    return pd.DataFrame({"Mått": [m.label_sv for m in cfg.metrics.values()], **cols})
+
+
+def travel_split_table(option: str, config: Config | None = None, model: str = "graph") -> pd.DataFrame:
+    """Saved travel hours and car-km per year by source: Kvinnokliniken tasks, BMM tasks, their net, and
+    digital visits (report 5.4.3; the same for every option and not counted in the net)."""
+    cfg = config or load_config()
+    opt = cfg.options[option]
+    rows = [
+        ("Uppdrag som flyttas från Kvinnokliniken", "travel_hours_saved_kk_tasks", "car_km_saved_kk_tasks"),
+        ("Uppdrag som flyttas från BMM till huvudmottagning (negativt = längre resor)", "travel_hours_saved_bmm_tasks",
+         "car_km_saved_bmm_tasks"),
+        ("Netto, flyttade uppdrag (rubriktalet)", "travel_hours_saved", "car_km_saved"),
+        ("Digitala besök, avsnitt 5.4.3 (samma för alla alternativ, ingår inte i nettot)", "digital_hours_saved",
+         "digital_km_saved"),
+    ]  # fmt: skip
+    out: dict[str, list[str]] = {"Källa": [r[0] for r in rows]}
+    for c in opt.cases:
+        f = option_figures(option, c.key, config=cfg, model=model)
+        suffix = f" – {c.label_sv.split(':')[0].lower()}" if len(opt.cases) > 1 else ""
+        out[f"Restimmar per år{suffix}"] = [sv_number(f.metric(h)) for _, h, _ in rows]
+        out[f"Bil-km per år{suffix}"] = [sv_number(f.metric(k)) for _, _, k in rows]
+    return pd.DataFrame(out)
+
+
+def access_by_case(option: str, config: Config | None = None, model: str = "graph") -> tuple[pd.DataFrame, dict[str, str]]:
+    """Per municipality: minutes today and under each case of the option (for the access charts).
+
+    Returns the frame (municipality, bmm_minutes_today, nsv_minutes_today, bmm_<case>, nsv_<case>)
+    and the legend label of each case ('Alternativet' for a single-case option).
+    """
+    cfg = config or load_config()
+    opt = cfg.options[option]
+    frame: pd.DataFrame | None = None
+    labels: dict[str, str] = {}
+    for c in opt.cases:
+        by = access(option, c.key, cfg, model).by_municipality
+        by = by[by["municipality_code"] != HOME_REGION].set_index("municipality_code")
+        if frame is None:
+            frame = by[["municipality", "bmm_minutes_today", "nsv_minutes_today"]].copy()
+        frame[f"bmm_{c.key}"] = by["bmm_minutes_option"]
+        frame[f"nsv_{c.key}"] = by["nsv_minutes_option"]
+        labels[c.key] = "Alternativet" if len(opt.cases) == 1 else c.label_sv.split(":")[0]
+    assert frame is not None
+    return frame.reset_index(), labels
+
+
+# --------------------------------------------------------------------------- what the templates show
+
+
+def matrix(data: OptionPage) -> Table:
+    """The report's description of this option (its column of the qualitative matrix)."""
+    key = data.option.key
+    frame = matrix_table(data.config)[[key]].rename(columns={key: "Alternativ " + key}).reset_index()
+    return Table(frame)
+
+
+def cases(data: OptionPage) -> Table:
+    return Table(case_table(data.option.key, data.config, data.model), text.caption("case_table", text.several(data.option)))
+
+
+def travel_split(data: OptionPage) -> Table:
+    return Table(travel_split_table(data.option.key, data.config, data.model), text.caption("travel_split"))
+
+
+def municipality_change(data: OptionPage) -> Table:
+    frame = municipality_change_table(data.option.key, data.config, data.model)
+    return Table(frame, text.caption("municipality_change", text.several(data.option)))
+
+
+def evidence(data: OptionPage) -> None:
+    """The evidence notice (missing or synthetic) and the risk-mix and first-time-mothers tables."""
+    from IPython.display import display
+
+    from analysis.render.page import notice
+
+    shown = evidence_tables(data.option.key, config=data.config)
+    if not shown:
+        notice(text.TEXTS("notice.evidence_missing.title"), text.TEXTS("notice.evidence_missing.body"), kind="note")
+    elif evidence_synthetic(data.option.key):
+        notice(text.TEXTS("notice.evidence_synthetic.title"), text.TEXTS("notice.evidence_synthetic.body"), kind="warning")
+    for _, frame, caption in shown:
+        display(Table(frame, caption))
+
+
+def scorecard(data: ComparisonPage) -> Table:
+    return Table(scorecard_table(data.card), text.caption("scorecard"))
+
+
+def tradeoffs(data: ComparisonPage) -> Any:
+    """The trade-off sentences as a Markdown list."""
+    from IPython.display import Markdown
+
+    return Markdown("\n".join(f"- {text.tradeoff(t)}" for t in data.tradeoffs))
+
+
+def vardcentraler(data: ComparisonPage) -> Table:
+    """Vårdcentraler keeping a BMM (a range for D) and the report's own assessments, per row."""
+    rows = []
+    for option, _, label, f in data.rows:
+        opt = data.config.options[option]
+        lo, hi = f.vardcentraler_bmm_keep_min, f.vardcentraler_bmm_keep_max
+        rows.append({"Alternativ": label, "Vårdcentraler som behåller BMM (beräknat)": sv_number(lo) if lo == hi else sv_range(lo, hi),
+                     "Rapportens bedömning av effekten": opt.matrix_sv["effekt"],
+                     "Förutsättningar för uppdragsförflyttning": opt.matrix_sv["forutsattningar"]})  # fmt: skip
+    return Table(pd.DataFrame(rows), text.caption("vardcentraler"))
