@@ -12,7 +12,7 @@ from .conftest import REPO
 
 PACKAGE = REPO / "src" / "analysis"
 CHAPTERS = sorted(p for p in (PACKAGE / "chapters").iterdir() if p.is_dir() and (p / "__init__.py").exists())
-ROLES = ("tables.py", "charts.py", "text.py", "page.py")
+ROLES = ("tables.py", "text.py", "page.py")  # and charts.py wherever a chapter draws charts
 MAX_MODULE_LINES = 650
 MAX_SENTENCE_FUNCTION_LINES = 30
 SWEDISH_WORDS = frozenset(
@@ -36,7 +36,7 @@ def _docstring_nodes(tree: ast.AST) -> set[int]:
 
 
 def _sentences(path: Path) -> list[tuple[int, str]]:
-    """String literals that read like a Swedish sentence (five or more words, two or more Swedish function words)."""
+    """String literals that read like a Swedish sentence (six or more words, two or more Swedish function words)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     docstrings = _docstring_nodes(tree)
     found = []
@@ -44,7 +44,7 @@ def _sentences(path: Path) -> list[tuple[int, str]]:
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
             text = node.value
             words = re.findall(r"[a-zåäö]+", text.lower())
-            if len(words) >= 5 and len(SWEDISH_WORDS.intersection(words)) >= 2:
+            if len(words) >= 6 and len(SWEDISH_WORDS.intersection(words)) >= 2:
                 found.append((node.lineno, text[:70]))
     return found
 
@@ -54,6 +54,17 @@ def test_every_chapter_has_the_same_roles() -> None:
     for chapter in CHAPTERS:
         missing = [role for role in ROLES if not (chapter / role).exists()]
         assert not missing, f"chapter {chapter.name} lacks {missing}"
+
+
+def test_charts_are_drawn_only_in_charts_modules() -> None:
+    """Altair chart construction lives in a chapter's charts.py (or the shared render package)."""
+    pattern = re.compile(r"\balt\.Chart\(")
+    offenders = [
+        str(p.relative_to(PACKAGE))
+        for p in _modules()
+        if pattern.search(p.read_text(encoding="utf-8")) and p.name != "charts.py" and "render" not in p.parts
+    ]
+    assert not offenders, f"charts built outside charts.py: {offenders}"
 
 
 @pytest.mark.parametrize("module", _modules(), ids=lambda p: str(p.relative_to(PACKAGE)))

@@ -188,13 +188,11 @@ def travel_split_table(option: str, config: Config | None = None, model: str = "
     cfg = config or load_config()
     opt = cfg.options[option]
     rows = [
-        ("Uppdrag som flyttas från Kvinnokliniken", "travel_hours_saved_kk_tasks", "car_km_saved_kk_tasks"),
-        ("Uppdrag som flyttas från BMM till huvudmottagning (negativt = längre resor)", "travel_hours_saved_bmm_tasks",
-         "car_km_saved_bmm_tasks"),
-        ("Netto, flyttade uppdrag (rubriktalet)", "travel_hours_saved", "car_km_saved"),
-        ("Digitala besök, avsnitt 5.4.3 (samma för alla alternativ, ingår inte i nettot)", "digital_hours_saved",
-         "digital_km_saved"),
-    ]  # fmt: skip
+        (text.travel_split_row("kk_tasks"), "travel_hours_saved_kk_tasks", "car_km_saved_kk_tasks"),
+        (text.travel_split_row("bmm_tasks"), "travel_hours_saved_bmm_tasks", "car_km_saved_bmm_tasks"),
+        (text.travel_split_row("net"), "travel_hours_saved", "car_km_saved"),
+        (text.travel_split_row("digital"), "digital_hours_saved", "digital_km_saved"),
+    ]
     out: dict[str, list[str]] = {"Källa": [r[0] for r in rows]}
     for c in opt.cases:
         f = option_figures(option, c.key, config=cfg, model=model)

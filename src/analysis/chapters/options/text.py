@@ -223,3 +223,8 @@ def caption(key: str, variant: str | None = None, **values: Any) -> Sentence:
 def several(option: Option) -> str:
     """Variant name for captions that differ between a single-case and a several-case option."""
     return "one" if len(option.cases) == 1 else "many"
+
+
+def travel_split_row(source: str) -> Sentence:
+    """Row label of the travel-split table: ``kk_tasks``, ``bmm_tasks``, ``net`` or ``digital``."""
+    return TEXTS(f"caption.travel_split_rows.{source}")
