@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup book test test-fast lint format browser-check lock clean
+.PHONY: setup book test test-fast test-slow test-all lint format browser-check lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -20,7 +20,14 @@ setup: $(STAMP)
 book: setup
 	$(PY) -m analysis build
 
+# The suite without the slow tests (statistical simulations, a second whole-book build on a CSV extract).
 test: setup
+	$(PY) -m pytest -m "not slow"
+
+test-slow: setup
+	$(PY) -m pytest -m slow
+
+test-all: setup
 	$(PY) -m pytest
 
 test-fast: setup

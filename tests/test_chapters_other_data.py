@@ -47,6 +47,7 @@ def test_riskmix_runs_for_another_region(project_copy: Path, small_cohort: Path)
     assert 0 < figures["no_risk_region_pct"] < 100
 
 
+@pytest.mark.slow
 def test_whole_book_runs_on_a_supplied_extract_without_synthetic_notice(project_copy: Path, small_cohort: Path) -> None:
     """A CSV export with Swedish formatting and no truth file is treated as a register extract."""
     import pandas as pd
