@@ -455,17 +455,35 @@ def build_html(build_id: str) -> Path:
 HTML_VERSIONS = "html-versions"
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux ``renameat2(RENAME_EXCHANGE)``); False where unsupported."""
+    import ctypes
+    import ctypes.util
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
 def switch_html(version: Path, build_id: str) -> Path:
     """Point ``_build/html`` at ``version`` atomically (a symlink replaced with ``os.replace``).
 
     There is never a moment without a book: the old link stays until the new one replaces it.
     A real ``_build/html`` folder from an older build is moved aside into the versions and the
-    link put in its place at once; if that fails the folder is moved back. Older versions are
-    removed afterwards.
+    link put in its place in one atomic exchange where Linux offers it (else moved aside and the
+    link put in its place at once, moved back if that fails). The previous version is kept (a
+    reader may be inside it); older ones are removed.
     """
     base = build_dir()
     target = base / "html"
     link = base / f".html-{build_id}.tmp"
+    previous = Path(os.readlink(target)).name if target.is_symlink() else None
     link.unlink(missing_ok=True)
     os.symlink(os.path.relpath(version, base), link, target_is_directory=True)
     try:
@@ -475,15 +493,18 @@ def switch_html(version: Path, build_id: str) -> Path:
             link.unlink(missing_ok=True)
             raise
         legacy = base / HTML_VERSIONS / f"legacy-{build_id}"
-        target.rename(legacy)
-        try:
-            os.replace(link, target)
-        except OSError:
-            legacy.rename(target)
-            link.unlink(missing_ok=True)
-            raise
+        if _exchange(link, target):  # the folder now sits at ``link``; the book was never missing
+            link.rename(legacy)
+        else:
+            target.rename(legacy)
+            try:
+                os.replace(link, target)
+            except OSError:
+                legacy.rename(target)
+                link.unlink(missing_ok=True)
+                raise
     for old in (base / HTML_VERSIONS).iterdir():
-        if old.name != version.name:
+        if old.name not in (version.name, previous):  # a reader may still be inside the previous one
             shutil.rmtree(old, ignore_errors=True)
     return target
 
