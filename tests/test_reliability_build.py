@@ -296,3 +296,24 @@ def test_unwritable_build_folder_one_line_no_traceback(project_copy: Path, tmp_p
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "_build" in result.stderr, result.stderr
+
+
+@pytest.mark.slow
+def test_built_book_publishes_no_absolute_path(small_book: Path) -> None:
+    """Rendered pages, ``_sources`` and the executed notebooks name the births file, never its folder."""
+    root = small_book
+    html = root / "_build" / "html"
+    assert (html / "index.html").exists() and html.is_symlink()
+    births = next((root / "_build" / "data").glob("synthetic_births_*.parquet"))
+    text = (html / "book" / "generated" / "provenance.html").read_text(encoding="utf-8")
+    assert births.name.replace("_", "") in text.replace("_", "").replace("\\", "")
+    leaks = [
+        str(path.relative_to(html))
+        for path in html.rglob("*")
+        if path.is_file()
+        and path.suffix in (".html", ".ipynb", ".md", ".txt", ".json")
+        and str(root) in path.read_text(encoding="utf-8", errors="replace")
+    ]
+    assert not leaks, f"absolute project path published in {leaks[:10]}"
+    for nb in (root / "book" / "generated").glob("*.ipynb"):
+        assert str(root) not in nb.read_text(encoding="utf-8"), nb.name

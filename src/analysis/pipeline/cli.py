@@ -102,7 +102,7 @@ def _build(args: argparse.Namespace, build_id: str, min_cell: int) -> int:
     synthetic = False
     if any(p.uses_births for p in runplan.load(plan_path)) or args.births:
         births, synthetic = resolve_births(args.births, plan_path)
-        print(f"births data: {births.name} ({'synthetic cohort' if synthetic else 'register extract'})", flush=True)
+        print(f"births data: {births} ({'synthetic cohort' if synthetic else 'register extract'})", flush=True)
         from analysis.births import BirthsValidationError, load_births
 
         try:
