@@ -103,6 +103,7 @@ def test_second_build_exits_at_once_naming_the_running_builds_pid(project_copy: 
     assert not list((root / "_build").glob("stage*")), "each build removes its own staging folder"
 
 
+@pytest.mark.slow
 def test_stale_lock_from_dead_process_is_taken_over(project_copy: Path, tmp_path: Path) -> None:
     root = project_copy
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
@@ -155,6 +156,7 @@ def test_html_switch_never_leaves_the_book_missing(project_copy: Path) -> None:
 # --------------------------------------------------------------------------- C: records after publishing
 
 
+@pytest.mark.slow
 def test_interrupted_publish_never_reuses_a_stale_page(
     project_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -191,6 +193,7 @@ def test_interrupted_publish_never_reuses_a_stale_page(
     assert json.loads((root / "_build" / "results" / "tiny.json").read_text())["sha"] == _sha(births_a)
 
 
+@pytest.mark.slow
 def test_provenance_comes_from_the_published_records(project_copy: Path, tmp_path: Path) -> None:
     root = project_copy
     births_a = _births(tmp_path, "a.csv")
@@ -211,6 +214,7 @@ def test_provenance_comes_from_the_published_records(project_copy: Path, tmp_pat
 # --------------------------------------------------------------------------- A: disclosure threshold
 
 
+@pytest.mark.slow
 def test_threshold_on_provenance_and_loud_warning_below_five(project_copy: Path, tmp_path: Path) -> None:
     root = project_copy
     births = _births(tmp_path)
@@ -234,6 +238,7 @@ def test_threshold_on_provenance_and_loud_warning_below_five(project_copy: Path,
 # --------------------------------------------------------------------------- D: escaping, no paths
 
 
+@pytest.mark.slow
 def test_hostile_births_name_is_escaped_and_no_path_is_published(project_copy: Path, tmp_path: Path) -> None:
     root = project_copy
     name = "x`{glue:}`y <img src=x onerror=alert(1)> |*_[a](b)&amp;.csv"
@@ -259,6 +264,7 @@ def test_hostile_births_name_is_escaped_and_no_path_is_published(project_copy: P
 # --------------------------------------------------------------------------- E: clean exits
 
 
+@pytest.mark.slow
 def test_sigint_during_build_one_line_no_traceback(project_copy: Path, tmp_path: Path) -> None:
     root = project_copy
     (root / "book" / "generated").mkdir(parents=True)
@@ -279,6 +285,7 @@ def test_sigint_during_build_one_line_no_traceback(project_copy: Path, tmp_path:
     assert (root / "book" / "generated" / "tiny.ipynb").read_text() == "previous page"
 
 
+@pytest.mark.slow
 def test_unwritable_build_folder_one_line_no_traceback(project_copy: Path, tmp_path: Path) -> None:
     root = project_copy
     build = root / "_build"

@@ -84,6 +84,7 @@ def test_valid_file_still_reads(tmp_path: Path) -> None:
     assert isinstance(load_births(semicolon), pd.DataFrame)
 
 
+@pytest.mark.slow
 def test_cli_validate_reports_unreadable_file_without_traceback(project_copy: Path, tmp_path: Path) -> None:
     path = _write(tmp_path, "utf16.csv", VALID_CSV.encode("utf-16"))
     result = run_cli(project_copy, "validate", str(path))
@@ -91,6 +92,7 @@ def test_cli_validate_reports_unreadable_file_without_traceback(project_copy: Pa
     assert "UTF-16" in result.stdout and "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", ["binary", "csv_named_parquet", "header_only"])
 def test_build_refuses_unreadable_file_exit_2_nothing_published(case: str, project_copy: Path, tmp_path: Path) -> None:
     name, build, words, _ = CASES[case]

@@ -87,8 +87,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         print("error: build interrupted (Ctrl-C); no half-built page was published, run the build again", file=sys.stderr)
         return 130
     except OSError as exc:
-        where = f" {exc.filename}" if exc.filename else ""
-        print(f"error: cannot write{where}: {exc.strerror or exc}; the build stopped", file=sys.stderr)
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"error: {exc.strerror or exc}{where}; the build stopped", file=sys.stderr)
         return 1
 
 
@@ -182,7 +182,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if not Path(args.file).exists():
         print(f"error: {args.file}: file not found", file=sys.stderr)
         return 2
-    report = validate(Path(args.file))
+    try:
+        report = validate(Path(args.file))
+    except OSError as exc:
+        print(f"error: {args.file}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     print(report.format())
     return 0 if report.ok else 1
 

@@ -135,7 +135,8 @@ def write_provenance_page(pages: list[Page]) -> Path:
     lines = ["# Byggets ursprung och källor", ""]
     if data["not_for_publication"]:
         lines += [
-            "```{danger} EJ FÖR PUBLICERING",
+            "```{admonition} EJ FÖR PUBLICERING",
+            ":class: danger",
             f"Boken är byggd med röjandeskyddets tröskel {md_text(', '.join(str(t) for t in data['min_cell']))}, "
             f"under {DEFAULT_THRESHOLD}: tabeller och diagram kan visa grupper med färre än {DEFAULT_THRESHOLD} personer. "
             "Den här versionen får inte publiceras.",
@@ -170,7 +171,8 @@ def write_provenance_page(pages: list[Page]) -> Path:
     if data["mixed"]:
         lines += [
             "",
-            "```{warning} Sidorna bygger på olika underlag",
+            "```{admonition} Sidorna bygger på olika underlag",
+            ":class: warning",
             "Alla sidor byggdes inte i samma bygge med samma data och tröskel; tabellen visar vad varje sida bygger på.",
             "```",
             "",
