@@ -324,3 +324,33 @@ def test_built_book_publishes_no_absolute_path(small_book: Path) -> None:
     assert not leaks, f"absolute project path published in {leaks[:10]}"
     for nb in (root / "book" / "generated").glob("*.ipynb"):
         assert str(root) not in nb.read_text(encoding="utf-8"), nb.name
+
+
+@pytest.mark.slow
+def test_failed_publish_never_leaves_stale_results_under_a_new_label(project_copy: Path, tmp_path: Path) -> None:
+    """Page 'a' is published, then publishing page 'b' fails: a later build must not reuse 'a' with old results."""
+    root = project_copy
+    births_a = _births(tmp_path, "a.csv")
+    births_b = _births(tmp_path, "b.csv", extra_row="\n")
+    for name in ("a", "b"):
+        _write_template(root / "notebooks" / f"{name}.ipynb", BIRTHS_TEMPLATE.format(name=name, sleep=0))
+    plan = root / "plan.yml"
+    plan.write_text(
+        "pages:\n"
+        "  - name: a\n    template: notebooks/a.ipynb\n    output: book/generated/a.ipynb\n"
+        "  - name: b\n    template: notebooks/b.ipynb\n    output: book/generated/sub/b.ipynb\n"
+    )
+    args = ("build", "--plan", str(plan), "--no-html", "--jobs", "1")
+    assert run_cli(root, *args, "--births", str(births_a)).returncode == 0
+    (root / "book" / "generated" / "sub" / "b.ipynb").unlink()
+    (root / "book" / "generated" / "sub").rmdir()
+    (root / "book" / "generated" / "sub").write_text("a file where a folder should be: publishing 'b' fails")
+    failed = run_cli(root, *args, "--births", str(births_b))
+    assert failed.returncode != 0 and "Traceback" not in failed.stderr
+    (root / "book" / "generated" / "sub").unlink()
+    again = run_cli(root, *args, "--births", str(births_b))
+    assert again.returncode == 0, again.stderr
+    for name in ("a", "b"):
+        assert json.loads((root / "_build" / "results" / f"{name}.json").read_text())["sha"] == _sha(births_b), name
+    provenance = (root / "book" / "generated" / "provenance.md").read_text()
+    assert _sha(births_b) in provenance and _sha(births_a) not in provenance
