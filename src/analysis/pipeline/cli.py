@@ -136,7 +136,9 @@ def _build(args: argparse.Namespace, build_id: str, min_cell: int) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(f"book built: {html / 'index.html'} in {time.perf_counter() - start:.1f} s", flush=True)
-    if min_cell < 5:
+    from analysis.common.disclosure import DEFAULT_THRESHOLD
+
+    if min_cell < DEFAULT_THRESHOLD:
         print(f"WARNING: built with ANALYSIS_MIN_CELL={min_cell}: NOT FOR PUBLICATION", file=sys.stderr)
     return 0
 
