@@ -24,24 +24,104 @@ class ReadInfo:
     separator: str | None = None
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    """UTF-8 (with or without BOM) if it decodes, otherwise Latin-1 (Windows exports)."""
+class BirthsReadError(ValueError):
+    """The file cannot be read as a births extract at all (wrong format, encoding, separator, shape).
+
+    ``row`` is the 1-based data row (under the header) where the problem was found, when there is one.
+    """
+
+    def __init__(self, path: Path, problem: str, rows: tuple[int, ...] = (), count: int = 0) -> None:
+        super().__init__(f"{path.name}: {problem}")
+        self.path = path
+        self.problem = problem
+        self.rows = rows
+        self.count = count
+
+
+PARQUET_MAGIC = b"PAR1"
+_OTHER_SEPARATORS = {"\t": "tab", "|": "pipe ('|')"}
+
+
+def _decode(data: bytes, path: Path) -> tuple[str, str]:
+    """UTF-8 (with or without BOM) if it decodes, otherwise Latin-1 (Windows exports).
+
+    UTF-16 (Excel's "Unicode text") and binary content are refused with a clear reason instead of
+    being misread as Latin-1.
+    """
+    head = data[:4096]
+    zeros = sorted((head[0::2].count(0), head[1::2].count(0)))
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (zeros[0] == 0 and zeros[1] >= max(2, len(head) // 4)):
+        raise BirthsReadError(path, "the file is UTF-16 encoded (Excel 'Unicode text'); export it as CSV in UTF-8 or Latin-1")
+    if b"\x00" in head:
+        raise BirthsReadError(path, "the file is binary, not a CSV text file (it contains NUL bytes)")
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
+        text = data.decode("latin-1")
+    controls = sum(1 for ch in text[:4096] if (ord(ch) < 32 and ch not in "\r\n\t") or 0x7F <= ord(ch) < 0xA0)
+    if controls > max(2, len(text[:4096]) // 100):
+        raise BirthsReadError(path, "the file is binary, not a CSV text file (control characters in its first lines)")
+    return text, "latin-1"
 
 
-def _sniff_separator(text: str) -> str:
-    """Semicolon when the header has more semicolons than commas (Swedish Excel), else comma."""
+def _sniff_separator(text: str, path: Path) -> str:
+    """Semicolon when the header has more semicolons than commas (Swedish Excel), else comma.
+
+    A header split by tabs or pipes is refused by name (read with the comma it would be one column
+    and every required column would be reported missing).
+    """
     header = text.split("\n", 1)[0]
-    return ";" if header.count(";") > header.count(",") else ","
+    sep = ";" if header.count(";") > header.count(",") else ","
+    for other, name in _OTHER_SEPARATORS.items():
+        if header.count(other) > header.count(sep):
+            raise BirthsReadError(path, f"the header is separated by {name}; use comma or semicolon as separator")
+    return sep
+
+
+def _check_shape(text: str, sep: str, path: Path) -> list[str]:
+    """The header's column names; every data row must have exactly as many fields as the header."""
+    reader = csv.reader(io.StringIO(text), delimiter=sep, skipinitialspace=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise BirthsReadError(path, "the file has no header line") from None
+    width = len(header)
+    extra: list[int] = []
+    short: list[int] = []
+    try:
+        for number, row in enumerate(reader, start=1):
+            if not row:
+                continue  # blank line, skipped as pandas does
+            if len(row) > width:
+                extra.append(number)
+            elif len(row) < width:
+                short.append(number)
+    except csv.Error as exc:
+        raise BirthsReadError(path, f"malformed CSV: {exc}") from None
+    for rows, what in ((extra, "more"), (short, "fewer")):
+        if rows:
+            listed = ", ".join(str(r) for r in rows[:5])
+            more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+            raise BirthsReadError(
+                path,
+                f"{len(rows)} data row(s) have {what} fields than the header's {width} (data rows {listed}{more}); "
+                f"a stray separator '{sep}' in a value?",
+                rows=tuple(rows[:5]),
+                count=len(rows),
+            )
+    return [str(c).strip().lower() for c in header]
 
 
 def read_csv_text(path: Path) -> tuple[pd.DataFrame, ReadInfo]:
     """Every cell as a stripped string ("" for empty); column names lower-cased and stripped."""
-    text, encoding = _decode(path.read_bytes())
-    sep = _sniff_separator(text)
+    data = path.read_bytes()
+    if not data.strip():
+        raise BirthsReadError(path, "the file is empty")
+    if data.startswith(PARQUET_MAGIC):
+        raise BirthsReadError(path, f"the file is Parquet, not CSV; rename it to {path.stem}.parquet")
+    text, encoding = _decode(data, path)
+    sep = _sniff_separator(text, path)
+    header = _check_shape(text, sep, path)
     frame = pd.read_csv(
         io.StringIO(text),
         sep=sep,
@@ -51,13 +131,22 @@ def read_csv_text(path: Path) -> tuple[pd.DataFrame, ReadInfo]:
         quoting=csv.QUOTE_MINIMAL,
         skipinitialspace=True,
     )
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    # pandas renames a repeated header ("mode", "mode.1"); keep the names as written so duplicates are reported.
+    frame.columns = header
     return frame, ReadInfo(str(path), "csv", encoding, sep)
 
 
 def read_parquet(path: Path) -> tuple[pd.DataFrame, ReadInfo]:
     """Parquet keeps its own types; the validator converts whatever it finds."""
-    frame = pd.read_parquet(path)
+    with path.open("rb") as f:
+        magic = f.read(4)
+    if magic != PARQUET_MAGIC:
+        hint = f"; if it is a CSV export, rename it to {path.stem}.csv" if magic else ""
+        raise BirthsReadError(path, f"the file is not a Parquet file{hint}" if magic else "the file is empty")
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several unrelated types for a damaged file
+        raise BirthsReadError(path, f"the Parquet file cannot be read ({type(exc).__name__}: {exc})") from None
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     return frame, ReadInfo(str(path), "parquet")
 

@@ -119,6 +119,10 @@ def _municipalities(path: Path | None, home: str) -> tuple[np.ndarray, np.ndarra
 class _Generator:
     """One generation run; attributes hold the arrays as stages are drawn."""
 
+    # Drawn by name in the comorbidity stage (``setattr``); declared so the type checker knows them.
+    diabetes: np.ndarray
+    hypertension: np.ndarray
+
     def __init__(
         self,
         config: dict[str, Any],

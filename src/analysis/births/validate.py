@@ -25,7 +25,7 @@ from analysis.births.contract import (
     VAGINAL_MODES,
     Column,
 )
-from analysis.births.readers import ReadInfo, read_any
+from analysis.births.readers import BirthsReadError, ReadInfo, read_any
 from analysis.common.regions import HOME_REGION
 
 MAX_LISTED = 5
@@ -33,6 +33,7 @@ MISSING_TOKENS: frozenset[str] = frozenset({"", "na", "nan", "null", "none", "<n
 ROW_CONVENTION = "Row numbers are data rows counted from 1 under the header (spreadsheet row = data row + 1)."
 
 Severity = Literal["error", "warning"]
+FILE_LEVEL = "(file)"  # the "column" of problems with the file as a whole
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,8 @@ class Issue:
     values_column: str = ""  # set when the quoted values come from another column (cross-column rules)
 
     def format(self) -> str:
-        parts = [f"[{self.code}] column '{self.column}': {self.message}"]
+        where = "file" if self.column == FILE_LEVEL else f"column '{self.column}'"
+        parts = [f"[{self.code}] {where}: {self.message}"]
         if self.count:
             listed = ", ".join(str(r) for r in self.rows)
             more = f" and {self.count - len(self.rows)} more" if self.count > len(self.rows) else ""
@@ -395,17 +397,35 @@ def validate_frame(
             )
         elif not col.required and missing.any():
             report.missing[col.name] = int(missing.sum())
+    if len(raw) == 0:
+        report.errors.append(Issue("error", "no_rows", FILE_LEVEL, "the file has a header but no data rows"))
     frame = pd.DataFrame(typed, index=raw.index)
     _row_rules(frame, raw, report)
     report.errors.sort(key=lambda i: list(COLUMNS).index(i.column) if i.column in COLUMNS else 99)
     return report, frame
 
 
+def unreadable_report(error: BirthsReadError, source: str) -> ValidationReport:
+    """The report for a file that cannot be read at all: one error naming the file and what is wrong."""
+    issue = Issue("error", "unreadable", FILE_LEVEL, error.problem, rows=error.rows, count=error.count)
+    return ValidationReport(source=source, n_rows=0, errors=[issue])
+
+
+def _read_and_validate(path: str | Path) -> tuple[ValidationReport, pd.DataFrame | None]:
+    try:
+        raw, info = read_any(path)
+    except BirthsReadError as exc:
+        return unreadable_report(exc, str(path)), None
+    return validate_frame(raw, source=str(path), read_info=info)
+
+
 def validate(path: str | Path) -> ValidationReport:
-    """Validate a CSV or Parquet births file; ``report.ok`` is False on any contract violation."""
-    raw, info = read_any(path)
-    report, _ = validate_frame(raw, source=str(path), read_info=info)
-    return report
+    """Validate a CSV or Parquet births file; ``report.ok`` is False on any contract violation.
+
+    A file that cannot be read (empty, binary, wrong format for its suffix, UTF-16, tab- or
+    pipe-separated, rows with the wrong number of fields) gives a failed report, not an exception.
+    """
+    return _read_and_validate(path)[0]
 
 
 def canonical(frame: pd.DataFrame) -> pd.DataFrame:
@@ -439,9 +459,8 @@ def load_births(path: str | Path) -> pd.DataFrame:
     ``bool``, optional flags ``boolean``; optional integers ``Int64``, optional measures ``Float64``.
     Optional columns absent from the file are added, all missing, so chapters can rely on every column.
     """
-    raw, info = read_any(path)
-    report, frame = validate_frame(raw, source=str(path), read_info=info)
-    if not report.ok:
+    report, frame = _read_and_validate(path)
+    if not report.ok or frame is None:
         raise BirthsValidationError(report)
     return canonical(frame)
 
@@ -454,6 +473,7 @@ __all__ = [
     "ValidationReport",
     "canonical",
     "load_births",
+    "unreadable_report",
     "validate",
     "validate_frame",
 ]

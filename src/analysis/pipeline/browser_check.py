@@ -82,7 +82,8 @@ def _server(root: Path, log: list[tuple[str, str]]) -> http.server.ThreadingHTTP
             self._external()
 
         def do_POST(self) -> None:
-            self._external() or self.send_error(405)
+            if not self._external():
+                self.send_error(405)
 
         def log_message(self, *args: object) -> None:
             return

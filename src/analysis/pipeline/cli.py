@@ -50,7 +50,49 @@ def resolve_births(cli_value: str | None, plan_path: Path | None) -> tuple[Path,
     return path, True
 
 
+def _disclosure_threshold() -> int:
+    """The active threshold (``ANALYSIS_MIN_CELL``); a threshold under 5 is announced loudly."""
+    from analysis.common.disclosure import DEFAULT_THRESHOLD, threshold
+
+    try:
+        value = threshold()
+    except ValueError as exc:
+        raise SystemExit(f"error: ANALYSIS_MIN_CELL={os.environ.get('ANALYSIS_MIN_CELL')!r} is not valid ({exc})") from None
+    if value < DEFAULT_THRESHOLD:
+        bar = "!" * 78
+        print(
+            f"{bar}\nWARNING: disclosure threshold ANALYSIS_MIN_CELL={value} is below {DEFAULT_THRESHOLD}.\n"
+            f"Groups of fewer than {DEFAULT_THRESHOLD} people may be shown. This build is NOT FOR PUBLICATION;\n"
+            f"its provenance page says so.\n{bar}",
+            file=sys.stderr,
+            flush=True,
+        )
+    return value
+
+
 def cmd_build(args: argparse.Namespace) -> int:
+    from analysis.pipeline import runner
+
+    min_cell = _disclosure_threshold()
+    try:
+        with runner.build_lock() as build_id:
+            try:
+                return _build(args, build_id, min_cell)
+            finally:
+                runner.remove_staging(build_id)
+    except runner.BuildLocked as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: build interrupted (Ctrl-C); no half-built page was published, run the build again", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"error: {exc.strerror or exc}{where}; the build stopped", file=sys.stderr)
+        return 1
+
+
+def _build(args: argparse.Namespace, build_id: str, min_cell: int) -> int:
     from analysis.pipeline import runner, runplan
     from analysis.pipeline.provenance import write_provenance_page
 
@@ -68,7 +110,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         except BirthsValidationError as exc:
             print(f"error: {births} failed validation; nothing was built or published.\n{exc}", file=sys.stderr)
             return 2
-    pages = runplan.load(plan_path, overrides={"births": str(births)} if births else None)
+    inputs = runner.BuildInputs.of(births, synthetic, min_cell)
+    all_pages = runplan.load(plan_path, overrides={"births": str(births)} if births else None)
+    pages = all_pages
     if args.pages:
         wanted = set(args.pages.split(","))
         unknown = wanted - {p.name for p in pages}
@@ -77,21 +121,25 @@ def cmd_build(args: argparse.Namespace) -> int:
             return 2
         pages = [p for p in pages if p.name in wanted]
     try:
-        outcomes, stage_nb, stage_results = runner.execute_pages(pages, births, force=args.force, jobs=args.jobs)
+        outcomes, stage_nb, stage_results = runner.execute_pages(pages, inputs, build_id, force=args.force, jobs=args.jobs)
     except runner.PageFailed as exc:
         print(f"error: {exc}\nThe previously built book is unchanged.", file=sys.stderr)
         return 1
-    runner.publish(pages, stage_nb, stage_results)
-    write_provenance_page(births, synthetic)
+    runner.publish(outcomes, stage_nb, stage_results, inputs)
+    write_provenance_page(all_pages)
     print(runner.timing_summary(outcomes), flush=True)
     if args.no_html:
         return 0
     try:
-        html = runner.build_html()
+        html = runner.build_html(build_id)
     except RuntimeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(f"book built: {html / 'index.html'} in {time.perf_counter() - start:.1f} s", flush=True)
+    from analysis.common.disclosure import DEFAULT_THRESHOLD
+
+    if min_cell < DEFAULT_THRESHOLD:
+        print(f"WARNING: built with ANALYSIS_MIN_CELL={min_cell}: NOT FOR PUBLICATION", file=sys.stderr)
     return 0
 
 
@@ -136,7 +184,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if not Path(args.file).exists():
         print(f"error: {args.file}: file not found", file=sys.stderr)
         return 2
-    report = validate(Path(args.file))
+    try:
+        report = validate(Path(args.file))
+    except OSError as exc:
+        print(f"error: {args.file}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     print(report.format())
     return 0 if report.ok else 1
 

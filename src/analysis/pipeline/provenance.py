@@ -2,18 +2,26 @@
 
 Written as a Markdown page at build time (it changes with every build, so it is
 not a cached notebook) from ``_build/provenance.json`` and ``data/sources.yml``.
+
+The data facts (births file name and SHA-256, synthetic or not, disclosure threshold) come
+from the records the runner writes when it publishes each page, the same facts the pages'
+banners were computed from; the file's absolute path is never shown. Every value is
+escaped before it reaches Markdown.
 """
 
 from __future__ import annotations
 
 import json
+import string
 from datetime import UTC
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from analysis.common.disclosure import DEFAULT_THRESHOLD
 from analysis.common.paths import PACKAGE_DATA, build_dir, project_root
+from analysis.pipeline.runplan import Page
 
 
 def sources() -> list[dict[str, Any]]:
@@ -27,12 +35,52 @@ def sources() -> list[dict[str, Any]]:
     return items
 
 
-def _escape(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+_MD_PUNCTUATION = frozenset(string.punctuation)
 
 
-def write_provenance(births: Path | None, synthetic: bool, extra: dict[str, Any] | None = None) -> Path:
-    """Build facts the provenance page shows: commit, versions, data file and its hash (``_build/provenance.json``)."""
+def md_text(value: object) -> str:
+    """``value`` as literal Markdown text: every ASCII punctuation character backslash-escaped
+    (CommonMark allows it for all of them), so backticks, ``<tag>``, ``|``, ``{role}`` and ``[links]``
+    show as typed and never become code, HTML, table cells or MyST roles; whitespace runs become one space."""
+    text = " ".join(str(value).split())
+    return "".join("\\" + ch if ch in _MD_PUNCTUATION else ch for ch in text)
+
+
+def data_facts(pages: list[Page]) -> dict[str, Any]:
+    """What the published pages were computed from, read from their publish records.
+
+    ``sets`` lists each distinct (births name, SHA-256, synthetic, threshold) with the pages that
+    used it; more than one set means pages were built from different data (e.g. ``--pages``).
+    """
+    from analysis.pipeline.runner import published_record
+
+    sets: dict[tuple[Any, ...], list[str]] = {}
+    for page in pages:
+        record = published_record(page)
+        if record is None:
+            continue
+        births = (
+            (record.get("births_file"), record.get("births_sha256"), record.get("synthetic"))
+            if page.uses_births
+            else (None, None, None)
+        )
+        sets.setdefault((*births, record.get("min_cell")), []).append(page.name)
+    listed = [
+        {"births_file": k[0], "births_sha256": k[1], "synthetic": k[2], "min_cell": k[3], "pages": v} for k, v in sets.items()
+    ]
+    with_births = [s for s in listed if s["births_file"]]
+    thresholds = sorted({s["min_cell"] for s in listed if s["min_cell"] is not None})
+    return {
+        "sets": listed,
+        "births": with_births,
+        "min_cell": thresholds,
+        "mixed": len(with_births) > 1 or len(thresholds) > 1,
+        "not_for_publication": any(t < DEFAULT_THRESHOLD for t in thresholds),
+    }
+
+
+def write_provenance(pages: list[Page], extra: dict[str, Any] | None = None) -> Path:
+    """Build facts the provenance page shows: commit, versions, data file name and hash (``_build/provenance.json``)."""
     import hashlib
     import platform
     import subprocess
@@ -71,11 +119,7 @@ def write_provenance(births: Path | None, synthetic: bool, extra: dict[str, Any]
         "python": platform.python_version(),
         "packages": packages,
         "lockfile_sha256": hashlib.sha256((root / "requirements.lock").read_bytes()).hexdigest()[:16],
-        "births_file": str(births.relative_to(root))
-        if births and births.is_relative_to(root)
-        else (str(births) if births else None),
-        "births_sha256": hashlib.sha256(births.read_bytes()).hexdigest()[:16] if births else None,
-        "synthetic": synthetic,
+        "data": data_facts(pages),
         **(extra or {}),
     }
     path = build_dir() / "provenance.json"
@@ -84,12 +128,22 @@ def write_provenance(births: Path | None, synthetic: bool, extra: dict[str, Any]
     return path
 
 
-def write_provenance_page(births: Path | None, synthetic: bool) -> Path:
-    """Write ``book/generated/provenance.md`` and ``_build/provenance.json``."""
-    info = json.loads(write_provenance(births, synthetic).read_text(encoding="utf-8"))
-    lines = [
-        "# Byggets ursprung och källor",
-        "",
+def write_provenance_page(pages: list[Page]) -> Path:
+    """Write ``book/generated/provenance.md`` and ``_build/provenance.json`` for the plan's ``pages``."""
+    info = json.loads(write_provenance(pages).read_text(encoding="utf-8"))
+    data = info["data"]
+    lines = ["# Byggets ursprung och källor", ""]
+    if data["not_for_publication"]:
+        lines += [
+            "```{admonition} EJ FÖR PUBLICERING",
+            ":class: danger",
+            f"Boken är byggd med röjandeskyddets tröskel {md_text(', '.join(str(t) for t in data['min_cell']))}, "
+            f"under {DEFAULT_THRESHOLD}: tabeller och diagram kan visa grupper med färre än {DEFAULT_THRESHOLD} personer. "
+            "Den här versionen får inte publiceras.",
+            "```",
+            "",
+        ]
+    lines += [
         "Den här sidan skrivs vid varje bygge. Den anger exakt vilken kod, vilka paket och vilka data som gav siffrorna i boken,",
         "så att en granskare kan bygga om boken och jämföra nyckeltalen i `_build/results/*.json`.",
         "",
@@ -97,20 +151,42 @@ def write_provenance_page(births: Path | None, synthetic: bool) -> Path:
         "",
         "| Uppgift | Värde |",
         "|---|---|",
-        f"| Byggdatum | {info['build_time_utc']} |",
-        f"| Git-commit | `{info['git_commit'][:12]}`{' (med ändringar som inte är incheckade)' if info['git_dirty'] else ''} |",
-        f"| Paketet `analysis` | {info['analysis_version']} |",
-        f"| Python | {info['python']} |",
-        f"| Låsfil (`requirements.lock`), SHA-256 | `{info['lockfile_sha256']}` |",
+        f"| Byggdatum | {md_text(info['build_time_utc'])} |",
+        f"| Git-commit | {md_text(info['git_commit'][:12])}{' (med ändringar som inte är incheckade)' if info['git_dirty'] else ''} |",
+        f"| Paketet `analysis` | {md_text(info['analysis_version'])} |",
+        f"| Python | {md_text(info['python'])} |",
+        f"| Låsfil (`requirements.lock`), SHA-256 | {md_text(info['lockfile_sha256'])} |",
     ]
-    if info.get("births_file"):
-        kind = "syntetisk kohort (genererad av projektet)" if info["synthetic"] else "registeruttag"
+    if data["min_cell"]:
+        mark = " – **ej för publicering**" if data["not_for_publication"] else ""
+        thresholds = ", ".join(str(t) for t in data["min_cell"])
+        lines.append(f"| Röjandeskydd: minsta redovisade antal | {md_text(thresholds)}{mark} |")
+    if len(data["births"]) == 1:
+        used = data["births"][0]
+        kind = "syntetisk kohort (genererad av projektet)" if used["synthetic"] else "registeruttag"
         lines += [
-            f"| Förlossningsdata | `{_escape(info['births_file'])}` – {kind} |",
-            f"| Förlossningsdata, SHA-256 | `{info['births_sha256']}` |",
+            f"| Förlossningsdata | {md_text(used['births_file'])} – {kind} |",
+            f"| Förlossningsdata, SHA-256 | {md_text(used['births_sha256'])} |",
         ]
+    if data["mixed"]:
+        lines += [
+            "",
+            "```{admonition} Sidorna bygger på olika underlag",
+            ":class: warning",
+            "Alla sidor byggdes inte i samma bygge med samma data och tröskel; tabellen visar vad varje sida bygger på.",
+            "```",
+            "",
+            "| Sidor | Förlossningsdata | SHA-256 | Syntetiska | Tröskel |",
+            "|---|---|---|---|---|",
+        ]
+        for used in data["sets"]:
+            synthetic = "" if used["synthetic"] is None else ("ja" if used["synthetic"] else "nej")
+            lines.append(
+                f"| {md_text(', '.join(used['pages']))} | {md_text(used['births_file'] or '–')} | "
+                f"{md_text(used['births_sha256'] or '–')} | {synthetic} | {md_text(used['min_cell'])} |"
+            )
     lines += ["", "## Paketversioner", "", "| Paket | Version |", "|---|---|"]
-    lines += [f"| {name} | {ver} |" for name, ver in sorted(info["packages"].items())]
+    lines += [f"| {md_text(name)} | {md_text(ver)} |" for name, ver in sorted(info["packages"].items())]
     lines += [
         "",
         "## Källor",
@@ -123,8 +199,8 @@ def write_provenance_page(births: Path | None, synthetic: bool) -> Path:
     quality_sv = {"published": "publicerad", "secondary": "citerad i annan källa", "estimate": "skattning"}
     for s in sources():
         lines.append(
-            f"| {_escape(s['title'])} | {_escape(s['publisher'])} | {s['year']} | {_escape(s['used_for'])} | "
-            f"{quality_sv.get(s['quality'], s['quality'])} |"
+            f"| {md_text(s['title'])} | {md_text(s['publisher'])} | {md_text(s['year'])} | {md_text(s['used_for'])} | "
+            f"{md_text(quality_sv.get(s['quality'], s['quality']))} |"
         )
     path = project_root() / "book" / "generated" / "provenance.md"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -7,22 +7,32 @@ Order of work, and why:
    package code and the results of pages they depend on);
 3. stop at the first failing page with its name, cell and error, and leave the
    published book untouched: a page with a traceback is never published;
-4. only then copy executed notebooks and results into place and run Jupyter Book
-   into a fresh folder that replaces ``_build/html`` when it succeeds.
+4. only then copy executed notebooks and results into place, recording each page's
+   cache entry (with the births file's name, hash and synthetic flag) only once the page
+   is published, and run Jupyter Book into a fresh versioned folder; ``_build/html`` is a
+   symlink switched to it atomically, so the published book is never missing.
+
+One build at a time: :func:`build_lock` holds ``_build/build.lock`` (an ``flock``, released
+by the kernel when the process dies, so a stale lock is simply taken over). Each build
+stages into its own ``_build/stage-<id>`` and ``_build/jb-<id>`` folders.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
 import time
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from collections.abc import Iterator
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,11 +48,131 @@ class PageFailed(RuntimeError):
     """A page's notebook raised; the message names the page, the cell and the error."""
 
 
+class BuildLocked(RuntimeError):
+    """Another build holds ``_build/build.lock``; the message names its pid."""
+
+
 @dataclass
 class PageOutcome:
     page: Page
     status: str  # "ran" | "cached"
     seconds: float
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class BuildInputs:
+    """What the pages of one build were computed from; recorded with every published page.
+
+    Only the births file's *name* and hash are kept: its absolute path is never published.
+    """
+
+    births: Path | None
+    synthetic: bool
+    min_cell: int
+    births_sha256: str | None = field(default=None)
+
+    @classmethod
+    def of(cls, births: Path | None, synthetic: bool, min_cell: int) -> BuildInputs:
+        digest = hashlib.sha256(births.read_bytes()).hexdigest() if births is not None else None
+        return cls(births, synthetic, min_cell, digest)
+
+    def record(self, key: str) -> dict[str, Any]:
+        return {
+            "key": key,
+            "births_file": self.births.name if self.births is not None else None,
+            "births_sha256": self.births_sha256,
+            "synthetic": self.synthetic if self.births is not None else None,
+            "min_cell": self.min_cell,
+        }
+
+
+# --------------------------------------------------------------------------- one build at a time
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _read_pid(path: Path) -> int | None:
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() else None
+
+
+@contextlib.contextmanager
+def build_lock() -> Iterator[str]:
+    """Hold ``_build/build.lock`` for the whole build; yield this build's id.
+
+    A second build fails at once with :class:`BuildLocked` naming the holder's pid. The lock is an
+    ``flock`` on the file, so the kernel frees it when its holder dies: a lock file left by a dead
+    process is taken over (and said so).
+    """
+    path = build_dir() / "build.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        holder = None
+        for _ in range(20):  # the holder writes its pid right after locking
+            holder = _read_pid(path)
+            if holder:
+                break
+            time.sleep(0.05)
+        raise BuildLocked(
+            f"another build (pid {holder or 'unknown'}) is already running in {project_root()}; "
+            f"wait for it to finish (lock file {path})"
+        ) from None
+    previous = _read_pid(path)
+    if previous and previous != os.getpid() and not _pid_alive(previous):
+        _log(f"taking over a stale build lock left by pid {previous} (no longer running)")
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+    build_id = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+    try:
+        _remove_leftovers()
+        yield build_id
+    finally:
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, 0)
+        os.close(fd)  # releases the flock
+
+
+def _remove_leftovers() -> None:
+    """Staging folders of earlier builds that died (safe: we hold the lock, no other build runs)."""
+    base = build_dir()
+    for pattern in ("stage", "jb", "stage-*", "jb-*", ".html-*.tmp", "html.old"):
+        for path in base.glob(pattern):
+            if path.is_symlink() or path.is_file():
+                path.unlink()
+            else:
+                shutil.rmtree(path, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def sigint_deferred() -> Iterator[None]:
+    """Let a critical step (publishing files) finish before a Ctrl-C takes effect."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
 
 
 def _hash_files(paths: list[Path], h: hashlib._Hash, root: Path) -> None:
@@ -83,6 +213,23 @@ def _cache_file(page: Page) -> Path:
     return build_dir() / "cache" / f"{page.name}.json"
 
 
+def published_record(page: Page) -> dict[str, Any] | None:
+    """The record written when ``page`` was last published (key, births name and hash, synthetic, threshold)."""
+    path = _cache_file(page)
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
+
+
 def _notebook_errors(path: Path) -> list[str]:
     """Error outputs left in an executed notebook (belt and braces after papermill)."""
     nb = json.loads(path.read_text(encoding="utf-8"))
@@ -94,7 +241,7 @@ def _notebook_errors(path: Path) -> list[str]:
     return found
 
 
-def _execute(page: Page, out_path: Path) -> None:
+def _execute(page: Page, out_path: Path, births: Path | None) -> None:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -120,12 +267,31 @@ def _execute(page: Page, out_path: Path) -> None:
     errors = _notebook_errors(out_path)
     if errors:
         raise PageFailed(f"page {page.name!r}: executed notebook contains error output(s): {errors[:3]}")
-    _finalise_notebook(out_path, page.params)
+    _finalise_notebook(out_path, page.params, births)
 
 
-def _finalise_notebook(path: Path, params: dict[str, Any]) -> None:
-    """Fill ``{{name}}`` parameter markers in markdown (titles of per-option pages) and hide
-    papermill's parameter cells from readers (reviewers keep them in the .ipynb)."""
+def _scrub_paths(text: str, births: Path | None) -> str:
+    """Replace absolute paths in a notebook's JSON text: the births file by its name, the project root by ``.``.
+
+    Executed notebooks are published (Jupyter Book copies them to ``_sources``); the injected
+    parameters and papermill's metadata would otherwise show where the data lives.
+    """
+
+    def escaped(value: str) -> str:
+        return json.dumps(value, ensure_ascii=False)[1:-1]
+
+    if births is not None:
+        text = text.replace(escaped(str(births)), escaped(births.name))
+    root = str(project_root())
+    if len(root) > 1:
+        text = text.replace(escaped(root), ".")
+    return text
+
+
+def _finalise_notebook(path: Path, params: dict[str, Any], births: Path | None = None) -> None:
+    """Fill ``{{name}}`` parameter markers in markdown (titles of per-option pages), hide
+    papermill's parameter cells from readers (reviewers keep them in the .ipynb) and remove
+    absolute paths (:func:`_scrub_paths`)."""
     nb = json.loads(path.read_text(encoding="utf-8"))
     for cell in nb.get("cells", []):
         if cell.get("cell_type") == "markdown":
@@ -136,7 +302,7 @@ def _finalise_notebook(path: Path, params: dict[str, Any]) -> None:
         tags = cell.get("metadata", {}).get("tags", [])
         if ("parameters" in tags or "injected-parameters" in tags) and "remove-cell" not in tags:
             cell["metadata"]["tags"] = [*tags, "remove-cell"]
-    path.write_text(json.dumps(nb, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    path.write_text(_scrub_paths(json.dumps(nb, ensure_ascii=False, indent=1), births) + "\n", encoding="utf-8")
 
 
 def _log(message: str) -> None:
@@ -144,11 +310,16 @@ def _log(message: str) -> None:
 
 
 def execute_pages(
-    pages: list[Page], births: Path | None, force: bool = False, jobs: int | None = None
+    pages: list[Page],
+    inputs: BuildInputs,
+    build_id: str,
+    force: bool = False,
+    jobs: int | None = None,
 ) -> tuple[list[PageOutcome], Path, Path]:
-    """Run every page into a fresh staging folder; return outcomes and the staged notebook/results dirs."""
+    """Run every page into this build's own staging folder; return outcomes and the staged notebook/results dirs."""
     root = project_root()
-    stage = build_dir() / "stage"
+    births = inputs.births
+    stage = build_dir() / f"stage-{build_id}"
     if stage.exists():
         shutil.rmtree(stage)
     stage_nb = stage / "notebooks"
@@ -170,13 +341,14 @@ def execute_pages(
 
     def run_one(page: Page) -> PageOutcome:
         key = page_key(page, fingerprint, stage_results)
-        cache = _cache_file(page)
+        record = published_record(page)
         published_nb = root / page.output
         staged_nb = stage_nb / page.output.name
         if (
             not force
-            and cache.exists()
-            and json.loads(cache.read_text()).get("key") == key
+            and record is not None
+            and record.get("key") == key
+            and record.get("births_sha256") == inputs.births_sha256
             and published_nb.exists()
             and (published_results / f"{page.name}.json").exists()
         ):
@@ -185,57 +357,74 @@ def execute_pages(
             with lock:
                 counter["done"] += 1
                 _log(f"[{counter['done']}/{total}] {page.name}: unchanged, reused")
-            return PageOutcome(page, "cached", 0.0)
+            return PageOutcome(page, "cached", 0.0, key)
         _log(f"[ .. /{total}] {page.name}: running {page.template} {page.params}")
         start = time.perf_counter()
-        _execute(page, staged_nb)
+        _execute(page, staged_nb, births)
         seconds = time.perf_counter() - start
         if not (stage_results / f"{page.name}.json").exists():
             raise PageFailed(f"page {page.name!r} ran but wrote no results file {page.name}.json")
         with lock:
             counter["done"] += 1
             _log(f"[{counter['done']}/{total}] {page.name}: done in {seconds:.1f} s")
-        return PageOutcome(page, "ran", seconds)
+        return PageOutcome(page, "ran", seconds, key)
 
     for wave in waves(pages):
-        with ThreadPoolExecutor(max_workers=min(jobs, len(wave))) as pool:
-            futures = [pool.submit(run_one, p) for p in wave]
-            done, pending = wait(futures, return_when=FIRST_EXCEPTION)
-            for f in pending:
-                f.cancel()
-            for f in futures:
-                if f.done() and f.exception() is not None:
-                    pool.shutdown(wait=True, cancel_futures=True)
-                    raise f.exception()  # type: ignore[misc]
-            outcomes.extend(f.result() for f in futures)
-    # Keys are stored only after every page succeeded and is about to be published.
-    for outcome in outcomes:
-        key = page_key(outcome.page, fingerprint, stage_results)
-        _cache_file(outcome.page).parent.mkdir(parents=True, exist_ok=True)
-        _cache_file(outcome.page).write_text(json.dumps({"key": key}))
+        pool = ThreadPoolExecutor(max_workers=min(jobs, len(wave)))
+        futures: list[Future[PageOutcome]] = [pool.submit(run_one, p) for p in wave]
+        try:
+            _, pending = wait(futures, return_when=FIRST_EXCEPTION)
+        except BaseException:  # Ctrl-C: start no further page
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        for future in pending:
+            future.cancel()
+        for future in futures:
+            error = future.exception() if future.done() and not future.cancelled() else None
+            if error is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise error
+        pool.shutdown(wait=True)
+        outcomes.extend(f.result() for f in futures)
     return outcomes, stage_nb, stage_results
 
 
-def publish(pages: list[Page], stage_nb: Path, stage_results: Path) -> None:
-    """Copy staged notebooks and results into the book (only called after every page succeeded)."""
+def publish(outcomes: list[PageOutcome], stage_nb: Path, stage_results: Path, inputs: BuildInputs) -> None:
+    """Copy staged notebooks and results into the book (only called after every page succeeded).
+
+    A page's record (cache key, births name and hash, synthetic flag, threshold) is removed before
+    its files are replaced and written only once they are in place, so an interrupted publish can
+    never leave a record that vouches for files it does not describe. Ctrl-C waits for the end.
+    """
     root = project_root()
-    for page in pages:
-        target = root / page.output
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(stage_nb / page.output.name, target)
     results = build_dir() / "results"
-    results.mkdir(parents=True, exist_ok=True)
-    for f in stage_results.glob("*.json"):
-        shutil.copy2(f, results / f.name)
+    with sigint_deferred():
+        for outcome in outcomes:
+            page = outcome.page
+            _cache_file(page).unlink(missing_ok=True)
+            _write_atomic(root / page.output, (stage_nb / page.output.name).read_bytes())
+            staged = stage_results / f"{page.name}.json"
+            _write_atomic(results / staged.name, staged.read_bytes())
+        for f in stage_results.glob("*.json"):
+            if not (results / f.name).exists() or (results / f.name).read_bytes() != f.read_bytes():
+                _write_atomic(results / f.name, f.read_bytes())
+        for outcome in outcomes:
+            record = json.dumps(inputs.record(outcome.key), indent=1) + "\n"
+            _write_atomic(_cache_file(outcome.page), record.encode("utf-8"))
 
 
-def build_html() -> Path:
-    """Run Jupyter Book (warnings are errors) into a fresh folder, then swap it into ``_build/html``."""
+def remove_staging(build_id: str) -> None:
+    for name in (f"stage-{build_id}", f"jb-{build_id}"):
+        shutil.rmtree(build_dir() / name, ignore_errors=True)
+
+
+def build_html(build_id: str) -> Path:
+    """Run Jupyter Book (warnings are errors) into a fresh versioned folder, then switch ``_build/html`` to it."""
     from analysis.render.charts import write_vega_bundle
 
     root = project_root()
     write_vega_bundle(root / "book" / "_static")
-    work = build_dir() / "jb"
+    work = build_dir() / f"jb-{build_id}"
     if work.exists():
         shutil.rmtree(work)
     cmd = [
@@ -255,17 +444,68 @@ def build_html() -> Path:
     if proc.returncode != 0:
         tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-40:])
         raise RuntimeError(f"jupyter-book build failed (exit {proc.returncode}); the published book is unchanged:\n{tail}")
-    new_html = work / "_build" / "html"
-    target = build_dir() / "html"
-    old = build_dir() / "html.old"
-    if old.exists():
-        shutil.rmtree(old)
-    if target.exists():
-        target.rename(old)
-    new_html.rename(target)
-    if old.exists():
-        shutil.rmtree(old)
+    versions = build_dir() / HTML_VERSIONS
+    versions.mkdir(parents=True, exist_ok=True)
+    version = versions / build_id
+    (work / "_build" / "html").rename(version)
     shutil.rmtree(work, ignore_errors=True)
+    return switch_html(version, build_id)
+
+
+HTML_VERSIONS = "html-versions"
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux ``renameat2(RENAME_EXCHANGE)``); False where unsupported."""
+    import ctypes
+    import ctypes.util
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def switch_html(version: Path, build_id: str) -> Path:
+    """Point ``_build/html`` at ``version`` atomically (a symlink replaced with ``os.replace``).
+
+    There is never a moment without a book: the old link stays until the new one replaces it.
+    A real ``_build/html`` folder from an older build is moved aside into the versions and the
+    link put in its place in one atomic exchange where Linux offers it (else moved aside and the
+    link put in its place at once, moved back if that fails). The previous version is kept (a
+    reader may be inside it); older ones are removed.
+    """
+    base = build_dir()
+    target = base / "html"
+    link = base / f".html-{build_id}.tmp"
+    previous = Path(os.readlink(target)).name if target.is_symlink() else None
+    link.unlink(missing_ok=True)
+    os.symlink(os.path.relpath(version, base), link, target_is_directory=True)
+    try:
+        os.replace(link, target)
+    except OSError:
+        if not target.is_dir() or target.is_symlink():
+            link.unlink(missing_ok=True)
+            raise
+        legacy = base / HTML_VERSIONS / f"legacy-{build_id}"
+        if _exchange(link, target):  # the folder now sits at ``link``; the book was never missing
+            link.rename(legacy)
+        else:
+            target.rename(legacy)
+            try:
+                os.replace(link, target)
+            except OSError:
+                legacy.rename(target)
+                link.unlink(missing_ok=True)
+                raise
+    for old in (base / HTML_VERSIONS).iterdir():
+        if old.name not in (version.name, previous):  # a reader may still be inside the previous one
+            shutil.rmtree(old, ignore_errors=True)
     return target
 
 

@@ -14,10 +14,8 @@ from analysis.common.paths import PACKAGE_DATA, PACKAGE_DIR, build_dir
 
 def _generator_fingerprint() -> str:
     h = hashlib.sha256()
-    for path in sorted((PACKAGE_DIR / "births").glob("*.py")) + [
-        PACKAGE_DATA / "synth_config.yml",
-        PACKAGE_DATA / "published_indicators.csv",
-    ]:
+    inputs = [*sorted((PACKAGE_DIR / "births").glob("*.py")), PACKAGE_DATA / "synth_config.yml"]
+    for path in [*inputs, PACKAGE_DATA / "published_indicators.csv"]:
         h.update(path.read_bytes())
     geodata = PACKAGE_DIR.parent.parent / "geodata" / "municipalities.csv"
     if geodata.exists():
