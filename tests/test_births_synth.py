@@ -27,7 +27,7 @@ from analysis.common.regions import region_codes
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.DataFrame, dict]:
     out = tmp_path_factory.mktemp("synth") / "births.parquet"
-    result = synth(out, years=[2022, 2023], seed=7, scale=0.2)
+    synth(out, years=[2022, 2023], seed=7, scale=0.2)
     truth = json.loads(Path(str(out) + ".truth.json").read_text(encoding="utf-8"))
     return out, load_births(out), truth
 
