@@ -55,6 +55,9 @@ def test_template_errors_name_the_file(tmp_path: Path) -> None:
     (tmp_path / "bad.sv.yml").write_text("a: [1, 2]\n", encoding="utf-8")
     with pytest.raises(TextError, match=r"bad\.sv\.yml.*'a'"):
         Texts("bad", directory=tmp_path)("a")
+    (tmp_path / "yes.sv.yml").write_text("g:\n  yes: ja\n", encoding="utf-8")
+    with pytest.raises(TextError, match="not text; quote it"):
+        Texts("yes", directory=tmp_path)("g.yes")
     (tmp_path / "pos.sv.yml").write_text("a: 'x {0} y'\n", encoding="utf-8")
     with pytest.raises(TextError, match="plain name"):
         Texts("pos", directory=tmp_path)("a")

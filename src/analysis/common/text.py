@@ -58,10 +58,12 @@ def _flatten(data: Any, path: str, file: Path, out: dict[str, str]) -> None:
         for name in _fields(data):
             if not name.isidentifier():
                 raise TextError(f"{file}: template {path!r}: placeholder {{{name}}} must be a plain name")
-        out[path] = data.strip()
+        out[path] = data.strip("\n")  # keep a deliberate leading or trailing space
     elif isinstance(data, Mapping):
         for key, value in data.items():
-            _flatten(value, f"{path}.{key}" if path else str(key), file, out)
+            if not isinstance(key, str):  # YAML 1.1 reads yes/no/on/off as booleans
+                raise TextError(f"{file}: template name {key!r} under {path or 'the top'!r} is not text; quote it or rename it")
+            _flatten(value, f"{path}.{key}" if path else key, file, out)
     else:
         raise TextError(f"{file}: template {path!r}: expected text or a group of texts, got {type(data).__name__}")
 

@@ -21,6 +21,7 @@ import yaml
 
 from analysis.common.disclosure import DEFAULT_THRESHOLD
 from analysis.common.paths import PACKAGE_DATA, build_dir, project_root
+from analysis.common.text import Texts
 from analysis.pipeline.runplan import Page
 
 
@@ -128,80 +129,91 @@ def write_provenance(pages: list[Page], extra: dict[str, Any] | None = None) -> 
     return path
 
 
-def write_provenance_page(pages: list[Page]) -> Path:
-    """Write ``book/generated/provenance.md`` and ``_build/provenance.json`` for the plan's ``pages``."""
-    info = json.loads(write_provenance(pages).read_text(encoding="utf-8"))
+def _row(*cells: str) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _rule(columns: str) -> str:
+    return "|" + "---|" * (columns.count("|") - 1)
+
+
+def _build_rows(info: dict[str, Any], texts: Texts) -> list[str]:
+    """The table of what was built: date, commit, versions, threshold and births data."""
     data = info["data"]
-    lines = ["# Byggets ursprung och källor", ""]
-    if data["not_for_publication"]:
-        lines += [
-            "```{admonition} EJ FÖR PUBLICERING",
-            ":class: danger",
-            f"Boken är byggd med röjandeskyddets tröskel {md_text(', '.join(str(t) for t in data['min_cell']))}, "
-            f"under {DEFAULT_THRESHOLD}: tabeller och diagram kan visa grupper med färre än {DEFAULT_THRESHOLD} personer. "
-            "Den här versionen får inte publiceras.",
-            "```",
-            "",
-        ]
+    dirty = texts("build.dirty") if info["git_dirty"] else ""
+    lines = [texts("build.heading"), "", texts("build.columns"), _rule(texts("build.columns"))]
     lines += [
-        "Den här sidan skrivs vid varje bygge. Den anger exakt vilken kod, vilka paket och vilka data som gav siffrorna i boken,",
-        "så att en granskare kan bygga om boken och jämföra nyckeltalen i `_build/results/*.json`.",
-        "",
-        "## Bygget",
-        "",
-        "| Uppgift | Värde |",
-        "|---|---|",
-        f"| Byggdatum | {md_text(info['build_time_utc'])} |",
-        f"| Git-commit | {md_text(info['git_commit'][:12])}{' (med ändringar som inte är incheckade)' if info['git_dirty'] else ''} |",
-        f"| Paketet `analysis` | {md_text(info['analysis_version'])} |",
-        f"| Python | {md_text(info['python'])} |",
-        f"| Låsfil (`requirements.lock`), SHA-256 | {md_text(info['lockfile_sha256'])} |",
+        _row(texts("build.date"), md_text(info["build_time_utc"])),
+        _row(texts("build.commit"), md_text(info["git_commit"][:12]) + dirty),
+        _row(texts("build.package"), md_text(info["analysis_version"])),
+        _row(texts("build.python"), md_text(info["python"])),
+        _row(texts("build.lockfile"), md_text(info["lockfile_sha256"])),
     ]
     if data["min_cell"]:
-        mark = " – **ej för publicering**" if data["not_for_publication"] else ""
-        thresholds = ", ".join(str(t) for t in data["min_cell"])
-        lines.append(f"| Röjandeskydd: minsta redovisade antal | {md_text(thresholds)}{mark} |")
+        mark = texts("build.threshold_mark") if data["not_for_publication"] else ""
+        lines.append(_row(texts("build.threshold"), md_text(", ".join(str(t) for t in data["min_cell"])) + mark))
     if len(data["births"]) == 1:
         used = data["births"][0]
-        kind = "syntetisk kohort (genererad av projektet)" if used["synthetic"] else "registeruttag"
-        lines += [
-            f"| Förlossningsdata | {md_text(used['births_file'])} – {kind} |",
-            f"| Förlossningsdata, SHA-256 | {md_text(used['births_sha256'])} |",
-        ]
-    if data["mixed"]:
-        lines += [
-            "",
-            "```{admonition} Sidorna bygger på olika underlag",
-            ":class: warning",
-            "Alla sidor byggdes inte i samma bygge med samma data och tröskel; tabellen visar vad varje sida bygger på.",
-            "```",
-            "",
-            "| Sidor | Förlossningsdata | SHA-256 | Syntetiska | Tröskel |",
-            "|---|---|---|---|---|",
-        ]
-        for used in data["sets"]:
-            synthetic = "" if used["synthetic"] is None else ("ja" if used["synthetic"] else "nej")
-            lines.append(
-                f"| {md_text(', '.join(used['pages']))} | {md_text(used['births_file'] or '–')} | "
-                f"{md_text(used['births_sha256'] or '–')} | {synthetic} | {md_text(used['min_cell'])} |"
-            )
-    lines += ["", "## Paketversioner", "", "| Paket | Version |", "|---|---|"]
-    lines += [f"| {md_text(name)} | {md_text(ver)} |" for name, ver in sorted(info["packages"].items())]
-    lines += [
-        "",
-        "## Källor",
-        "",
-        "Publicerade uppgifter visas som verkliga; skattningar och syntetiska data är märkta där de används.",
-        "",
-        "| Källa | Utgivare | År | Används till | Kvalitet |",
-        "|---|---|---|---|---|",
-    ]
-    quality_sv = {"published": "publicerad", "secondary": "citerad i annan källa", "estimate": "skattning"}
-    for s in sources():
+        kind = texts("build.synthetic_kind") if used["synthetic"] else texts("build.register_kind")
+        lines.append(_row(texts("build.births"), f"{md_text(used['births_file'])} – {kind}"))
+        lines.append(_row(texts("build.births_hash"), md_text(used["births_sha256"])))
+    return lines
+
+
+def _mixed_rows(data: dict[str, Any], texts: Texts) -> list[str]:
+    """When pages were built from different data or thresholds: a warning and one row per set of pages."""
+    if not data["mixed"]:
+        return []
+    lines = ["", texts("mixed.notice"), "", texts("mixed.columns"), _rule(texts("mixed.columns"))]
+    for used in data["sets"]:
+        synthetic = "" if used["synthetic"] is None else texts("mixed.synthetic_yes" if used["synthetic"] else "mixed.synthetic_no")
         lines.append(
-            f"| {md_text(s['title'])} | {md_text(s['publisher'])} | {md_text(s['year'])} | {md_text(s['used_for'])} | "
-            f"{md_text(quality_sv.get(s['quality'], s['quality']))} |"
+            _row(
+                md_text(", ".join(used["pages"])),
+                md_text(used["births_file"] or "–"),
+                md_text(used["births_sha256"] or "–"),
+                synthetic,
+                md_text(used["min_cell"]),
+            )
         )
+    return lines
+
+
+def _source_rows(texts: Texts) -> list[str]:
+    lines = [
+        "",
+        texts("sources.heading"),
+        "",
+        texts("sources.intro"),
+        "",
+        texts("sources.columns"),
+        _rule(texts("sources.columns")),
+    ]
+    for s in sources():
+        quality_key = f"sources.quality.{s['quality']}"
+        quality = texts(quality_key) if texts.has(quality_key) else str(s["quality"])
+        lines.append(
+            _row(md_text(s["title"]), md_text(s["publisher"]), md_text(s["year"]), md_text(s["used_for"]), md_text(quality))
+        )
+    return lines
+
+
+def write_provenance_page(pages: list[Page]) -> Path:
+    """Write ``book/generated/provenance.md`` and ``_build/provenance.json`` for the plan's ``pages``.
+
+    The wording comes from ``book/text/provenance.sv.yml``; every value is escaped before it reaches the page.
+    """
+    info = json.loads(write_provenance(pages).read_text(encoding="utf-8"))
+    data = info["data"]
+    texts = Texts("provenance")
+    lines = [texts("title"), ""]
+    if data["not_for_publication"]:
+        thresholds = md_text(", ".join(str(t) for t in data["min_cell"]))
+        lines += [texts("not_for_publication", thresholds=thresholds, limit=DEFAULT_THRESHOLD), ""]
+    lines += [texts("intro"), "", *_build_rows(info, texts), *_mixed_rows(data, texts)]
+    lines += ["", texts("packages.heading"), "", texts("packages.columns"), _rule(texts("packages.columns"))]
+    lines += [_row(md_text(name), md_text(ver)) for name, ver in sorted(info["packages"].items())]
+    lines += _source_rows(texts)
     path = project_root() / "book" / "generated" / "provenance.md"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
