@@ -16,6 +16,8 @@ import pandas as pd
 from analysis.births.config import load_config
 from analysis.births.validate import load_births
 from analysis.common import published
+from analysis.common.config import ConfigError, read_yaml
+from analysis.common.paths import PACKAGE_DATA
 from analysis.common.regions import region_name
 
 Metric = Callable[[pd.DataFrame], float]
@@ -148,43 +150,13 @@ METRICS: dict[str, tuple[str, Metric]] = {
 }
 
 
-# Swedish descriptions for the book's calibration appendix (same definitions as METRICS).
-LABELS_SV: dict[str, str] = {
-    "deliveries_n": "Förlossningar per år (omräknat till rikets publicerade antal)",
-    "bmi_underweight_lt18_5_pct": "BMI under 18,5, % av kända",
-    "bmi_normal_18_5_24_9_pct": "BMI 18,5–24,9, % av kända",
-    "bmi_overweight_25_29_9_pct": "BMI 25–29,9 (övervikt), % av kända",
-    "bmi_obese_ge30_pct": "BMI 30 eller mer (fetma), % av kända",
-    "bmi_mean_at_booking": "Medel-BMI vid inskrivning",
-    "smoking_at_booking_pct": "Rökning vid inskrivning, % av kända",
-    "smoking_at_booking_missing_pct": "Rökning okänd, % av förlossningar",
-    "mean_age_nulliparous": "Förstföderskors medelålder, år",
-    "breech_pct_singleton": "Sätesbjudning, % av enkelbörder",
-    "share_nulliparous_of_deliveries_pct": "Förstföderskor, % av förlossningar",
-    "all_deliveries_age_ge35_pct": "Ålder 35 år eller mer, % av förlossningar",
-    "mother_born_outside_europe_pct": "Född utanför Europa, % av förlossningar",
-    "cs_planned_pct": "Planerat kejsarsnitt, % av förlossningar",
-    "cs_emergency_pct": "Akut kejsarsnitt, % av förlossningar",
-    "cs_total_pct": "Kejsarsnitt totalt, % av förlossningar",
-    "induction_pct_term_singleton": "Igångsättning, % av enkelbörder i vecka 37 eller senare",
-    "instrumental_vaginal_pct_of_vaginal": "Sugklocka eller tång, % av vaginala förlossningar",
-    "instrumental_pct_of_nulliparous_vaginal": "Sugklocka eller tång, % av förstföderskors vaginala förlossningar",
-    "cs_pct_nulliparous": "Kejsarsnitt, % av förstföderskor",
-    "oasis_nulliparous_pct_of_vaginal": "Sfinkterskada (grad 3–4), % av förstföderskors vaginala förlossningar",
-    "oasis_multiparous_pct_of_vaginal": "Sfinkterskada (grad 3–4), % av omföderskors vaginala förlossningar",
-    "los_mean_days_all_vaginal": "Vårdtid efter vaginal förlossning, medel i dygn",
-    "los_mean_days_all_cs": "Vårdtid efter kejsarsnitt, medel i dygn",
-    "discharged_within_24h_pct": "Hem inom 24 timmar, % av förlossningar",
-    "pph_gt1000ml_mainly_emergency_cs_pct": "Blödning över 1000 ml, % av akuta kejsarsnitt",
-    "pph_gt1000ml_robson1to5_pct": "Blödning över 1000 ml, % i Robsongrupp 1–5",
-    "no_risk_factors_at_pregnancy_start_pct": "Ingen riskfaktor (bokens definition), % av kvinnor med känd status",
-}
-QUALITY_SV = {
-    "published": "publicerad",
-    "secondary": "citerad i regionens rapport",
-    "derived": "härledd",
-    "estimate": "skattning",
-}
+# Swedish descriptions for the book's calibration appendix (same definitions as METRICS), from data/calibration_labels.yml.
+LABELS_FILE = PACKAGE_DATA / "calibration_labels.yml"
+LABELS_SV: dict[str, str] = {str(k): str(v) for k, v in read_yaml(LABELS_FILE, "labels").items()}
+QUALITY_SV: dict[str, str] = {str(k): str(v) for k, v in read_yaml(LABELS_FILE, "quality").items()}
+_unlabelled = sorted(set(METRICS) - set(LABELS_SV))
+if _unlabelled:
+    raise ConfigError(f"{LABELS_FILE}: labels: no Swedish label for calibration target(s) {', '.join(_unlabelled)}")
 
 
 def calibration_table(

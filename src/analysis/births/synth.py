@@ -22,6 +22,9 @@ import pandas as pd
 from analysis import __version__
 from analysis.births.config import load_config, odds_ratio
 from analysis.births.contract import CONTRACT
+from analysis.births.sampling import draw_categorical as _draw_categorical
+from analysis.births.sampling import expit as _expit
+from analysis.births.sampling import solve_shift as _solve_shift
 from analysis.common import published
 from analysis.common.paths import geodata_dir
 from analysis.common.regions import HOME_REGION, region_codes, regions
@@ -70,33 +73,6 @@ class SynthResult:
     truth: dict[str, Any]
     path: Path | None = None
     truth_path: Path | None = None
-
-
-def _expit(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
-
-
-def _solve_shift(lp: np.ndarray, mask: np.ndarray, group: np.ndarray, target: np.ndarray, n_groups: int) -> np.ndarray:
-    """Per-group logit shifts b so that sum over masked rows of expit(lp + b) equals target (Newton)."""
-    shift = np.zeros(n_groups)
-    g = group[mask]
-    base = lp[mask]
-    for _ in range(60):
-        p = _expit(base + shift[g])
-        f = np.bincount(g, weights=p, minlength=n_groups) - target
-        d = np.bincount(g, weights=p * (1 - p), minlength=n_groups)
-        step = np.where(d > 1e-9, f / np.maximum(d, 1e-9), 0.0)
-        shift -= np.clip(step, -2.0, 2.0)
-        if np.all(np.abs(step) < 1e-10):
-            break
-    return shift
-
-
-def _draw_categorical(rng: np.random.Generator, probs: np.ndarray) -> np.ndarray:
-    """One category index per row from row-wise probabilities (rows sum to 1)."""
-    cum = np.cumsum(probs, axis=1)
-    u = rng.random(len(probs))[:, None]
-    return np.minimum((u > cum).sum(axis=1), probs.shape[1] - 1)
 
 
 def _pub(indicator: str, code: str, year: str = "2023") -> float:
