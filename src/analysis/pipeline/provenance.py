@@ -166,7 +166,9 @@ def _mixed_rows(data: dict[str, Any], texts: Texts) -> list[str]:
         return []
     lines = ["", texts("mixed.notice"), "", texts("mixed.columns"), _rule(texts("mixed.columns"))]
     for used in data["sets"]:
-        synthetic = "" if used["synthetic"] is None else texts("mixed.synthetic_yes" if used["synthetic"] else "mixed.synthetic_no")
+        synthetic = (
+            "" if used["synthetic"] is None else texts("mixed.synthetic_yes" if used["synthetic"] else "mixed.synthetic_no")
+        )
         lines.append(
             _row(
                 md_text(", ".join(used["pages"])),
