@@ -23,7 +23,6 @@ from analysis.chapters.travel.model import (
     compare_site_sets,
     cost_model,
     coverage_change,
-    default_origins,
     distribution,
     grid_origins,
     load_road_links,
@@ -32,6 +31,7 @@ from analysis.chapters.travel.model import (
     optimise_hubs,
     param,
     proposed_gap,
+    region_origins,
     sensitivity,
     sourced_distance_check,
     standard_site_sets,
@@ -105,7 +105,7 @@ def load_inputs(
     weights = labels.weight_labels()
     if weight_by not in weights:
         raise ValueError(f"weight_by={weight_by!r}: choose one of {', '.join(weights)}")
-    origins = grid_origins(population, weight_by=weight_by) if population else default_origins(weight_by=weight_by)
+    origins = grid_origins(population, weight_by=weight_by) if population else region_origins(weight_by=weight_by)
     sites = standard_sites()
     matrix = cost_model(cost).matrix(origins, sites)
     standard = standard_site_sets()

@@ -59,6 +59,13 @@ from analysis.chapters.travel.model.origins import (
     rural_points,
     tatort_origins,
 )
+from analysis.chapters.travel.model.region import (
+    CalibratedCost,
+    RegionCost,
+    region_fit,
+    region_origins,
+    tatort_cells,
+)
 from analysis.chapters.travel.model.sites import (
     resolve_sites,
     site_set,
@@ -71,6 +78,11 @@ __all__ = [
     "AccessMetrics",
     "AffineCost",
     "AffineFit",
+    "CalibratedCost",
+    "RegionCost",
+    "region_fit",
+    "region_origins",
+    "tatort_cells",
     "CostModel",
     "GraphCost",
     "LineCost",
