@@ -46,7 +46,7 @@ SET_SOURCE_LABELS = {
     "four_hubs": "Västerås + Köping, Fagersta, Sala",
     "bmm_today": "BMM today (vårdcentraler)",
 }
-MAX_MAP_POINTS = 600
+MAX_MAP_POINTS = 3000  # the 1 km grid (2,817 populated cells) is drawn cell by cell
 MAP_CELL_M = 5000
 
 

@@ -21,6 +21,7 @@ from analysis.chapters.travel.model.calibration import (
     RoadParams,
     default_network,
     fit,
+    hub_sites,
     predict,
     region_observations,
 )
@@ -140,12 +141,17 @@ class RegionCost:
         return replace(self, speed_factor=factor, name=f"{self.name}, speeds ×{factor:g}")
 
     def matrix(self, origins: pd.DataFrame, sites: pd.DataFrame) -> TravelMatrix:
-        tm = CalibratedCost().matrix(origins, sites)
+        hubs = _hub_town(sites)
+        at = hub_sites().set_index("town")
+        placed = sites.copy()
+        for col in ("x", "y"):  # a hub town's point is modelled from its hospital, as the published minutes are
+            placed[col] = [float(at.loc[t, col]) if t else float(v) for t, v in zip(hubs, sites[col], strict=True)]
+        tm = CalibratedCost().matrix(origins, placed)
         minutes, source = tm.minutes.copy(), tm.source.copy()
         published = region_minutes()
         ids = pd.Index(_ids(origins, "origin_id"))
         rows = published.reindex(ids)
-        for j, town in enumerate(_hub_town(sites)):
+        for j, town in enumerate(hubs):
             if town:
                 values = rows[town].to_numpy(float)
                 has = np.isfinite(values)
