@@ -37,6 +37,7 @@ from analysis.chapters.travel.model import (
     standard_site_sets,
     standard_sites,
 )
+from analysis.chapters.travel.model.calibration import Calibration, default_calibration
 from analysis.common import geodata
 from analysis.common.home import COUNTY_NAME, HOME_REGION
 
@@ -369,3 +370,24 @@ def sensitivity_table(inputs: TravelInputs) -> pd.DataFrame:
     table["set_key"] = table["label"]
     table["scenario_sv"] = table["scenario_key"].map(labels.scenario_label)
     return table
+
+
+# ---------------------------------------------------------------------------------------------- calibration, weights
+
+
+def calibration() -> Calibration:
+    """The road model's fit on the region's cell times, with leave-one-municipality-out errors."""
+    return default_calibration()
+
+
+def by_weight(inputs: TravelInputs, weights: tuple[str, ...] = ("population", "births")) -> dict[str, pd.DataFrame]:
+    """The three site sets compared with each origin weighted by ``population`` (all residents) or ``births``."""
+    sets = {key: inputs.sets[key] for key in SET_SOURCE_LABELS}
+    return {w: compare_site_sets(inputs.matrix, inputs.origins, sets, w).set_index("label") for w in weights}
+
+
+def source_counts(inputs: TravelInputs, key: str = "four_hubs") -> dict[str, int]:
+    """How many origin-site pairs of a site set come from the region's minutes and how many from the model."""
+    idx = inputs.matrix.site_index(inputs.sets[key])
+    values, counts = np.unique(inputs.matrix.source[:, idx].astype(str), return_counts=True)
+    return {str(v): int(c) for v, c in zip(values, counts, strict=True)}

@@ -203,3 +203,41 @@ def assumptions_frame(weight_by: str | None = None) -> pd.DataFrame:
 
 def assumptions(data: TravelPage) -> Table:
     return Table(assumptions_frame(data.inputs.weight_by), text.caption("assumptions"))
+
+
+def calibration_frame(errors: pd.DataFrame, names: dict[str, str], county: str) -> pd.DataFrame:
+    """Per municipality: cells × hubs compared, in-sample and leave-one-municipality-out MAE, p90 and bias."""
+    return pd.DataFrame(
+        {
+            "Kommun": [county if c == "all" else names.get(str(c), str(c)) for c in errors["municipality_code"]],
+            "Jämförda restider": [sv_number(v) for v in errors["in_n"]],
+            "Medelfel, anpassning (min)": [sv_number(v, 1) for v in errors["in_mae"]],
+            "Medelfel, kommunen utelämnad (min)": [sv_number(v, 1) for v in errors["lomo_mae"]],
+            "90:e percentil, utelämnad (min)": [sv_number(v, 1) for v in errors["lomo_p90_abs"]],
+            "Snittavvikelse, utelämnad (min)": [sv_number(v, 1) for v in errors["lomo_bias"]],
+        }
+    )
+
+
+def calibration(data: TravelPage) -> Table:
+    from analysis.common import geodata
+    from analysis.common.home import COUNTY_NAME
+
+    m = geodata.municipalities()
+    names = dict(zip(m["scb_code"].astype(str), m["name"].astype(str), strict=True))
+    return Table(calibration_frame(data.calibration.errors, names, COUNTY_NAME), text.caption("calibration"))
+
+
+def births_frame(births: pd.DataFrame) -> pd.DataFrame:
+    """Per site set: estimated births per year and the shares living more than 30, 45 and 60 minutes away."""
+    rows = []
+    for key, r in births.iterrows():
+        row = {"Platser": labels.set_label(str(key)), "Födda per år (skattning)": sv_number(round_to(r["total_weight"]))}
+        for t in thresholds()[-3:]:
+            row[f"Över {t} min"] = sv_pct(_pct(1 - r[f"share_within_{t}"]), 1)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def births(data: TravelPage) -> Table:
+    return Table(births_frame(data.by_weight["births"]), text.caption("births"))
