@@ -91,3 +91,11 @@ def test_grid_origins_carry_population_and_municipal_shares() -> None:
     row = origins.iloc[0]
     share = m.loc[row["municipality_code"], "births_per_year"] / m.loc[row["municipality_code"], "population"]
     assert row["births"] == pytest.approx(row["population"] * share) and row["weight"] == row["births"]
+
+
+def test_the_realistic_speed_scenario_is_in_the_sensitivity() -> None:
+    from analysis.chapters.travel.model import param
+
+    share = param("sensitivity.free_flow_share")
+    assert share["low"] <= share["base"] <= share["high"] <= 1.0
+    assert share["base"] in [float(f) for f in param("sensitivity.speed_factors")]

@@ -282,11 +282,12 @@ def leave_one_municipality_out(
     return out
 
 
-def calibrate(obs: Observations | None = None, net: RoadNetwork | None = None) -> Calibration:
-    """Fit on every observation, then LOMO; one row per municipality plus a county row (code ``all``)."""
+def calibrate(obs: Observations | None = None, net: RoadNetwork | None = None, params: RoadParams | None = None) -> Calibration:
+    """Fit on every observation (or take ``params``, that fit), then LOMO; one row per municipality plus a county
+    row (code ``all``)."""
     net = net or default_network()
     obs = region_observations() if obs is None else obs
-    p = fit(obs, net)
+    p = params or fit(obs, net)
     inside = predict_observations(net, np.array(p.values), obs) - obs.minutes
     lomo = leave_one_municipality_out(obs, net, p)
     rows = []
@@ -309,4 +310,6 @@ def default_network() -> RoadNetwork:
 @lru_cache(maxsize=1)
 def default_calibration() -> Calibration:
     """The calibration on the embedded data (computed once per process, a few seconds)."""
-    return calibrate()
+    from analysis.chapters.travel.model.region import region_fit
+
+    return calibrate(params=region_fit())
