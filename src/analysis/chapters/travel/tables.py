@@ -178,19 +178,13 @@ def assumptions_frame(weight_by: str | None = None) -> pd.DataFrame:
     """The assumptions behind the chapter's numbers; every value is read from travel_assumptions.yml."""
     factors = [text.TEXTS("assumptions.speed_factor", factor=sv_number(float(f), 1)) for f in param("sensitivity.speed_factors")]
     rows = [
-        _assumption("speeds", **{k: str(v) for k, v in param("road_network.class_speeds_kmh").items()}),
+        _assumption("limits", **{k: str(v) for k, v in param("calibrated_road.posted_limits_kmh").items()}),
         _assumption(
-            "urban_access",
-            minutes=sv_number(param("trip_ends.urban_access_minutes"), 0),
-            km=sv_number(param("trip_ends.urban_access_km"), 0),
-        ),
-        _assumption(
-            "connector",
-            circuity=sv_number(param("trip_ends.connector_circuity"), 1),
-            speed=sv_number(param("trip_ends.connector_speed_kmh"), 0),
+            "trip_ends",
+            circuity=sv_number(param("calibrated_road.trip_end_circuity"), 1),
             nodes=sv_number(param("trip_ends.attach_nearest_nodes")),
         ),
-        _assumption("rural", km=sv_number(param("rural_remainder.grid_spacing_m") / 1000, 0)),
+        _assumption("free_flow", **{k: sv_number(float(v), 2) for k, v in param("sensitivity.free_flow_share").items()}),
         _assumption("line_model", circuity=sv_number(param("line_model.circuity"), 1), profile=_speed_profile()),
         _assumption("speed_factors", factors=sv_list(factors)),
         _assumption("weights", weight_label=labels.weight_label(weight_by or param("weights.default"))),
