@@ -150,23 +150,32 @@ def test_affine_default_uses_assumptions(tatorter) -> None:
     assert tm.minutes[row, 0] == pytest.approx(8.0 + 0.75 * tm.km[row, 0])
 
 
-def test_cli_writes_long_csv(tmp_path: Path) -> None:
+def test_cli_tatort_mode_reads_the_cell_of_each_tatort(tmp_path: Path) -> None:
     out = tmp_path / "matrix.csv"
-    assert travel_matrix_cli(["--sites", "Västerås,Köping,H_SAL", "--cost", "line", "--no-rural", "--out", str(out)]) == 0
-    table = pd.read_csv(out)
-    assert list(table.columns) == ["origin", "site", "km", "minutes"]
-    assert len(table) == 44 * 3
-    assert set(table["site"]) == {"Västerås", "Köping", "H_SAL"}
-    # a supplied matrix for two sites: verbatim there, fitted for the third
-    supplied = table[table["site"] != "H_SAL"].assign(minutes=lambda d: d["minutes"] + 1.0)
-    supplied.to_csv(tmp_path / "supplied.csv", index=False)
-    out2 = tmp_path / "matrix2.csv"
-    assert (
-        travel_matrix_cli(
-            ["--sites", "Västerås,Köping,H_SAL", "--cost", str(tmp_path / "supplied.csv"), "--no-rural", "--out", str(out2)]
-        )
-        == 0
-    )
-    again = pd.read_csv(out2).merge(supplied, on=["origin", "site"], suffixes=("", "_in"))
-    assert np.allclose(again["minutes"], again["minutes_in"])
+    assert travel_matrix_cli(["--sites", "Västerås,Köping,Sala,Fagersta", "--out", str(out)]) == 0
+    table = pd.read_csv(out, dtype={"cell": str})
+    assert list(table.columns) == ["origin", "cell", "site", "km", "minutes", "source"]
+    assert len(table) == 44 * 4 and set(table["site"]) == {"Västerås", "Köping", "Sala", "Fagersta"}
+    cells = geodata.grid_cells().set_index("rut_id")
+    row = table[(table["origin"] == "Köping") & (table["site"] == "Västerås")].iloc[0]
+    assert row["source"] == "region"  # Köping's cell has the region's published minutes
+    assert row["minutes"] == pytest.approx(cells.loc[row["cell"], "minutes_vasteras"], abs=0.01)
+    assert (table.loc[table["origin"] == "Kungsör", "source"] == "model").all()  # not published for Kungsör
+
+
+def test_cli_grid_mode_and_a_supplied_matrix(tmp_path: Path) -> None:
+    out = tmp_path / "grid.csv"
+    assert travel_matrix_cli(["--sites", "Västerås,H_SAL", "--origins", "grid", "--cost", "line", "--out", str(out)]) == 0
+    table = pd.read_csv(out, dtype={"origin": str})
+    assert list(table.columns) == ["origin", "population", "site", "km", "minutes", "source"]
+    assert len(table) == 2 * len(geodata.grid_cells())
+    assert table.drop_duplicates("origin")["population"].sum() == geodata.grid_cells()["population_2024"].sum()
+    # a supplied matrix for one site: verbatim there, fitted for the other
+    supplied = table[table["site"] == "Västerås"].assign(minutes=lambda d: d["minutes"] + 1.0)
+    supplied[["origin", "site", "minutes", "km"]].to_csv(tmp_path / "supplied.csv", index=False)
+    out2 = tmp_path / "grid2.csv"
+    cmd = ["--sites", "Västerås,H_SAL", "--origins", "grid", "--cost", str(tmp_path / "supplied.csv"), "--out", str(out2)]
+    assert travel_matrix_cli(cmd) == 0
+    again = pd.read_csv(out2, dtype={"origin": str}).merge(supplied, on=["origin", "site"], suffixes=("", "_in"))
+    assert len(again) == len(supplied) and np.allclose(again["minutes"], again["minutes_in"])
     assert travel_matrix_cli(["--sites", "Atlantis", "--out", str(out2)]) == 2

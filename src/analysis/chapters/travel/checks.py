@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 WEIGHTS = ("women_15_44", "births", "population")
-COST_MODELS = ("graph", "line", "affine")
+COST_MODELS = ("graph", "region", "calibrated", "road-links", "line", "affine")
 
 
 def check_population(value: Any) -> str | None:
@@ -18,7 +18,7 @@ def check_population(value: Any) -> str | None:
 def check_cost(value: Any) -> str | None:
     if value in COST_MODELS or Path(str(value)).exists():
         return None
-    return f"must be graph, line, affine or an existing travel-time CSV (origin,site,minutes[,km]); got {value!r}"
+    return f"must be one of {', '.join(COST_MODELS)} or an existing travel-time CSV (origin,site,minutes[,km]); got {value!r}"
 
 
 def check_weight_by(value: Any) -> str | None:

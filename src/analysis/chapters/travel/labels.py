@@ -57,6 +57,8 @@ def place_label(origin_id: str, name: str, kind: str, municipality: str) -> str:
         match = re.search(r"(\d+)$", origin_id)
         number = int(match.group(1)) if match else ""
         return str(labels()["rural_place"]).format(municipality=municipality, number=number).strip()
+    if kind == "grid":
+        return str(labels()["cell_place"]).format(municipality=municipality, id=origin_id)
     return name
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 
 from analysis.chapters.travel import labels, scenarios, text
 from analysis.chapters.travel.model import access_metrics, param
+from analysis.chapters.travel.model.calibration import PARAM_NAMES, ROAD_CLASSES, Calibration
 from analysis.chapters.travel.scenarios import (
     BurdenTotals,
     RoadCheck,
@@ -46,6 +47,9 @@ class TravelPage:
     sensitivity: pd.DataFrame
     road: RoadCheck
     visits_per_birth: float
+    calibration: Calibration
+    by_weight: dict[str, pd.DataFrame]
+    sources: dict[str, int]
 
     @property
     def weight_label(self) -> str:
@@ -81,6 +85,9 @@ def compute(
         sensitivity=scenarios.sensitivity_table(inputs),
         road=scenarios.road_check(),
         visits_per_birth=visits_per_birth,
+        calibration=scenarios.calibration(),
+        by_weight=scenarios.by_weight(inputs),
+        sources=scenarios.source_counts(inputs),
     )
 
 
@@ -304,6 +311,56 @@ def glue_values(pg: TravelPage) -> dict[str, str]:
     for part in (_municipalities, _coverage, _catchments_and_bands, _burden, _location, _sensitivity):
         g.update(part(pg))
     g.update(_road(pg.road))
+    g.update(_calibration(pg))
+    g.update(_weights(pg))
+    return g
+
+
+def _calibration(pg: TravelPage) -> dict[str, str]:
+    """The calibrated road model: fitted parameters and its errors against the region's cell times."""
+    cal = pg.calibration
+    err = cal.errors.set_index("municipality_code")
+    muni = err.drop(index="all")
+    p = cal.params.as_dict()
+    target = float(param("calibrated_road.mae_target_minutes"))
+    g = {
+        "cal_n_obs": sv_number(cal.n_observations),
+        "cal_n_cells": sv_number(cal.n_cells),
+        "cal_in_mae": sv_number(err.loc["all", "in_mae"], 1),
+        "cal_lomo_mae": sv_number(err.loc["all", "lomo_mae"], 1),
+        "cal_lomo_p90": sv_number(err.loc["all", "lomo_p90_abs"], 1),
+        "cal_lomo_worst_mae": sv_number(muni["lomo_mae"].max(), 1),
+        "cal_target": sv_number(target),
+        "cal_n_over_target": sv_number(int((muni["lomo_mae"] > target).sum())),
+        "cal_n_muns": sv_number(len(muni)),
+        "cal_access": sv_number(p["access_minutes"], 1),
+        "cal_urban": sv_number(p["urban_kmh"], 0),
+        "cal_rural": sv_number(p["rural_kmh"], 0),
+        "n_region_pairs": sv_number(pg.sources.get("region", 0)),
+        "n_model_pairs": sv_number(pg.sources.get("model", 0)),
+    }
+    for c in ROAD_CLASSES:
+        g[f"cal_f_{c}"] = sv_pct(100 * p[f"speed_factor_{c}"], 0)
+        g[f"limit_{c}"] = sv_number(param("calibrated_road.posted_limits_kmh")[c])
+    return g
+
+
+def _weights(pg: TravelPage) -> dict[str, str]:
+    """All residents' mean minutes and the shares of births beyond 30, 45 and 60 minutes per site set."""
+    pop, births = pg.by_weight["population"], pg.by_weight["births"]
+    ths = thresholds()[-3:]  # 30, 45 and 60 minutes
+    g: dict[str, str] = {
+        "t_45": sv_number(ths[1]),
+        "ref_ortqvist": text.reference("ortqvist"),
+        "ref_holowko": text.reference("holowko"),
+    }
+    for key, pre in PREFIXES.items():
+        g[f"pop_{pre}_mean"] = sv_number(pop.loc[key, "mean_minutes"], 1)
+        for t in ths:
+            g[f"births_{pre}_over{t}_pct"] = sv_pct(_pct(1 - births.loc[key, f"share_within_{t}"]), 1)
+            g[f"births_{pre}_over{t}"] = sv_number(
+                round_to(births.loc[key, "total_weight"] - births.loc[key, f"weight_within_{t}"])
+            )
     return g
 
 
@@ -423,8 +480,8 @@ def results(pg: TravelPage) -> dict[str, Any]:
         "cost_model": pg.inputs.matrix.model,
         "modelled": True,
         "units": {
-            "minutes": "one-way car minutes to the nearest site (modelled)",
-            "shares": f"fraction 0-1 of {weight_by} (municipal estimates spread by population)",
+            "minutes": "one-way car minutes to the nearest site: Region Västmanland GIS 2024 (posted limits) for cell-hub pairs it publishes, the calibrated road model elsewhere",
+            "shares": f"fraction 0-1 of {weight_by} (2024 cell population; women and births = cell population × municipal share, estimate)",
             "weight_within": f"{weight_by} within the threshold (estimate)",
         },
         "total_weight": float(pg.comparison["total_weight"].iloc[0]),
@@ -444,4 +501,31 @@ def results(pg: TravelPage) -> dict[str, Any]:
         **_location_results(pg),
         "burden": _burden_results(pg),
         "sensitivity": _sensitivity_results(pg.sensitivity),
+        "calibration": _calibration_results(pg.calibration),
+        "by_weight": {w: _weight_results(table) for w, table in pg.by_weight.items()},
+        "pair_sources": dict(pg.sources),
+    }
+
+
+def _weight_results(table: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """Per site set: total weight, mean/median/p90/max minutes and shares within each threshold."""
+    cols = ("total_weight", "mean_minutes", "median_minutes", "p90_minutes", "max_minutes")
+    return {
+        str(k): {**{c: float(r[c]) for c in cols}, **{f"share_within_{t}": float(r[f"share_within_{t}"]) for t in thresholds()}}
+        for k, r in table.iterrows()
+    }
+
+
+def _calibration_results(cal: Calibration) -> dict[str, Any]:
+    """Fitted parameters and per-municipality in-sample and leave-one-municipality-out errors (minutes)."""
+    return {
+        "params": dict(zip(PARAM_NAMES, cal.params.values, strict=True)),
+        "n_observations": cal.n_observations,
+        "n_cells": cal.n_cells,
+        "errors": {
+            str(r["municipality_code"]): {
+                k: (int(v) if k == "in_n" else float(v)) for k, v in r.items() if k != "municipality_code"
+            }
+            for _, r in cal.errors.iterrows()
+        },
     }

@@ -23,7 +23,6 @@ from analysis.chapters.travel.model import (
     compare_site_sets,
     cost_model,
     coverage_change,
-    default_origins,
     distribution,
     grid_origins,
     load_road_links,
@@ -32,11 +31,13 @@ from analysis.chapters.travel.model import (
     optimise_hubs,
     param,
     proposed_gap,
+    region_origins,
     sensitivity,
     sourced_distance_check,
     standard_site_sets,
     standard_sites,
 )
+from analysis.chapters.travel.model.calibration import Calibration, default_calibration
 from analysis.common import geodata
 from analysis.common.home import COUNTY_NAME, HOME_REGION
 
@@ -46,7 +47,7 @@ SET_SOURCE_LABELS = {
     "four_hubs": "Västerås + Köping, Fagersta, Sala",
     "bmm_today": "BMM today (vårdcentraler)",
 }
-MAX_MAP_POINTS = 600
+MAX_MAP_POINTS = 3000  # the 1 km grid (2,817 populated cells) is drawn cell by cell
 MAP_CELL_M = 5000
 
 
@@ -105,7 +106,7 @@ def load_inputs(
     weights = labels.weight_labels()
     if weight_by not in weights:
         raise ValueError(f"weight_by={weight_by!r}: choose one of {', '.join(weights)}")
-    origins = grid_origins(population, weight_by=weight_by) if population else default_origins(weight_by=weight_by)
+    origins = grid_origins(population, weight_by=weight_by) if population else region_origins(weight_by=weight_by)
     sites = standard_sites()
     matrix = cost_model(cost).matrix(origins, sites)
     standard = standard_site_sets()
@@ -369,3 +370,24 @@ def sensitivity_table(inputs: TravelInputs) -> pd.DataFrame:
     table["set_key"] = table["label"]
     table["scenario_sv"] = table["scenario_key"].map(labels.scenario_label)
     return table
+
+
+# ---------------------------------------------------------------------------------------------- calibration, weights
+
+
+def calibration() -> Calibration:
+    """The road model's fit on the region's cell times, with leave-one-municipality-out errors."""
+    return default_calibration()
+
+
+def by_weight(inputs: TravelInputs, weights: tuple[str, ...] = ("population", "births")) -> dict[str, pd.DataFrame]:
+    """The three site sets compared with each origin weighted by ``population`` (all residents) or ``births``."""
+    sets = {key: inputs.sets[key] for key in SET_SOURCE_LABELS}
+    return {w: compare_site_sets(inputs.matrix, inputs.origins, sets, w).set_index("label") for w in weights}
+
+
+def source_counts(inputs: TravelInputs, key: str = "four_hubs") -> dict[str, int]:
+    """How many origin-site pairs of a site set come from the region's minutes and how many from the model."""
+    idx = inputs.matrix.site_index(inputs.sets[key])
+    values, counts = np.unique(inputs.matrix.source[:, idx].astype(str), return_counts=True)
+    return {str(v): int(c) for v, c in zip(values, counts, strict=True)}

@@ -178,19 +178,13 @@ def assumptions_frame(weight_by: str | None = None) -> pd.DataFrame:
     """The assumptions behind the chapter's numbers; every value is read from travel_assumptions.yml."""
     factors = [text.TEXTS("assumptions.speed_factor", factor=sv_number(float(f), 1)) for f in param("sensitivity.speed_factors")]
     rows = [
-        _assumption("speeds", **{k: str(v) for k, v in param("road_network.class_speeds_kmh").items()}),
+        _assumption("limits", **{k: str(v) for k, v in param("calibrated_road.posted_limits_kmh").items()}),
         _assumption(
-            "urban_access",
-            minutes=sv_number(param("trip_ends.urban_access_minutes"), 0),
-            km=sv_number(param("trip_ends.urban_access_km"), 0),
-        ),
-        _assumption(
-            "connector",
-            circuity=sv_number(param("trip_ends.connector_circuity"), 1),
-            speed=sv_number(param("trip_ends.connector_speed_kmh"), 0),
+            "trip_ends",
+            circuity=sv_number(param("calibrated_road.trip_end_circuity"), 1),
             nodes=sv_number(param("trip_ends.attach_nearest_nodes")),
         ),
-        _assumption("rural", km=sv_number(param("rural_remainder.grid_spacing_m") / 1000, 0)),
+        _assumption("free_flow", **{k: sv_number(float(v), 2) for k, v in param("sensitivity.free_flow_share").items()}),
         _assumption("line_model", circuity=sv_number(param("line_model.circuity"), 1), profile=_speed_profile()),
         _assumption("speed_factors", factors=sv_list(factors)),
         _assumption("weights", weight_label=labels.weight_label(weight_by or param("weights.default"))),
@@ -203,3 +197,41 @@ def assumptions_frame(weight_by: str | None = None) -> pd.DataFrame:
 
 def assumptions(data: TravelPage) -> Table:
     return Table(assumptions_frame(data.inputs.weight_by), text.caption("assumptions"))
+
+
+def calibration_frame(errors: pd.DataFrame, names: dict[str, str], county: str) -> pd.DataFrame:
+    """Per municipality: cells × hubs compared, in-sample and leave-one-municipality-out MAE, p90 and bias."""
+    return pd.DataFrame(
+        {
+            "Kommun": [county if c == "all" else names.get(str(c), str(c)) for c in errors["municipality_code"]],
+            "Jämförda restider": [sv_number(v) for v in errors["in_n"]],
+            "Medelfel, anpassning (min)": [sv_number(v, 1) for v in errors["in_mae"]],
+            "Medelfel, kommunen utelämnad (min)": [sv_number(v, 1) for v in errors["lomo_mae"]],
+            "90:e percentil, utelämnad (min)": [sv_number(v, 1) for v in errors["lomo_p90_abs"]],
+            "Snittavvikelse, utelämnad (min)": [sv_number(v, 1) for v in errors["lomo_bias"]],
+        }
+    )
+
+
+def calibration(data: TravelPage) -> Table:
+    from analysis.common import geodata
+    from analysis.common.home import COUNTY_NAME
+
+    m = geodata.municipalities()
+    names = dict(zip(m["scb_code"].astype(str), m["name"].astype(str), strict=True))
+    return Table(calibration_frame(data.calibration.errors, names, COUNTY_NAME), text.caption("calibration"))
+
+
+def births_frame(births: pd.DataFrame) -> pd.DataFrame:
+    """Per site set: estimated births per year and the shares living more than 30, 45 and 60 minutes away."""
+    rows = []
+    for key, r in births.iterrows():
+        row = {"Platser": labels.set_label(str(key)), "Födda per år (skattning)": sv_number(round_to(r["total_weight"]))}
+        for t in thresholds()[-3:]:
+            row[f"Över {t} min"] = sv_pct(_pct(1 - r[f"share_within_{t}"]), 1)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def births(data: TravelPage) -> Table:
+    return Table(births_frame(data.by_weight["births"]), text.caption("births"))

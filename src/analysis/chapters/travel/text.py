@@ -102,3 +102,8 @@ def _fill(key: str, weight_label: str) -> Sentence:
 
 def same_sites() -> Sentence:
     return TEXTS("same_sites")
+
+
+def reference(name: str) -> Sentence:
+    """A full literature reference of the page's source list (``references.<name>``)."""
+    return TEXTS(f"references.{name}")

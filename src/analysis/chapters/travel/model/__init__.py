@@ -59,6 +59,13 @@ from analysis.chapters.travel.model.origins import (
     rural_points,
     tatort_origins,
 )
+from analysis.chapters.travel.model.region import (
+    CalibratedCost,
+    RegionCost,
+    region_fit,
+    region_origins,
+    tatort_cells,
+)
 from analysis.chapters.travel.model.sites import (
     resolve_sites,
     site_set,
@@ -71,10 +78,12 @@ __all__ = [
     "AccessMetrics",
     "AffineCost",
     "AffineFit",
+    "CalibratedCost",
     "CostModel",
     "GraphCost",
     "LineCost",
     "LocationSolution",
+    "RegionCost",
     "RoadGraph",
     "RoadLinksError",
     "SuppliedMatrixCost",
@@ -106,6 +115,8 @@ __all__ = [
     "proposed_gap",
     "read_population_grid",
     "read_travel_matrix",
+    "region_fit",
+    "region_origins",
     "resolve_sites",
     "rural_points",
     "sensitivity",
@@ -113,6 +124,7 @@ __all__ = [
     "sourced_distance_check",
     "standard_site_sets",
     "standard_sites",
+    "tatort_cells",
     "tatort_origins",
     "town_sites",
     "travel_matrix_cli",

@@ -410,9 +410,17 @@ class SuppliedMatrixCost:
 
 
 def cost_model(spec: str | Path = "graph") -> CostModel:
-    """``graph``, ``line``, ``affine`` or a path to a supplied ``origin,site,minutes[,km]`` CSV."""
+    """``graph`` (the book's road model: the region's published cell-hub minutes, the calibrated road model
+    elsewhere; alias ``region``), ``calibrated`` (the calibrated model only), ``road-links`` (the uncalibrated
+    graph of road_links.csv), ``line``, ``affine`` or a path to a supplied ``origin,site,minutes[,km]`` CSV."""
+    from analysis.chapters.travel.model.region import CalibratedCost, RegionCost
+
     text = str(spec)
-    if text == "graph":
+    if text in ("graph", "region"):
+        return RegionCost()
+    if text == "calibrated":
+        return CalibratedCost()
+    if text == "road-links":
         return GraphCost()
     if text == "line":
         return LineCost()
@@ -420,4 +428,4 @@ def cost_model(spec: str | Path = "graph") -> CostModel:
         return AffineCost()
     if Path(text).exists():
         return SuppliedMatrixCost.from_file(text)
-    raise ValueError(f"cost model {text!r}: expected graph, line, affine or an existing CSV file")
+    raise ValueError(f"cost model {text!r}: expected graph, region, calibrated, road-links, line, affine or an existing CSV file")

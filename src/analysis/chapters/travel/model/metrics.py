@@ -17,7 +17,6 @@ import pandas as pd
 from analysis.chapters.travel.model.assumptions import param
 from analysis.chapters.travel.model.costs import (
     CostModel,
-    GraphCost,
     LineCost,
     TravelMatrix,
 )
@@ -256,7 +255,10 @@ def distribution(
 
 def default_scenarios(base: CostModel | None = None) -> dict[str, CostModel]:
     """The graph model, its ±10 % speed variants and the straight-line model (and its variants)."""
-    base = base or GraphCost()
+    if base is None:
+        from analysis.chapters.travel.model.costs import cost_model
+
+        base = cost_model("graph")
     line = LineCost()
     scenarios: dict[str, CostModel] = {"graph": base}
     for f in param("sensitivity.speed_factors"):

@@ -114,7 +114,7 @@ def travel_context(model: str = "graph", extra_sites: tuple[str, ...] = ()) -> T
     (tätorter or site ids not among the standard sites); cached: built once per model and site list."""
     from analysis.chapters.travel import model as travel
 
-    origins = travel.default_origins()
+    origins = travel.region_origins()
     sites = travel.standard_sites()
     extra = sorted(t for t in set(extra_sites) if t not in set(sites["site_id"]))
     if extra:
