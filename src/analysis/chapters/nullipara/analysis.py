@@ -29,6 +29,7 @@ from analysis.chapters.nullipara.outcomes import (
     OutcomeUnavailable,
     resolve_config,
 )
+from analysis.chapters.nullipara.verdicts import judge_funnel
 from analysis.common.disclosure import threshold
 from analysis.common.home import HOME_REGION
 from analysis.common.results import plain
@@ -141,6 +142,7 @@ def nullipara_analysis(
                 for part in ("gap", "casemix_part", "practice_part"):
                     for suffix in ("", "_low", "_high"):
                         entry[part + suffix] = None if small else plain(getattr(d, part + suffix))
+                entry["verdict"] = None if small else judge_funnel(key, res.funnel, region).as_dict()
             regions[str(row.region)] = entry
         stats_ = res.summary.statistics
         home_entry = regions.get(region)

@@ -16,7 +16,7 @@ from analysis.chapters.nullipara.labels import labels, outcome_kinds, outcome_la
 from analysis.chapters.nullipara.oe import crude_rates, displayable
 from analysis.chapters.nullipara.outcomes import OUTCOME_KEYS
 from analysis.chapters.nullipara.standardisation import indirect_comparison
-from analysis.chapters.nullipara.verdicts import Verdict, funnel_position, judge
+from analysis.chapters.nullipara.verdicts import CLEAR_LEVEL, SIGNAL_LEVEL, Verdict, judge_funnel
 from analysis.common import published
 from analysis.common.formatting import sv_number, sv_pct
 from analysis.common.regions import region_name
@@ -56,8 +56,7 @@ class NulliparaPage:
         entry = self.results["outcomes"].get(key, {}).get("regions", {}).get(self.region)
         if entry is None or entry.get("suppressed") or key not in self.analyses:
             return None
-        position, adjusted = funnel_position(self.analyses[key].funnel, self.region)
-        return judge(key, entry, position, adjusted)
+        return judge_funnel(key, self.analyses[key].funnel, self.region)
 
 
 def parse_outcomes(value: str) -> tuple[str, ...]:
@@ -141,6 +140,10 @@ def _general(nb: NulliparaPage) -> dict[str, Any]:
         "n_boot": sv_number(next(iter(res["outcomes"].values()))["n_boot"] if res["outcomes"] else 0),
         "min_cell": sv_number(res["min_cell"]),
         "n_outcomes": sv_number(len(nb.fitted)),
+        "n_judged": sv_number(len(nb.fitted)),
+        "lev_signal": sv_pct(100 * SIGNAL_LEVEL, 0),
+        "lev_clear": sv_pct(100 * CLEAR_LEVEL, 1),
+        "chance_outside": sv_pct(100 * (1 - SIGNAL_LEVEL ** len(nb.fitted)), 0),
     }
 
 
@@ -188,7 +191,8 @@ def _dispersion(nb: NulliparaPage) -> dict[str, Any]:
     verdicts = {k: nb.verdict(k) for k in nb.fitted}
     out["outside_limits"] = text.outside_limits(verdicts)
     out["n_outside_limits"] = sv_number(sum(1 for v in verdicts.values() if v is not None and v.outside))
-    out["funnel_conclusion"] = text.funnel_conclusion(verdicts, region_name(nb.region), nb.synthetic)
+    entries = {k: nb.results["outcomes"][k]["regions"].get(nb.region) for k in nb.fitted}
+    out["funnel_conclusion"] = text.funnel_conclusion(verdicts, entries, region_name(nb.region), nb.synthetic)
     aucs = [nb.results["outcomes"][k]["model"]["auc"] for k in nb.fitted]
     aucs = [a for a in aucs if a is not None]
     out["auc_min"] = sv_number(min(aucs), 2) if aucs else "–"
@@ -271,17 +275,16 @@ def glue_values(nb: NulliparaPage) -> dict[str, Any]:
 def results(nb: NulliparaPage) -> dict[str, Any]:
     """The page's JSON: the case-mix results plus the data kind and the page's verdict per outcome.
 
-    ``verdicts[key]["direction"]`` is +1/−1/0 by the page's single rule (``verdicts.judge``), so other
-    pages can reuse the same judgement instead of re-deriving one from the intervals.
+    ``verdicts[key]`` is the book's single rule (``verdicts.judge``) with the funnel position it rests on:
+    ``direction`` ±1 clearly different (outside the 99.8 % limits), ``signal`` ±1 outside the 95 % limits;
+    other pages re-apply ``verdicts.judge_stored`` instead of deriving a judgement from the intervals.
     """
     verdicts: dict[str, Any] = {}
     for key in nb.fitted:
         v = nb.verdict(key)
         if v is not None:
             verdicts[key] = {
-                "direction": v.direction,
-                "funnel_position": v.position,
-                "adjusted_limits": v.adjusted,
+                **v.as_dict(),
                 "kind": outcome_kinds()[key],
                 "summary_sv": str(text.verdict_short(v)),
             }
