@@ -56,7 +56,7 @@ def analyse_outcome(
     region: str = HOME_REGION,
     config: OutcomeConfig | None = None,
     coded: CodedCovariates | None = None,
-    n_boot: int = 400,
+    n_boot: int | None = None,
     seed: int = 20240601,
 ) -> OutcomeAnalysis:
     """National fit, O/E for every region, funnel with overdispersion check, decomposition, summary."""
@@ -87,7 +87,7 @@ def nullipara_analysis(
     region: str = HOME_REGION,
     years: Sequence[int] | None = None,
     outcomes: Sequence[str] | None = None,
-    n_boot: int = 400,
+    n_boot: int | None = None,
     seed: int = 20240601,
     config: OutcomeConfig | None = None,
     min_cell: int | None = None,
@@ -142,6 +142,7 @@ def nullipara_analysis(
                 for part in ("gap", "casemix_part", "practice_part"):
                     for suffix in ("", "_low", "_high"):
                         entry[part + suffix] = None if small else plain(getattr(d, part + suffix))
+                entry["mc_error"] = None if small else {k: plain(v) for k, v in d.mc_error.items()}
                 entry["verdict"] = None if small else judge_funnel(key, res.funnel, region).as_dict()
             regions[str(row.region)] = entry
         stats_ = res.summary.statistics
@@ -175,7 +176,7 @@ def nullipara_analysis(
                 "hosmer_lemeshow_p": plain(stats_["hosmer_lemeshow_p"]),
                 "converged": stats_["converged"],
             },
-            "n_boot": n_boot,
+            "n_boot": res.decomposition.n_boot,
         }
     return NulliparaAnalysis(results=out, analyses=analyses)
 
@@ -185,7 +186,7 @@ def nullipara_results(
     region: str = HOME_REGION,
     years: Sequence[int] | None = None,
     outcomes: Sequence[str] | None = None,
-    n_boot: int = 400,
+    n_boot: int | None = None,
     seed: int = 20240601,
     config: OutcomeConfig | None = None,
     min_cell: int | None = None,

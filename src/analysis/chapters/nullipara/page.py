@@ -21,8 +21,6 @@ from analysis.common import published
 from analysis.common.formatting import sv_number, sv_pct
 from analysis.common.regions import region_name
 
-N_BOOT = 200  # bootstrap draws for the decomposition intervals (keeps the page well under a minute)
-
 
 @dataclass(frozen=True)
 class NulliparaPage:
@@ -73,7 +71,7 @@ def compute_page(
     region: str,
     years: Sequence[int],
     outcomes: Sequence[str],
-    n_boot: int = N_BOOT,
+    n_boot: int | None = None,
     seed: int = 20240601,
     synthetic: bool = False,
 ) -> NulliparaPage:
@@ -115,6 +113,12 @@ def _pct_or_dash(rows: pd.DataFrame, column: str = "rate") -> str:
     return sv_pct(100 * rows[column].iloc[0]) if len(rows) else "–"
 
 
+def _mc_error_max(nb: NulliparaPage) -> float | None:
+    """The largest Monte Carlo standard error of any printed decomposition limit (pp)."""
+    errors = [v for k in nb.fitted for v in (nb.home(k).get("mc_error") or {}).values() if v is not None]
+    return max(errors) if errors else None
+
+
 def _general(nb: NulliparaPage) -> dict[str, Any]:
     res, syn = nb.results, nb.synthetic
     levels = sorted(DEFAULT_LEVELS)
@@ -137,7 +141,8 @@ def _general(nb: NulliparaPage) -> dict[str, Any]:
         "region_name": name,
         "year_first": str(min(nb.years)),
         "year_last": str(max(nb.years)),
-        "n_boot": sv_number(next(iter(res["outcomes"].values()))["n_boot"] if res["outcomes"] else 0),
+        "n_boot": text.number_range([res["outcomes"][k]["n_boot"] for k in nb.fitted]),
+        "mc_error_max": sv_number(_mc_error_max(nb), 3),
         "min_cell": sv_number(res["min_cell"]),
         "n_outcomes": sv_number(len(nb.fitted)),
         "n_judged": sv_number(len(nb.fitted)),

@@ -278,6 +278,21 @@ def missing_table(nb: NulliparaPage) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def monte_carlo_table(nb: NulliparaPage) -> pd.DataFrame:
+    """Bootstrap draws and the Monte Carlo standard error (pp) of each printed decomposition limit."""
+    rows = []
+    for key in nb.fitted:
+        home = nb.home(key)
+        errors = home.get("mc_error") or {}
+        row = {"Utfall": outcome_label(key), "Dragningar": sv_number(nb.results["outcomes"][key]["n_boot"])}
+        for part, label in (("gap", "Skillnad"), ("casemix_part", "Fallmix"), ("practice_part", "Praxis")):
+            for suffix, end in (("_low", "nedre"), ("_high", "övre")):
+                value = errors.get(part + suffix)
+                row[f"{label}, {end}"] = "–" if value is None else sv_number(value, 3)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 # --------------------------------------------------------------------------- what the template shows
 
 
@@ -340,3 +355,7 @@ def calibration(nb: NulliparaPage) -> Table:
 
 def missing(nb: NulliparaPage) -> Table:
     return Table(missing_table(nb), text.caption("missing", nb.synthetic))
+
+
+def monte_carlo(nb: NulliparaPage) -> Table:
+    return Table(monte_carlo_table(nb), text.caption("monte_carlo", nb.synthetic))

@@ -212,6 +212,14 @@ def outside_limits(verdicts: Mapping[str, Verdict | None]) -> Sentence | str:
     return "; ".join(items) if items else texts("no_outcome")
 
 
+def number_range(values: Sequence[float]) -> Sentence | str:
+    """'1 000' when all values agree, '1 000–4 000' otherwise; '–' when there are none."""
+    if not values:
+        return "–"
+    low, high = min(values), max(values)
+    return sv_number(low) if low == high else texts("range", low=sv_number(low), high=sv_number(high))
+
+
 def below_or_number(value: float, limit: float = 0.0005, decimals: int = 3) -> str:
     """The largest difference: 'mindre än 0,001' when it rounds away, else the number."""
     return texts("below", limit=sv_number(0.001, decimals)) if value < limit else sv_number(value, decimals)
