@@ -22,7 +22,7 @@ from analysis.chapters.nullipara.model import (
     fit_national,
     prepare_outcome,
 )
-from analysis.chapters.nullipara.oe import observed_expected
+from analysis.chapters.nullipara.oe import observed_expected, variance_kind
 from analysis.chapters.nullipara.outcomes import (
     OUTCOME_KEYS,
     OutcomeConfig,
@@ -63,7 +63,7 @@ def analyse_outcome(
     prepared = prepare_outcome(births, outcome, config, coded)
     fit = fit_national(prepared)
     oe = observed_expected(prepared, fit)
-    funnel = ratio_funnel(oe, id_column="region", highlight=region)
+    funnel = ratio_funnel(oe, id_column="region", highlight=region, variance=variance_kind(prepared.national_rate))
     decomposition = decompose(prepared, fit, region, n_boot=n_boot, seed=seed)
     practice = practice_effect(prepared, region, "indicator", fit)
     return OutcomeAnalysis(prepared, fit, oe, funnel, decomposition, practice, model_summary(prepared, fit))
@@ -168,6 +168,7 @@ def nullipara_analysis(
             "regions": regions,
             "practice_effect": practice,
             "overdispersion": {k: plain(v) for k, v in res.funnel.dispersion.as_dict().items()},
+            "variance": res.funnel.variance,
             "model": {
                 "n": stats_["n"],
                 "events": stats_["events"],

@@ -13,7 +13,7 @@ from analysis.chapters.nullipara import robson, sources, text
 from analysis.chapters.nullipara.analysis import OutcomeAnalysis, nullipara_analysis
 from analysis.chapters.nullipara.funnel import DEFAULT_LEVELS
 from analysis.chapters.nullipara.labels import labels, outcome_kinds, outcome_label
-from analysis.chapters.nullipara.oe import crude_rates, displayable
+from analysis.chapters.nullipara.oe import COMMON_RATE, crude_rates, displayable
 from analysis.chapters.nullipara.outcomes import OUTCOME_KEYS
 from analysis.chapters.nullipara.standardisation import indirect_comparison
 from analysis.chapters.nullipara.verdicts import CLEAR_LEVEL, SIGNAL_LEVEL, Verdict, judge_funnel
@@ -200,6 +200,10 @@ def _dispersion(nb: NulliparaPage) -> dict[str, Any]:
     out["funnel_conclusion"] = text.funnel_conclusion(verdicts, entries, region_name(nb.region), nb.synthetic)
     aucs = [nb.results["outcomes"][k]["model"]["auc"] for k in nb.fitted]
     aucs = [a for a in aucs if a is not None]
+    kinds = {k: nb.results["outcomes"][k].get("variance") for k in nb.fitted}
+    out["variance_common"] = text.outcome_list([k for k, v in kinds.items() if v == "poisson_binomial"])
+    out["variance_rare"] = text.outcome_list([k for k, v in kinds.items() if v == "poisson"])
+    out["common_rate"] = sv_pct(100 * COMMON_RATE, 0)
     out["auc_min"] = sv_number(min(aucs), 2) if aucs else "–"
     out["auc_max"] = sv_number(max(aucs), 2) if aucs else "–"
     return out
