@@ -278,6 +278,23 @@ def missing_table(nb: NulliparaPage) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def indicator_cards_table(nb: NulliparaPage) -> pd.DataFrame:
+    """One row per outcome from ``outcomes.yml``: numerator, denominator, and the women left out (nation)."""
+    rows = []
+    mark = text.suppressed_mark()
+    for key in nb.outcomes:
+        lab = labels().outcomes[key]
+        entry = nb.results["outcomes"].get(key)
+        row = {"Utfall": outcome_label(key), "Täljare": lab.numerator, "Nämnare": lab.denominator}
+        for column, field_ in (("Saknad uppgift i nämnarens villkor", "excluded_missing_denominator_rule"),
+                               ("Saknat utfall", "excluded_missing_outcome")):  # fmt: skip
+            v = None if entry is None else entry.get(field_)
+            row[column] = "–" if v is None else (mark if 0 < v < threshold() else sv_number(v))
+        row["Kvinnor i nämnaren (riket)"] = "–" if entry is None else sv_number(entry["national"]["n"])
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 def monte_carlo_table(nb: NulliparaPage) -> pd.DataFrame:
     """Bootstrap draws and the Monte Carlo standard error (pp) of each printed decomposition limit."""
     rows = []
@@ -359,3 +376,7 @@ def missing(nb: NulliparaPage) -> Table:
 
 def monte_carlo(nb: NulliparaPage) -> Table:
     return Table(monte_carlo_table(nb), text.caption("monte_carlo", nb.synthetic))
+
+
+def indicator_cards(nb: NulliparaPage) -> Table:
+    return Table(indicator_cards_table(nb), text.caption("indicators", nb.synthetic))
