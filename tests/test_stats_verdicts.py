@@ -48,3 +48,17 @@ def test_excess_inside_adjusted_limits_is_not_significant_anywhere(tmp_path: Pat
     data = {"outcomes": {"emergency_cs": {"label_sv": "Akut kejsarsnitt", "regions": {"00": cell}}}}
     out = evidence._nullipara_links(json.loads(json.dumps(data)), region="00")
     assert out["outcomes"][0]["significant"] is False and out["outcomes"][0]["possible"] is False
+
+
+def test_secondary_pph_analysis_is_labelled_and_judged_by_the_same_rule() -> None:
+    from analysis.chapters.nullipara.secondary import secondary_config, secondary_specs
+
+    (spec,) = secondary_specs()
+    cfg = secondary_config(spec)
+    assert spec.outcome == "pph_1000" and cfg.outcomes["pph_1000"].covariates[-2:] == ("delivery_mode", "labour_onset")
+    assert "mode" not in {c.source for c in cfg.covariates.values() if c.name in cfg.outcomes["emergency_cs"].covariates}
+    entry = {"outcome": "pph_1000", "oe": 1.6, "oe_low": 1.49, "oe_high": 1.71,
+             "verdict": judge("pph_1000", "above 99.8%", False).as_dict()}  # fmt: skip
+    s = text.secondary_sentence(entry, synthetic=True)
+    assert s.key == "secondary.shown.synthetic" and s.values["verdict"].key == "verdict_short.higher"
+    assert text.secondary_sentence(None, synthetic=False).key == "secondary.none"

@@ -29,6 +29,7 @@ from analysis.chapters.nullipara.outcomes import (
     OutcomeUnavailable,
     resolve_config,
 )
+from analysis.chapters.nullipara.secondary import secondary_results
 from analysis.chapters.nullipara.verdicts import judge_funnel
 from analysis.common.disclosure import threshold
 from analysis.common.home import HOME_REGION
@@ -179,6 +180,8 @@ def nullipara_analysis(
             },
             "n_boot": res.decomposition.n_boot,
         }
+    if "pph_1000" in analyses and not out["outcomes"]["pph_1000"]["regions"].get(region, {}).get("suppressed", True):
+        out["secondary"] = secondary_results(data, region, cfg)
     return NulliparaAnalysis(results=out, analyses=analyses)
 
 

@@ -204,6 +204,8 @@ def _dispersion(nb: NulliparaPage) -> dict[str, Any]:
     out["variance_common"] = text.outcome_list([k for k, v in kinds.items() if v == "poisson_binomial"])
     out["variance_rare"] = text.outcome_list([k for k, v in kinds.items() if v == "poisson"])
     out["common_rate"] = sv_pct(100 * COMMON_RATE, 0)
+    secondary = nb.results.get("secondary", {})
+    out["pph_secondary"] = text.secondary_sentence(secondary.get("pph_1000_mode_onset"), nb.synthetic)
     out["auc_min"] = sv_number(min(aucs), 2) if aucs else "–"
     out["auc_max"] = sv_number(max(aucs), 2) if aucs else "–"
     return out

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from analysis.chapters.nullipara.labels import outcome_kinds, outcome_label, phrase
-from analysis.chapters.nullipara.verdicts import Verdict, judge
+from analysis.chapters.nullipara.verdicts import Verdict, judge, judge_stored
 from analysis.common.disclosure import threshold
 from analysis.common.formatting import sv_list, sv_number
 from analysis.common.text import Sentence, Texts, by_sign
@@ -121,6 +121,20 @@ def verdict_sentence(key: str, entry: Mapping[str, Any], v: Verdict, region_labe
         "spread": texts(f"verdict.spread.{'adjusted' if v.adjusted else 'exact'}"),
     }
     return texts(f"verdict.{v.strength}.{framing(synthetic)}", **values)
+
+
+def secondary_sentence(entry: Mapping[str, Any] | None, synthetic: bool) -> Sentence:
+    """The labelled secondary PPH analysis (also adjusted for mode of delivery and onset), judged by the same rule."""
+    if not entry:
+        return texts("secondary.none")
+    v = judge_stored(str(entry["outcome"]), entry["verdict"])
+    return texts(
+        f"secondary.shown.{framing(synthetic)}",
+        phrase=phrase(str(entry["outcome"])),
+        interval=oe_interval(entry),
+        position=position_text(v.position if v else None, v.adjusted if v else False),
+        verdict=verdict_short(v),
+    )
 
 
 def _pp_interval(entry: Mapping[str, Any], part: str) -> Sentence:
