@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -63,7 +64,8 @@ def secondary_results(births: pd.DataFrame, region: str, config: OutcomeConfig |
     for spec in secondary_specs():
         cfg = secondary_config(spec, config)
         prepared = prepare_outcome(births, spec.outcome, cfg)
-        oe = observed_expected(prepared, fit_national(prepared))
+        with np.errstate(divide="ignore", invalid="ignore"):  # regions with a vanishing expected count, dropped next
+            oe = observed_expected(prepared, fit_national(prepared))
         oe = oe[oe["expected"] > 1e-6]  # a region whose expected count vanishes (separation) has no funnel place
         if region not in set(oe["region"].astype(str)) or len(oe) < 3:
             continue
