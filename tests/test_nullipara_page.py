@@ -129,7 +129,7 @@ def test_every_glue_key_in_the_template_is_provided(small_page: page.NulliparaPa
     # No hand-typed numbers in prose: only citation years and Robson group names may contain digits.
     bare = re.sub(r"\{glue(?::\w*)?\}`[^`]+`", "", prose)
     digits = set(re.findall(r"\d+[a-z]?", bare))
-    assert digits <= {"2023", "2025", "1", "2", "2a", "2b"}, digits
+    assert digits <= {"2005", "2023", "2025", "1", "2", "2a", "2b"}, digits
     values = page.prose_values(small_page)
     assert values["n_nulli_region"] == formatting.sv_number(small_page.results["outcomes"]["emergency_cs"]["regions"][HOME]["n"])
     assert not math.isnan(float(values["oe_emergency_cs"].replace(",", ".").replace("\u2212", "-")))
@@ -195,3 +195,20 @@ def test_saved_results_carry_the_verdicts_and_data_kind(small_page: page.Nullipa
         home = small_page.results["outcomes"][key]["regions"][HOME]
         if home["oe_low"] <= 1 <= home["oe_high"]:
             assert v["direction"] == 0  # an O/E interval that includes one never yields a stated difference
+
+
+def test_indicator_cards_and_monte_carlo_tables(small_page: page.NulliparaPage) -> None:
+    """The indicator cards come from outcomes.yml; the Monte Carlo table has every limit's error."""
+    from analysis.chapters.nullipara import tables
+    from analysis.chapters.nullipara.labels import labels
+
+    cards = tables.indicator_cards_table(small_page)
+    assert len(cards) == len(small_page.outcomes)
+    ecs = cards.set_index("Täljare").loc[labels().outcomes["emergency_cs"].numerator]
+    assert "Robson 1 och 2a" in ecs["Nämnare"]
+    mc = tables.monte_carlo_table(small_page)
+    assert len(mc) == len(small_page.fitted) and mc.shape[1] == 8
+    saved = page.results(small_page)
+    home = saved["outcomes"]["emergency_cs"]["regions"][HOME]
+    assert home["verdict"]["strength"] in {"clear", "possible", "none", "unknown"}
+    assert saved["outcomes"]["emergency_cs"]["variance"] in {"poisson", "poisson_binomial"}

@@ -29,7 +29,13 @@ def _home() -> dict:
 
 def test_every_template_key_used_by_the_code_exists() -> None:
     templates = Texts("nullipara").templates()
-    for key in ("decomposition.split.synthetic", "decomposition.split.real", "verdict.none.real", "funnel.inside.real"):
+    for key in (
+        "decomposition.split.synthetic",
+        "decomposition.split.real",
+        "verdict.none.real",
+        "verdict.clear.real",
+        "funnel.inside.real",
+    ):
         assert key in templates
     # Values are substituted, never left as placeholders.
     assert "{" not in text.texts("interval.oe", oe="1", low="0", high="2")
@@ -54,33 +60,28 @@ def test_decomposition_sentence_parts_and_fallbacks() -> None:
     assert split.values["phrase"] == "akuta kejsarsnitt"
     assert (split.values["gap"], split.values["casemix"], split.values["practice"]) == ("+2,0", "\u22120,4", "+2,4")
     assert split.values["practice_ci"].values == {"low": "+0,9", "high": "+3,9"}
-    # The practice interval excludes zero but the O/E interval (0,97–1,31) includes one: no difference claimed.
+    # Without a funnel position no difference is judged, whatever the intervals say.
     verdict = s.values["verdict"]
-    assert verdict.key == "verdict.none_end.inside"
-    reasons = verdict.values["head"].values["reasons"]
-    assert reasons.key == "verdict.reason.oe" and reasons.values["interval"].values["low"] == "0,97"
+    assert verdict.key == "verdict.unknown" and verdict.values["interval"].values["low"] == "0,97"
     hidden = dict(_home(), suppressed=True)
     assert text.decomposition_sentence("oasis", hidden).key == "decomposition.too_few"
     assert text.decomposition_sentence("oasis", hidden).values["limit"] == 5
     assert text.decomposition_sentence("induction", None).key == "decomposition.not_run"
     tiny = dict(_home(), casemix_part=-0.0004, practice_part_low=-0.3, oe_low=1.02)
-    tiny_s = text.decomposition_sentence("emergency_cs", tiny, synthetic=True)
+    tiny_s = text.decomposition_sentence("emergency_cs", tiny, judge("emergency_cs", "within", True), synthetic=True)
     assert tiny_s.values["split"].key == "decomposition.split.synthetic"
     assert tiny_s.values["split"].values["casemix"] == "0,0"
-    assert tiny_s.values["verdict"].values["head"].values["reasons"].key == "verdict.reason.practice"
+    assert tiny_s.values["verdict"].key == "verdict.none.synthetic"
 
 
-def test_one_inference_rule_on_printed_intervals() -> None:
-    # Planned CS in the review: O/E 0,91 (0,82–1,01) and practice −1,3 to −0,04 (printed "0,0"): no difference.
-    v = judge("planned_cs", _entry(0.82, 1.01, -1.3, -0.04), "within", True)
-    assert v.direction == 0 and v.oe_side == 0 and v.practice_side == 0
-    more = judge("emergency_cs", _entry(1.04, 1.19, 0.7, 2.7), "within", True)
-    assert more.direction == 1 and not more.outside
-    # An O/E interval whose printed lower end is 1,00 includes one.
-    assert judge("emergency_cs", _entry(0.9996, 1.2, 0.2, 2.0)).direction == 0
-    less = judge("induction", _entry(0.80, 0.95, -3.0, -0.5), "below 99.8%", False)
+def test_one_inference_rule_from_the_funnel() -> None:
+    v = judge("planned_cs", "within", True)
+    assert v.direction == 0 and v.signal == 0
+    possible = judge("emergency_cs", "above 95%", True)
+    assert possible.direction == 0 and possible.signal == 1 and possible.outside
+    less = judge("induction", "below 99.8%", False)
     assert less.direction == -1 and less.outside
-    assert text.verdict_short(more).key == "verdict_short.higher"
+    assert text.verdict_short(possible).key == "verdict_short.possible_higher"
     assert text.verdict_short(less).key == "verdict_short.lower"
     assert text.verdict_short(v).key == "verdict_short.same"
     assert text.verdict_short(None).key == "verdict_short.none"
@@ -88,32 +89,20 @@ def test_one_inference_rule_on_printed_intervals() -> None:
 
 def test_verdict_wording_by_outcome_kind_and_data_kind() -> None:
     entry = _entry(1.55, 1.77, 5.1, 6.8)
-    within = judge("pph_1000", entry, "within", True)
+    within = judge("pph_1000", "within", True)
     syn = text.verdict_sentence("pph_1000", entry, within, "Västmanland", synthetic=True)
-    assert syn.key == "verdict.difference_end.within"
+    assert syn.key == "verdict.none.synthetic"
     assert syn.values["spread"].key == "verdict.spread.adjusted"
     assert syn.values["position"].key == "position.within.adjusted"
-    head = syn.values["head"]
-    assert head.key == "verdict.difference.synthetic"
-    assert head.values["verb"].key == "verb.complication" and head.values["more"].key == "more.higher"
-    assert head.values["phrase"] == "blödningar över 1000 ml" and head.values["region"] == "Västmanland"
-    real = text.verdict_sentence("pph_1000", entry, judge("pph_1000", entry, "above 99.8%", False), "Västmanland", False)
-    assert real.key == "verdict.difference_end.outside" and real.values["head"].key == "verdict.difference.real"
-    assert real.values["position"].key == "position.above_998.exact"
-    cs_entry = _entry(1.04, 1.19, 0.7, 2.7)
-    cs = text.verdict_sentence("emergency_cs", cs_entry, judge("emergency_cs", cs_entry), "regionen", False)
-    assert cs.key == "verdict.difference_end.no_position"
-    assert cs.values["head"].values["verb"].key == "verb.intervention"
-    assert cs.values["head"].values["region"] == "Regionen"  # sentence start
-    none_entry = _entry(0.82, 1.01, -1.3, -0.04)
-    outside = Verdict("planned_cs", 0, 0, 0, "above 95%", True)
-    none = text.verdict_sentence("planned_cs", none_entry, outside, "Västmanland", True)
-    assert none.key == "verdict.none_end.outside" and none.values["head"].key == "verdict.none.synthetic"
-    assert none.values["head"].values["reasons"].key == "verdict.reason.both"
-    opposite = Verdict("planned_cs", 0, 1, -1, None, False)
-    assert (
-        text.verdict_sentence("planned_cs", none_entry, opposite, "X", False).values["head"].values["reasons"].key
-        == "verdict.reason.opposite"
+    real = text.verdict_sentence("pph_1000", entry, judge("pph_1000", "above 99.8%", False), "västmanland", False)
+    assert real.key == "verdict.clear.real" and real.values["position"].key == "position.above_998.exact"
+    assert real.values["verb"].key == "verb.complication" and real.values["more"].key == "more.higher"
+    assert real.values["phrase"] == "blödningar över 1000 ml" and real.values["region"] == "Västmanland"
+    cs = text.verdict_sentence("emergency_cs", entry, judge("emergency_cs", "below 95%", True), "regionen", True)
+    assert cs.key == "verdict.possible.synthetic" and cs.values["more"].key == "more.lower"
+    assert cs.values["verb"].key == "verb.intervention"
+    assert text.verdict_sentence("planned_cs", entry, Verdict("planned_cs", 0, 0, None, False), "X", False).key == (
+        "verdict.unknown"
     )
 
 
@@ -132,9 +121,11 @@ def test_position_text(position: str | None, adjusted: bool, key: str) -> None:
 
 
 def test_funnel_conclusion_names_outside_outcomes_and_differences_within_the_spread() -> None:
-    outside = Verdict("oasis", 0, 0, 0, "above 95%", False)
-    within_shown = Verdict("pph_1000", 1, 1, 1, "within", True)
-    s = text.funnel_conclusion({"oasis": outside, "pph_1000": within_shown, "induction": None}, "Västmanland", True)
+    outside = Verdict("oasis", 0, 1, "above 95%", False)
+    within_shown = Verdict("pph_1000", 0, 0, "within", True)
+    entries = {"pph_1000": _entry(1.04, 1.19, 0.7, 2.7), "oasis": None}
+    verdicts = {"oasis": outside, "pph_1000": within_shown, "induction": None}
+    s = text.funnel_conclusion(verdicts, entries, "Västmanland", True)
     assert s.key == "funnel.conclusion"
     first = s.values["first"]
     assert first.key == "funnel.outside.synthetic" and first.values["region"] == "Västmanland"
@@ -147,7 +138,8 @@ def test_funnel_conclusion_names_outside_outcomes_and_differences_within_the_spr
         spread=text.texts("funnel.spread.adjusted"),
     )
     assert s.values["rest"] == expected_rest
-    alone = text.funnel_conclusion({"emergency_cs": Verdict("emergency_cs", 0, 0, 0, "within", False)}, "V", False)
+    inside = {"emergency_cs": _entry(0.9, 1.1, -1, 1)}
+    alone = text.funnel_conclusion({"emergency_cs": Verdict("emergency_cs", 0, 0, "within", False)}, inside, "V", False)
     assert alone.key == "funnel.inside.real"
     one = text.texts(
         "outcome_position", outcome="sfinkterskada (bristning grad 3–4)", position=text.position_text("above 95%", False)

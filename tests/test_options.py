@@ -636,7 +636,8 @@ def test_evidence_links_read_other_chapters(tmp_path: Path) -> None:
     assert fag["women_with_risk_factor_per_year"] == pytest.approx(185 * 0.8)
     assert fag["women_per_factor_per_year"]["bmi_ge30"] == pytest.approx(185 * 0.25)
     assert out["nullipara"]["largest_excess"] == "cs_emergency"
-    assert out["nullipara"]["outcomes"][0]["excess"] == 30 and out["nullipara"]["outcomes"][0]["significant"]
+    top = out["nullipara"]["outcomes"][0]
+    assert top["excess"] == 30 and top["significant"] is None  # no stored verdict: nothing derived from the O/E interval
     a = op.evidence_links("A", tmp_path)  # A: närsjukvård tasks stay in Västerås, one catchment for all
     assert [r["narsjukvard_town"] for r in a["riskmix"]["by_narsjukvard_town"]] == ["Västerås"]
 
@@ -743,7 +744,7 @@ def test_evidence_tables_label_synthetic_results_per_case(tmp_path: Path) -> Non
     riskmix = {"by_municipality": {c: {"no_risk_factor": 20.0, "n": 500} for c in codes}, "synthetic": True}
     nullipara = {"synthetic": True, "outcomes": {"oasis": {"label_sv": "Sfinkterskada", "regions": {
         "19": {"n": 900, "observed": 40, "expected": 45, "oe": 0.89, "oe_low": 0.65, "oe_high": 1.19}}}},
-        "verdicts": {"oasis": {"direction": 0, "summary_sv": "ingen påvisad skillnad"}}}  # fmt: skip
+        "verdicts": {"oasis": {"funnel_position": "within", "adjusted_limits": True, "summary_sv": "ingen påvisad skillnad"}}}  # fmt: skip
     (tmp_path / "riskmix.json").write_text(json.dumps(riskmix), encoding="utf-8")
     (tmp_path / "nullipara.json").write_text(json.dumps(nullipara), encoding="utf-8")
     tables = op.evidence_tables("D", tmp_path)

@@ -185,7 +185,8 @@ def test_factor_flags_three_valued(cfg: RiskConfig) -> None:
     assert flags["smoking"].isna().tolist() == [False] * 6 + [True] + [False] * 3
     assert flags["born_outside_europe"].tolist()[3] is True and flags["born_outside_europe"].isna().sum() == 1
     nr = no_risk_flag(flags, cfg.no_risk_factors)
-    assert nr.tolist() == [False, True, False, False, False, pd.NA, pd.NA, False, True, False]
+    # Complete cases only: rows 3 and 9 have a known factor but a missing one too, so they are left out.
+    assert nr.tolist() == [False, True, False, pd.NA, False, pd.NA, pd.NA, False, True, pd.NA]
 
 
 def test_rule_language_all_any_and_text_booleans() -> None:
@@ -236,13 +237,13 @@ def test_prevalence_table_hand_counts(cfg: RiskConfig, no_suppression: None) -> 
 def test_no_risk_share_with_wilson_ci(cfg: RiskConfig, no_suppression: None) -> None:
     share = no_risk_share(ten_rows(), "19", 2023, cfg)
     region = row(share, area="region")
-    # Rows 1 and 8 have no factor; rows 5 and 6 are unknown (no known factor, one missing).
-    assert (region["n"], region["cases"], region["missing"]) == (8, 2, 2)
-    # Wilson, p = 2/8, z = 1.95996: centre = (0.25 + z²/16) / (1 + z²/8) = 0.33110,
-    # half-width = z * sqrt(p(1-p)/8 + z²/256) / (1 + z²/8) = 0.25963 -> 7.148 % to 59.07 %.
-    assert region["ci_low"] == pytest.approx(7.148, abs=1e-3)
-    assert region["ci_high"] == pytest.approx(59.072, abs=1e-3)
-    assert row(share, area="nation")[["n", "cases"]].tolist() == [18, 12]
+    # Rows 1 and 8 have no factor; rows 3, 5, 6 and 9 are incomplete (complete cases only).
+    assert (region["n"], region["cases"], region["missing"]) == (6, 2, 4)
+    # Wilson, p = 2/6, z = 1.95996: centre = (1/3 + z²/12) / (1 + z²/6) = 0.39839,
+    # half-width = z * sqrt(p(1-p)/6 + z²/144) / (1 + z²/6) = 0.30162 -> 9.677 % to 70.00 %.
+    assert region["ci_low"] == pytest.approx(9.677, abs=1e-3)
+    assert region["ci_high"] == pytest.approx(70.001, abs=1e-3)
+    assert row(share, area="nation")[["n", "cases"]].tolist() == [16, 12]  # the ten other rows are complete
 
 
 def test_changing_the_no_risk_definition_changes_the_share(cfg: RiskConfig, no_suppression: None) -> None:
@@ -383,8 +384,8 @@ def test_fay_feuer_single_stratum_is_exact_poisson(cfg: RiskConfig) -> None:
 
 def test_no_risk_share_can_be_standardised(cfg: RiskConfig, no_suppression: None) -> None:
     res = direct_standardise(ten_rows(), "19", "no_risk_factor", 2023, cfg)
-    assert (res.n_region, res.cases_region, res.excluded_region) == (8, 2, 2)
-    assert res.crude == pytest.approx(25.0)
+    assert (res.n_region, res.cases_region, res.excluded_region) == (6, 2, 4)
+    assert res.crude == pytest.approx(100 / 3)
 
 
 # --------------------------------------------------------------------------- municipalities
@@ -538,10 +539,10 @@ def test_key_figures_are_plain_json(cfg: RiskConfig, no_suppression: None) -> No
     text = json.dumps(figures, allow_nan=False)
     back = json.loads(text)
     assert back["deliveries_region"] == 10 and back["deliveries_nation"] == 20
-    assert back["no_risk_region_pct"] == 25.0
+    assert back["no_risk_region_pct"] == 33.3333
     assert back["factors"]["bmi_ge25"]["region_pct"] == 37.5
     assert back["published"]["bmi_obese_ge30_pct"]["rank"] == 7
-    assert back["standardised"]["no_risk_factor"]["crude"] == 25.0
+    assert back["standardised"]["no_risk_factor"]["crude"] == 33.3333
 
 
 def test_near_total_shares_are_suppressed_too(cfg: RiskConfig) -> None:

@@ -22,13 +22,15 @@ from analysis.chapters.nullipara.model import (
     fit_national,
     prepare_outcome,
 )
-from analysis.chapters.nullipara.oe import observed_expected
+from analysis.chapters.nullipara.oe import observed_expected, variance_kind
 from analysis.chapters.nullipara.outcomes import (
     OUTCOME_KEYS,
     OutcomeConfig,
     OutcomeUnavailable,
     resolve_config,
 )
+from analysis.chapters.nullipara.secondary import secondary_results
+from analysis.chapters.nullipara.verdicts import judge_funnel
 from analysis.common.disclosure import threshold
 from analysis.common.home import HOME_REGION
 from analysis.common.results import plain
@@ -55,14 +57,14 @@ def analyse_outcome(
     region: str = HOME_REGION,
     config: OutcomeConfig | None = None,
     coded: CodedCovariates | None = None,
-    n_boot: int = 400,
+    n_boot: int | None = None,
     seed: int = 20240601,
 ) -> OutcomeAnalysis:
     """National fit, O/E for every region, funnel with overdispersion check, decomposition, summary."""
     prepared = prepare_outcome(births, outcome, config, coded)
     fit = fit_national(prepared)
     oe = observed_expected(prepared, fit)
-    funnel = ratio_funnel(oe, id_column="region", highlight=region)
+    funnel = ratio_funnel(oe, id_column="region", highlight=region, variance=variance_kind(prepared.national_rate))
     decomposition = decompose(prepared, fit, region, n_boot=n_boot, seed=seed)
     practice = practice_effect(prepared, region, "indicator", fit)
     return OutcomeAnalysis(prepared, fit, oe, funnel, decomposition, practice, model_summary(prepared, fit))
@@ -86,7 +88,7 @@ def nullipara_analysis(
     region: str = HOME_REGION,
     years: Sequence[int] | None = None,
     outcomes: Sequence[str] | None = None,
-    n_boot: int = 400,
+    n_boot: int | None = None,
     seed: int = 20240601,
     config: OutcomeConfig | None = None,
     min_cell: int | None = None,
@@ -141,6 +143,8 @@ def nullipara_analysis(
                 for part in ("gap", "casemix_part", "practice_part"):
                     for suffix in ("", "_low", "_high"):
                         entry[part + suffix] = None if small else plain(getattr(d, part + suffix))
+                entry["mc_error"] = None if small else {k: plain(v) for k, v in d.mc_error.items()}
+                entry["verdict"] = None if small else judge_funnel(key, res.funnel, region).as_dict()
             regions[str(row.region)] = entry
         stats_ = res.summary.statistics
         home_entry = regions.get(region)
@@ -165,6 +169,7 @@ def nullipara_analysis(
             "regions": regions,
             "practice_effect": practice,
             "overdispersion": {k: plain(v) for k, v in res.funnel.dispersion.as_dict().items()},
+            "variance": res.funnel.variance,
             "model": {
                 "n": stats_["n"],
                 "events": stats_["events"],
@@ -173,8 +178,10 @@ def nullipara_analysis(
                 "hosmer_lemeshow_p": plain(stats_["hosmer_lemeshow_p"]),
                 "converged": stats_["converged"],
             },
-            "n_boot": n_boot,
+            "n_boot": res.decomposition.n_boot,
         }
+    if "pph_1000" in analyses and not out["outcomes"]["pph_1000"]["regions"].get(region, {}).get("suppressed", True):
+        out["secondary"] = secondary_results(data, region, cfg)
     return NulliparaAnalysis(results=out, analyses=analyses)
 
 
@@ -183,7 +190,7 @@ def nullipara_results(
     region: str = HOME_REGION,
     years: Sequence[int] | None = None,
     outcomes: Sequence[str] | None = None,
-    n_boot: int = 400,
+    n_boot: int | None = None,
     seed: int = 20240601,
     config: OutcomeConfig | None = None,
     min_cell: int | None = None,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy import special, stats
@@ -95,16 +97,25 @@ def practice_effect(
 
 # --------------------------------------------------------------------------- decomposition
 
+MC_TARGET_PP = 0.05  # Monte Carlo standard error of every interval limit: under half the 0.1 pp shown
+MIN_DRAWS = 1000
+MAX_DRAWS = 16000
+_PARTS = ("gap", "casemix_part", "practice_part")
+
 
 @dataclass(frozen=True)
 class Decomposition:
     """Region's gap to the nation split into case mix and practice, in percentage points.
 
     gap = region crude - national crude; casemix_part = E/n - national crude;
-    practice_part = (O - E)/n. Intervals: percentile bootstrap that resamples
-    the region's women (multinomial over pattern x outcome cells) and draws the
-    national coefficients from their sampling distribution; the national crude
-    rate is treated as fixed.
+    practice_part = (O - E)/n. Intervals: percentile bootstrap that resamples the
+    region's women (multinomial over pattern x outcome cells) and draws the national
+    coefficients from their sampling distribution. Each draw's region expectation is
+    contrasted with the SAME draw's national expectation (at the point estimate that
+    equals the national crude rate), so coefficient variance common to both (the
+    intercept above all) cancels. The number of draws doubles from ``MIN_DRAWS`` until
+    the Monte Carlo standard error of every limit (``mc_error``, pp, from resampling the
+    draws) is below ``MC_TARGET_PP`` or ``MAX_DRAWS`` is reached.
     """
 
     region: str
@@ -123,55 +134,111 @@ class Decomposition:
     practice_part_low: float
     practice_part_high: float
     n_boot: int
+    mc_error: dict[str, float] = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, float | int | str]:
+    @property
+    def mc_error_max(self) -> float:
+        return max(self.mc_error.values()) if self.mc_error else float("nan")
+
+    def as_dict(self) -> dict[str, Any]:
         return {k: (float(v) if isinstance(v, (float, np.floating)) else v) for k, v in self.__dict__.items()}
+
+
+@dataclass(frozen=True)
+class BootstrapInputs:
+    """The collapsed patterns the bootstrap needs: the region's cells and every pattern of the nation."""
+
+    n_k: np.ndarray  # the region's women per pattern
+    e_k: np.ndarray  # the region's events per pattern
+    x_region: np.ndarray  # design rows of the region's patterns
+    n_all: np.ndarray  # women per pattern, whole nation (region included)
+    x_all: np.ndarray  # design rows of the nation's patterns
+    params: np.ndarray
+    cov: np.ndarray
+
+
+def bootstrap_parts(inp: BootstrapInputs, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """``n_boot`` x 3 draws of (gap, case-mix part, practice part) as proportions, relative to the point estimate.
+
+    One matrix operation per block of draws: the region's cells by one multinomial, the
+    coefficients by one multivariate normal, predictions by ``beta @ X.T``.
+    """
+    total = float(inp.n_k.sum())
+    cells = np.concatenate([inp.e_k, inp.n_k - inp.e_k]) / total
+    k = len(inp.n_k)
+    draws = rng.multinomial(int(total), cells, size=n_boot)
+    ev_b, n_b = draws[:, :k], draws[:, :k] + draws[:, k:]
+    beta_b = rng.multivariate_normal(inp.params, inp.cov, size=n_boot, method="eigh")
+    p_region = special.expit(beta_b @ inp.x_region.T)
+    national_hat = float(inp.n_all @ special.expit(inp.x_all @ inp.params)) / float(inp.n_all.sum())
+    national_b = np.empty(n_boot)
+    for start in range(0, n_boot, 2000):  # blocks keep the draws x patterns matrix small
+        block = special.expit(beta_b[start : start + 2000] @ inp.x_all.T)
+        national_b[start : start + 2000] = block @ inp.n_all / inp.n_all.sum()
+    obs_rate = ev_b.sum(axis=1) / total
+    exp_rate = (n_b * p_region).sum(axis=1) / total
+    casemix = exp_rate - national_b
+    gap = obs_rate - national_hat
+    return np.column_stack([gap, casemix, gap - casemix])
+
+
+def percentile_mc_error(draws: np.ndarray, q: Sequence[float], rng: np.random.Generator, reps: int = 200) -> np.ndarray:
+    """Monte Carlo standard error of percentile limits (columns x limits), by resampling the draws."""
+    idx = rng.integers(0, len(draws), size=(reps, len(draws)))
+    resampled = np.percentile(draws[idx], q, axis=1)  # limits x reps x columns
+    return resampled.std(axis=1, ddof=1).T
 
 
 def decompose(
     prepared: PreparedOutcome,
     fit: CasemixFit,
     region: str,
-    n_boot: int = 400,
+    n_boot: int | None = None,
     seed: int = 20240601,
     alpha: float = 0.05,
     region_column: str = "region",
+    mc_target: float = MC_TARGET_PP,
 ) -> Decomposition:
-    """Gap = case-mix part + practice part for one region, with bootstrap intervals (see ``Decomposition``)."""
+    """Gap = case-mix part + practice part for one region, with bootstrap intervals (see ``Decomposition``).
+
+    ``n_boot`` fixes the number of draws; None (default) chooses it by the Monte Carlo target.
+    """
     rng = np.random.default_rng(seed)
     pat = prepared.patterns
     sub = pat[(pat[region_column] == region).to_numpy()]
     if sub.empty:
         raise ValueError(f"decompose: region {region!r} has no deliveries for {prepared.spec.key}")
-    n_k = sub["n"].to_numpy(dtype=float)
-    e_k = sub["events"].to_numpy(dtype=float)
-    total = int(n_k.sum())
-    exog = fit.design(sub)
-    p_k = 1 / (1 + np.exp(-(exog @ fit.params)))
+    inp = BootstrapInputs(
+        n_k=sub["n"].to_numpy(dtype=float),
+        e_k=sub["events"].to_numpy(dtype=float),
+        x_region=fit.design(sub),
+        n_all=pat["n"].to_numpy(dtype=float),
+        x_all=fit.design(pat),
+        params=fit.params,
+        cov=fit.cov,
+    )
+    total = int(inp.n_k.sum())
+    p_k = special.expit(inp.x_region @ fit.params)
     national = prepared.national_rate
-    observed = float(e_k.sum())
-    expected = float((n_k * p_k).sum())
-
-    cells = np.concatenate([e_k, n_k - e_k]) / total
-    draws = rng.multinomial(total, cells, size=n_boot)
-    k = len(n_k)
-    ev_b = draws[:, :k]
-    n_b = ev_b + draws[:, k:]
-    beta_b = rng.multivariate_normal(fit.params, fit.cov, size=n_boot, method="eigh")
-    p_b = special.expit(beta_b @ exog.T)
-    obs_b = ev_b.sum(axis=1)
-    exp_b = (n_b * p_b).sum(axis=1)
-    gap_b = obs_b / total - national
-    casemix_b = exp_b / total - national
-    practice_b = (obs_b - exp_b) / total
+    observed = float(inp.e_k.sum())
+    expected = float((inp.n_k * p_k).sum())
     q = [100 * alpha / 2, 100 * (1 - alpha / 2)]
-
-    def pp(x: float) -> float:
-        return 100 * float(x)
-
-    g_lo, g_hi = np.percentile(gap_b, q)
-    c_lo, c_hi = np.percentile(casemix_b, q)
-    p_lo, p_hi = np.percentile(practice_b, q)
+    size = n_boot if n_boot is not None else MIN_DRAWS
+    draws = bootstrap_parts(inp, size, rng)
+    mc = 100 * percentile_mc_error(draws, q, rng)
+    while n_boot is None and mc.max() >= mc_target and len(draws) < MAX_DRAWS:
+        draws = np.vstack([draws, bootstrap_parts(inp, len(draws), rng)])
+        mc = 100 * percentile_mc_error(draws, q, rng)
+    limits = 100 * np.percentile(draws, q, axis=0)  # 2 x 3, pp
+    point = {"gap": observed / total - national, "casemix_part": expected / total - national}
+    point["practice_part"] = point["gap"] - point["casemix_part"]
+    values: dict[str, Any] = {}
+    errors: dict[str, float] = {}
+    for j, part in enumerate(_PARTS):
+        values[part] = 100 * float(point[part])
+        for i, suffix in enumerate(("_low", "_high")):
+            values[part + suffix] = float(limits[i, j])
+            errors[part + suffix] = float(mc[j, i])
     return Decomposition(
         region=region,
         n=total,
@@ -179,14 +246,7 @@ def decompose(
         expected=expected,
         region_rate=observed / total,
         national_rate=national,
-        gap=pp(observed / total - national),
-        gap_low=pp(g_lo),
-        gap_high=pp(g_hi),
-        casemix_part=pp(expected / total - national),
-        casemix_part_low=pp(c_lo),
-        casemix_part_high=pp(c_hi),
-        practice_part=pp((observed - expected) / total),
-        practice_part_low=pp(p_lo),
-        practice_part_high=pp(p_hi),
-        n_boot=n_boot,
+        n_boot=len(draws),
+        mc_error=errors,
+        **values,
     )

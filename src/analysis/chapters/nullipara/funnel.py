@@ -63,19 +63,25 @@ def ratio_limits(
     levels: Sequence[float] = DEFAULT_LEVELS,
     tau2: float = 0.0,
     method: str = "exact",
+    kappa: float | np.ndarray | None = None,
 ) -> pd.DataFrame:
     """O/E limits around 1 for each expected count.
 
     ``method="exact"`` gives interpolated Poisson limits; ``"normal"`` (or any
     ``tau2 > 0``) gives square-root-scale normal limits 1 +/- z*sqrt(1/(4E) + tau2),
     squared back, which is how random-effects (overdispersion) limits are drawn.
+    ``kappa`` (Poisson-binomial, common outcomes): Var(O) = kappa*E with kappa = Σp(1−p)/Σp;
+    the limits are then plain-scale normal 1 +/- z*sqrt(kappa/E + tau2).
     """
     e = np.asarray(expected, dtype=float)
     out = pd.DataFrame({"expected": e})
     for level in levels:
         tag = _level_tag(level)
         lo_p, hi_p = (1 - level) / 2, 1 - (1 - level) / 2
-        if method == "exact" and tau2 == 0:
+        if kappa is not None:
+            half = stats.norm.ppf(hi_p) * np.sqrt(np.asarray(kappa, dtype=float) / e + tau2)
+            lower, upper = np.clip(1 - half, 0.0, None), 1 + half
+        elif method == "exact" and tau2 == 0:
             lower, upper = poisson_limit(e, lo_p), poisson_limit(e, hi_p)
         elif method in ("exact", "normal"):
             z = stats.norm.ppf(hi_p)
@@ -218,6 +224,7 @@ class Funnel:
     limits: pd.DataFrame
     limits_adjusted: pd.DataFrame | None
     dispersion: Overdispersion
+    variance: str = "binomial"  # 'poisson' or 'poisson_binomial' for ratios, 'binomial' for proportions
 
 
 def _grid(values: np.ndarray, size: int = 200) -> np.ndarray:
@@ -234,14 +241,16 @@ def _limits_and_positions(
     limit_fn: Callable[..., pd.DataFrame],
     levels: Sequence[float],
     winsor: float,
+    unit_fn: Callable[..., pd.DataFrame] | None = None,
 ) -> tuple[Overdispersion, pd.DataFrame, pd.DataFrame | None, list[str]]:
     """Shared by both funnels: dispersion check, exact limits on a grid, random-effects limits
-    when tau² > 0, and each unit's position (against adjusted limits only when overdispersed)."""
+    when tau² > 0, and each unit's position (against adjusted limits only when overdispersed).
+    ``unit_fn`` (default ``limit_fn``) gives the limits at the units themselves."""
     disp = overdispersion(z, s, winsor=winsor)
     grid = _grid(size)
     limits = limit_fn(grid, levels=levels)
     adjusted = limit_fn(grid, levels=levels, tau2=disp.tau2, method="normal") if disp.tau2 > 0 else None
-    at_units = limit_fn(size, levels=levels, tau2=disp.tau2 if disp.overdispersed else 0.0)
+    at_units = (unit_fn or limit_fn)(size, levels=levels, tau2=disp.tau2 if disp.overdispersed else 0.0)
     return disp, limits, adjusted, _position(value, at_units, levels)
 
 
@@ -252,18 +261,33 @@ def ratio_funnel(
     winsor: float = 0.1,
     highlight: str | None = None,
     min_cell: int | None = None,
+    variance: str = "poisson",
 ) -> Funnel:
     """O/E funnel against expected count from a frame with ``observed`` and ``expected``.
 
     Points are classified against the exact limits, or against the
     random-effects limits when the dispersion check says overdispersed.
+    ``variance="poisson_binomial"`` (common outcomes) uses the frame's ``variance`` column
+    (Σp(1−p) per unit): plain-scale z-scores (O − E)/sqrt(V), unit limits with the unit's own
+    V/E, the drawn curves with the national V/E.
     ``suppressed`` marks points resting on fewer than ``min_cell`` events:
     they still count in the dispersion check but must not be drawn.
     """
     o = units["observed"].to_numpy(dtype=float)
     e = units["expected"].to_numpy(dtype=float)
-    z, s = ratio_z_scores(o, e)
-    disp, limits, adjusted, position = _limits_and_positions(z, s, e, o / e, ratio_limits, levels, winsor)
+    if variance == "poisson_binomial":
+        v = units["variance"].to_numpy(dtype=float)
+        s = np.sqrt(v) / e
+        z = (o / e - 1) / s
+        curve = partial(ratio_limits, kappa=float(v.sum() / e.sum()))
+        disp, limits, adjusted, position = _limits_and_positions(
+            z, s, e, o / e, curve, levels, winsor, unit_fn=partial(ratio_limits, kappa=v / e)
+        )
+    elif variance == "poisson":
+        z, s = ratio_z_scores(o, e)
+        disp, limits, adjusted, position = _limits_and_positions(z, s, e, o / e, ratio_limits, levels, winsor)
+    else:
+        raise ValueError(f"ratio_funnel: unknown variance {variance!r}")
     points = pd.DataFrame(
         {
             id_column: units[id_column].to_numpy(),
@@ -277,7 +301,7 @@ def ratio_funnel(
     )
     if highlight is not None:
         points["highlight"] = points[id_column] == highlight
-    return Funnel("ratio", 1.0, points, limits, adjusted, disp)
+    return Funnel("ratio", 1.0, points, limits, adjusted, disp, variance)
 
 
 def proportion_funnel(

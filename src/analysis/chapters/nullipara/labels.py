@@ -30,6 +30,7 @@ class OutcomeLabels:
     phrase: str
     denominator: str
     first_use: str
+    numerator: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ def _outcome(key: str, raw: Mapping[str, Any], where: Path) -> OutcomeLabels:
         phrase=str(raw["phrase_sv"]),
         denominator=str(raw["denominator_sv"]),
         first_use=str(raw.get("first_use_sv") or raw["phrase_sv"]),
+        numerator=str(raw.get("numerator_sv") or raw["label_sv"]),
     )
 
 

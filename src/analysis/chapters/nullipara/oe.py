@@ -34,6 +34,32 @@ def poisson_ratio_ci(observed: np.ndarray, expected: np.ndarray, alpha: float = 
     return low, high
 
 
+COMMON_RATE = 0.10  # national rate from which an outcome is "common": Poisson-binomial variance instead of Poisson
+
+
+def variance_kind(national_rate: float) -> str:
+    """'poisson_binomial' (variance Σp(1−p)) for common outcomes, 'poisson' (variance Σp) for rare ones."""
+    return "poisson_binomial" if national_rate >= COMMON_RATE else "poisson"
+
+
+def poisson_binomial_ratio_ci(
+    observed: np.ndarray, expected: np.ndarray, sum_p2: np.ndarray, alpha: float = 0.05
+) -> tuple[np.ndarray, np.ndarray]:
+    """Score interval for O/E when O is a sum of Bernoulli(θ p_i): solves (O − θE)² = z² (θE − θ² Σp_i²).
+
+    ``sum_p2`` = Σ p_i² over the unit's women, so the variance at θ = 1 is Σ p_i(1 − p_i) = E − Σ p_i².
+    With one common p this is the Wilson interval for a proportion, divided by p.
+    """
+    o = np.asarray(observed, dtype=float)
+    e = np.asarray(expected, dtype=float)
+    s2 = np.asarray(sum_p2, dtype=float)
+    z2 = stats.norm.ppf(1 - alpha / 2) ** 2
+    a = e**2 + z2 * s2
+    b = 2 * o * e + z2 * e
+    root = np.sqrt(np.maximum(b**2 - 4 * a * o**2, 0.0))
+    return (b - root) / (2 * a), (b + root) / (2 * a)
+
+
 def clopper_pearson(events: np.ndarray, n: np.ndarray, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
     """Exact binomial interval for a proportion."""
     x = np.asarray(events, dtype=float)
@@ -47,17 +73,29 @@ def clopper_pearson(events: np.ndarray, n: np.ndarray, alpha: float = 0.05) -> t
 def observed_expected(
     prepared: PreparedOutcome, fit: CasemixFit, alpha: float = 0.05, region_column: str = "region"
 ) -> pd.DataFrame:
-    """Per region: n, observed, expected (sum of national-model risks), O/E with exact Poisson CI, adjusted rate."""
+    """Per region: n, observed, expected (sum of national-model risks), variance of O, O/E with CI, adjusted rate.
+
+    Rare outcomes (national rate below ``COMMON_RATE``): exact Poisson interval, variance E. Common outcomes:
+    the Poisson-binomial score interval with variance Σ p(1 − p) (``table.attrs["variance_kind"]`` says which).
+    """
     pat = prepared.patterns
-    expected = pat["n"].to_numpy() * fit.predict(pat)
-    table = (
-        pd.DataFrame({region_column: pat[region_column], "n": pat["n"], "observed": pat["events"], "expected": expected})
-        .groupby(region_column, sort=True)
-        .sum()
-        .reset_index()
+    p = fit.predict(pat)
+    n = pat["n"].to_numpy()
+    frame = pd.DataFrame(
+        {region_column: pat[region_column], "n": n, "observed": pat["events"], "expected": n * p, "sum_p2": n * p**2}
     )
-    low, high = poisson_ratio_ci(table["observed"].to_numpy(), table["expected"].to_numpy(), alpha)
+    table = frame.groupby(region_column, sort=True).sum().reset_index()
     national = prepared.national_rate
+    table["variance"] = table["expected"] - table["sum_p2"]  # Σ p(1 − p): the Poisson-binomial variance of O
+    kind = variance_kind(national)
+    obs, exp_ = table["observed"].to_numpy(), table["expected"].to_numpy()
+    if kind == "poisson_binomial":
+        low, high = poisson_binomial_ratio_ci(obs, exp_, table["sum_p2"].to_numpy(), alpha)
+    else:
+        low, high = poisson_ratio_ci(obs, exp_, alpha)
+        table["variance"] = table["expected"]
+    table = table.drop(columns="sum_p2")
+    table.attrs["variance_kind"] = kind
     table["oe"] = table["observed"] / table["expected"]
     table["oe_low"] = low
     table["oe_high"] = high

@@ -13,15 +13,13 @@ from analysis.chapters.nullipara import robson, sources, text
 from analysis.chapters.nullipara.analysis import OutcomeAnalysis, nullipara_analysis
 from analysis.chapters.nullipara.funnel import DEFAULT_LEVELS
 from analysis.chapters.nullipara.labels import labels, outcome_kinds, outcome_label
-from analysis.chapters.nullipara.oe import crude_rates, displayable
+from analysis.chapters.nullipara.oe import COMMON_RATE, crude_rates, displayable
 from analysis.chapters.nullipara.outcomes import OUTCOME_KEYS
 from analysis.chapters.nullipara.standardisation import indirect_comparison
-from analysis.chapters.nullipara.verdicts import Verdict, funnel_position, judge
+from analysis.chapters.nullipara.verdicts import CLEAR_LEVEL, SIGNAL_LEVEL, Verdict, judge_funnel
 from analysis.common import published
 from analysis.common.formatting import sv_number, sv_pct
 from analysis.common.regions import region_name
-
-N_BOOT = 200  # bootstrap draws for the decomposition intervals (keeps the page well under a minute)
 
 
 @dataclass(frozen=True)
@@ -56,8 +54,7 @@ class NulliparaPage:
         entry = self.results["outcomes"].get(key, {}).get("regions", {}).get(self.region)
         if entry is None or entry.get("suppressed") or key not in self.analyses:
             return None
-        position, adjusted = funnel_position(self.analyses[key].funnel, self.region)
-        return judge(key, entry, position, adjusted)
+        return judge_funnel(key, self.analyses[key].funnel, self.region)
 
 
 def parse_outcomes(value: str) -> tuple[str, ...]:
@@ -74,7 +71,7 @@ def compute_page(
     region: str,
     years: Sequence[int],
     outcomes: Sequence[str],
-    n_boot: int = N_BOOT,
+    n_boot: int | None = None,
     seed: int = 20240601,
     synthetic: bool = False,
 ) -> NulliparaPage:
@@ -116,6 +113,12 @@ def _pct_or_dash(rows: pd.DataFrame, column: str = "rate") -> str:
     return sv_pct(100 * rows[column].iloc[0]) if len(rows) else "–"
 
 
+def _mc_error_max(nb: NulliparaPage) -> float | None:
+    """The largest Monte Carlo standard error of any printed decomposition limit (pp)."""
+    errors = [v for k in nb.fitted for v in (nb.home(k).get("mc_error") or {}).values() if v is not None]
+    return max(errors) if errors else None
+
+
 def _general(nb: NulliparaPage) -> dict[str, Any]:
     res, syn = nb.results, nb.synthetic
     levels = sorted(DEFAULT_LEVELS)
@@ -138,9 +141,14 @@ def _general(nb: NulliparaPage) -> dict[str, Any]:
         "region_name": name,
         "year_first": str(min(nb.years)),
         "year_last": str(max(nb.years)),
-        "n_boot": sv_number(next(iter(res["outcomes"].values()))["n_boot"] if res["outcomes"] else 0),
+        "n_boot": text.number_range([res["outcomes"][k]["n_boot"] for k in nb.fitted]),
+        "mc_error_max": sv_number(_mc_error_max(nb), 3),
         "min_cell": sv_number(res["min_cell"]),
         "n_outcomes": sv_number(len(nb.fitted)),
+        "n_judged": sv_number(len(nb.fitted)),
+        "lev_signal": sv_pct(100 * SIGNAL_LEVEL, 0),
+        "lev_clear": sv_pct(100 * CLEAR_LEVEL, 1),
+        "chance_outside": sv_pct(100 * (1 - SIGNAL_LEVEL ** len(nb.fitted)), 0),
     }
 
 
@@ -188,9 +196,16 @@ def _dispersion(nb: NulliparaPage) -> dict[str, Any]:
     verdicts = {k: nb.verdict(k) for k in nb.fitted}
     out["outside_limits"] = text.outside_limits(verdicts)
     out["n_outside_limits"] = sv_number(sum(1 for v in verdicts.values() if v is not None and v.outside))
-    out["funnel_conclusion"] = text.funnel_conclusion(verdicts, region_name(nb.region), nb.synthetic)
+    entries = {k: nb.results["outcomes"][k]["regions"].get(nb.region) for k in nb.fitted}
+    out["funnel_conclusion"] = text.funnel_conclusion(verdicts, entries, region_name(nb.region), nb.synthetic)
     aucs = [nb.results["outcomes"][k]["model"]["auc"] for k in nb.fitted]
     aucs = [a for a in aucs if a is not None]
+    kinds = {k: nb.results["outcomes"][k].get("variance") for k in nb.fitted}
+    out["variance_common"] = text.outcome_list([k for k, v in kinds.items() if v == "poisson_binomial"])
+    out["variance_rare"] = text.outcome_list([k for k, v in kinds.items() if v == "poisson"])
+    out["common_rate"] = sv_pct(100 * COMMON_RATE, 0)
+    secondary = nb.results.get("secondary", {})
+    out["pph_secondary"] = text.secondary_sentence(secondary.get("pph_1000_mode_onset"), nb.synthetic)
     out["auc_min"] = sv_number(min(aucs), 2) if aucs else "–"
     out["auc_max"] = sv_number(max(aucs), 2) if aucs else "–"
     return out
@@ -271,17 +286,16 @@ def glue_values(nb: NulliparaPage) -> dict[str, Any]:
 def results(nb: NulliparaPage) -> dict[str, Any]:
     """The page's JSON: the case-mix results plus the data kind and the page's verdict per outcome.
 
-    ``verdicts[key]["direction"]`` is +1/−1/0 by the page's single rule (``verdicts.judge``), so other
-    pages can reuse the same judgement instead of re-deriving one from the intervals.
+    ``verdicts[key]`` is the book's single rule (``verdicts.judge``) with the funnel position it rests on:
+    ``direction`` ±1 clearly different (outside the 99.8 % limits), ``signal`` ±1 outside the 95 % limits;
+    other pages re-apply ``verdicts.judge_stored`` instead of deriving a judgement from the intervals.
     """
     verdicts: dict[str, Any] = {}
     for key in nb.fitted:
         v = nb.verdict(key)
         if v is not None:
             verdicts[key] = {
-                "direction": v.direction,
-                "funnel_position": v.position,
-                "adjusted_limits": v.adjusted,
+                **v.as_dict(),
                 "kind": outcome_kinds()[key],
                 "summary_sv": str(text.verdict_short(v)),
             }

@@ -41,11 +41,16 @@ _REQUIRED = ("parity", "previous_cs", "plurality", "presentation", "gestational_
 
 
 def robson_group(births: pd.DataFrame) -> pd.Series:
-    """Robson group per delivery; rows with missing or contradictory inputs are 'unclassified'.
+    """Robson group per delivery, classifying every row whose group does not depend on a missing value.
 
-    Contradictory means a nulliparous woman recorded with a previous caesarean,
-    a plurality below 1, or an unknown onset/presentation code: classifying such
-    rows would hide a data problem in a real group.
+    As in the WHO manual, each group needs only some of the six variables: multiple pregnancy
+    is group 8 whatever the gestation, parity or onset; transverse/oblique lie is 9; breech is
+    6 (nulliparous) or 7 (multiparous) whatever the onset; preterm cephalic is 10 whatever the
+    parity; a term cephalic multipara with a previous caesarean is 5 whatever the onset; a
+    nullipara cannot have a previous caesarean, so a missing value there does not stop groups
+    1–2. Rows whose group does depend on a missing value, and contradictory rows (a nullipara
+    recorded with a previous caesarean, a plurality below 1, an unknown onset/presentation
+    code), are 'unclassified' — the truly unclassifiable rows.
     """
     missing_cols = [c for c in _REQUIRED if c not in births.columns]
     if missing_cols:
@@ -72,29 +77,28 @@ def robson_group(births: pd.DataFrame) -> pd.Series:
     induced = onset == "induced"
     prelabour = onset == "prelabour_cs"
 
-    valid = (
-        (nulli | multi)
-        & (single | multiple)
-        & prev_known
-        & ~(nulli & prev_cs)
-        & (cephalic | breech | other_lie)
-        & (term | preterm)
-        & (spont | induced | prelabour)
+    contradictory = (
+        (nulli & prev_known & prev_cs)
+        | (plurality < 1)
+        | ((presentation != "") & ~(cephalic | breech | other_lie))
+        | ((onset != "") & ~(spont | induced | prelabour))
     )
-    term_ceph = valid & single & cephalic & term
+    ok = ~contradictory
+    term_ceph = ok & single & cephalic & term
+    multi_no_cs = term_ceph & multi & prev_known & ~prev_cs
     conditions = [
-        valid & multiple,
-        valid & single & other_lie,
-        valid & single & breech & nulli,
-        valid & single & breech & multi,
-        valid & single & cephalic & preterm,
+        ok & multiple,
+        ok & single & other_lie,
+        ok & single & breech & nulli,
+        ok & single & breech & multi,
+        ok & single & cephalic & preterm,
         term_ceph & nulli & spont,
         term_ceph & nulli & induced,
         term_ceph & nulli & prelabour,
-        term_ceph & multi & prev_cs,
-        term_ceph & multi & ~prev_cs & spont,
-        term_ceph & multi & ~prev_cs & induced,
-        term_ceph & multi & ~prev_cs & prelabour,
+        term_ceph & multi & prev_known & prev_cs,
+        multi_no_cs & spont,
+        multi_no_cs & induced,
+        multi_no_cs & prelabour,
     ]
     choices = ["8", "9", "6", "7", "10", "1", "2a", "2b", "5", "3", "4a", "4b"]
     group = np.select(conditions, choices, default=UNCLASSIFIED)
@@ -183,5 +187,6 @@ def robson_quality(table: pd.DataFrame) -> dict[str, float | bool]:
         "group9_pct": share_9,
         "group9_ok": bool(share_9 < 1.0),
         "unclassified_pct": float(rows.loc[UNCLASSIFIED, "relative_size_pct"]),
+        "unclassified_n": float(rows.loc[UNCLASSIFIED, "n"]),
         "ratio_group1_to_group2": float(rows.loc["1", "n"] / size_2) if size_2 else float("nan"),
     }

@@ -278,6 +278,38 @@ def missing_table(nb: NulliparaPage) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def indicator_cards_table(nb: NulliparaPage) -> pd.DataFrame:
+    """One row per outcome from ``outcomes.yml``: numerator, denominator, and the women left out (nation)."""
+    rows = []
+    mark = text.suppressed_mark()
+    for key in nb.outcomes:
+        lab = labels().outcomes[key]
+        entry = nb.results["outcomes"].get(key)
+        row = {"Utfall": outcome_label(key), "Täljare": lab.numerator, "Nämnare": lab.denominator}
+        for column, field_ in (("Saknad uppgift i nämnarens villkor", "excluded_missing_denominator_rule"),
+                               ("Saknat utfall", "excluded_missing_outcome")):  # fmt: skip
+            v = None if entry is None else entry.get(field_)
+            row[column] = "–" if v is None else (mark if 0 < v < threshold() else sv_number(v))
+        row["Kvinnor i nämnaren (riket)"] = "–" if entry is None else sv_number(entry["national"]["n"])
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def monte_carlo_table(nb: NulliparaPage) -> pd.DataFrame:
+    """Bootstrap draws and the Monte Carlo standard error (pp) of each printed decomposition limit."""
+    rows = []
+    for key in nb.fitted:
+        home = nb.home(key)
+        errors = home.get("mc_error") or {}
+        row = {"Utfall": outcome_label(key), "Dragningar": sv_number(nb.results["outcomes"][key]["n_boot"])}
+        for part, label in (("gap", "Skillnad"), ("casemix_part", "Fallmix"), ("practice_part", "Praxis")):
+            for suffix, end in (("_low", "nedre"), ("_high", "övre")):
+                value = errors.get(part + suffix)
+                row[f"{label}, {end}"] = "–" if value is None else sv_number(value, 3)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 # --------------------------------------------------------------------------- what the template shows
 
 
@@ -340,3 +372,11 @@ def calibration(nb: NulliparaPage) -> Table:
 
 def missing(nb: NulliparaPage) -> Table:
     return Table(missing_table(nb), text.caption("missing", nb.synthetic))
+
+
+def monte_carlo(nb: NulliparaPage) -> Table:
+    return Table(monte_carlo_table(nb), text.caption("monte_carlo", nb.synthetic))
+
+
+def indicator_cards(nb: NulliparaPage) -> Table:
+    return Table(indicator_cards_table(nb), text.caption("indicators", nb.synthetic))

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from analysis.chapters.nullipara.labels import outcome_kinds, outcome_label, phrase
-from analysis.chapters.nullipara.verdicts import Verdict, judge
+from analysis.chapters.nullipara.verdicts import Verdict, judge, judge_stored
 from analysis.common.disclosure import threshold
 from analysis.common.formatting import sv_list, sv_number
 from analysis.common.text import Sentence, Texts, by_sign
@@ -89,9 +89,11 @@ def position_text(position: str | None, adjusted: bool) -> Sentence:
 
 
 def verdict_short(v: Verdict | None) -> Sentence:
-    """Two or three words for a table column ('fler än förväntat', …)."""
-    if v is None:
+    """Two or three words for a table column ('tydligt fler än förväntat', …)."""
+    if v is None or v.strength == "unknown":
         return texts("verdict_short.none")
+    if v.strength == "possible":
+        return texts(f"verdict_short.possible_{by_sign(v.signal)}")
     return texts(f"verdict_short.{by_sign(v.direction)}")
 
 
@@ -104,44 +106,35 @@ def oe_interval(entry: Mapping[str, Any]) -> Sentence:
     )
 
 
-def _difference(key: str, entry: Mapping[str, Any], v: Verdict, region_label: str, synthetic: bool) -> Sentence:
-    kind = outcome_kinds().get(key, "intervention")
-    head = texts(
-        f"verdict.difference.{framing(synthetic)}",
-        verb=texts(f"verb.{kind}"),
-        region=region_label if synthetic else capitalised(region_label),
-        more=texts(f"more.{by_sign(v.direction)}"),
-        phrase=phrase(key),
-        interval=oe_interval(entry),
-    )
-    if v.position is None:
-        return texts("verdict.difference_end.no_position", head=head)
-    position = position_text(v.position, v.adjusted)
-    if v.outside:
-        return texts("verdict.difference_end.outside", head=head, position=position)
-    spread = texts(f"verdict.spread.{'adjusted' if v.adjusted else 'exact'}")
-    return texts("verdict.difference_end.within", head=head, position=position, spread=spread)
-
-
-def _reasons(entry: Mapping[str, Any], v: Verdict) -> Sentence:
-    reasons = []
-    if v.oe_side == 0:
-        reasons.append(texts("verdict.reason.oe", interval=oe_interval(entry)))
-    if v.practice_side == 0:
-        reasons.append(texts("verdict.reason.practice"))
-    if not reasons:
-        return texts("verdict.reason.opposite")
-    return reasons[0] if len(reasons) == 1 else texts("verdict.reason.both", first=reasons[0], second=reasons[1])
-
-
 def verdict_sentence(key: str, entry: Mapping[str, Any], v: Verdict, region_label: str, synthetic: bool) -> Sentence:
-    """One conclusion sentence from the page's rule, worded for interventions or complications."""
-    if v.direction != 0:
-        return _difference(key, entry, v, region_label, synthetic)
-    head = texts(f"verdict.none.{framing(synthetic)}", reasons=_reasons(entry, v))
-    if v.outside:
-        return texts("verdict.none_end.outside", head=head, position=position_text(v.position, v.adjusted))
-    return texts("verdict.none_end.inside", head=head)
+    """One conclusion sentence from the book's rule (``verdicts``), worded for interventions or complications."""
+    if v.strength == "unknown":
+        return texts("verdict.unknown", interval=oe_interval(entry))
+    sign = v.direction or v.signal
+    values = {
+        "verb": texts(f"verb.{outcome_kinds().get(key, 'intervention')}"),
+        "region": region_label if synthetic else capitalised(region_label),
+        "more": texts(f"more.{by_sign(sign)}") if sign else "",
+        "phrase": phrase(key),
+        "interval": oe_interval(entry),
+        "position": position_text(v.position, v.adjusted),
+        "spread": texts(f"verdict.spread.{'adjusted' if v.adjusted else 'exact'}"),
+    }
+    return texts(f"verdict.{v.strength}.{framing(synthetic)}", **values)
+
+
+def secondary_sentence(entry: Mapping[str, Any] | None, synthetic: bool) -> Sentence:
+    """The labelled secondary PPH analysis (also adjusted for mode of delivery and onset), judged by the same rule."""
+    if not entry:
+        return texts("secondary.none")
+    v = judge_stored(str(entry["outcome"]), entry["verdict"])
+    return texts(
+        f"secondary.shown.{framing(synthetic)}",
+        phrase=phrase(str(entry["outcome"])),
+        interval=oe_interval(entry),
+        position=position_text(v.position if v else None, v.adjusted if v else False),
+        verdict=verdict_short(v),
+    )
 
 
 def _pp_interval(entry: Mapping[str, Any], part: str) -> Sentence:
@@ -157,7 +150,7 @@ def decomposition_sentence(
 ) -> Sentence:
     """How much of the gap is case mix, how much remains (practice), then the verdict.
 
-    Without a funnel position (``verdict`` None) the verdict is judged from the intervals alone.
+    Without a funnel position (``verdict`` None) no difference is claimed.
     """
     if entry is None:
         return texts("decomposition.not_run")
@@ -173,7 +166,7 @@ def decomposition_sentence(
         practice=signed(entry["practice_part"]),
         practice_ci=_pp_interval(entry, "practice_part"),
     )
-    v = verdict if verdict is not None else judge(key, entry)
+    v = verdict if verdict is not None else judge(key, None)
     return texts("decomposition.sentence", split=split, verdict=verdict_sentence(key, entry, v, region_label, synthetic))
 
 
@@ -188,28 +181,37 @@ def unavailable(keys: Sequence[str]) -> Sentence:
     return texts("unavailable.some", outcomes=", ".join(outcome_label(k).lower() for k in keys))
 
 
-def funnel_conclusion(verdicts: Mapping[str, Verdict | None], region_label: str, synthetic: bool) -> Sentence:
-    """Where the region lies in the funnels, then outcomes judged different but within the spread."""
+def _interval_excludes_one(entry: Mapping[str, Any] | None) -> int:
+    """+1/−1 when the unrounded O/E interval lies above/below one, else 0."""
+    if not entry or entry.get("oe_low") is None or entry.get("oe_high") is None:
+        return 0
+    return 1 if entry["oe_low"] > 1 else (-1 if entry["oe_high"] < 1 else 0)
+
+
+def funnel_conclusion(
+    verdicts: Mapping[str, Verdict | None],
+    entries: Mapping[str, Mapping[str, Any] | None],
+    region_label: str,
+    synthetic: bool,
+) -> Sentence:
+    """Where the region lies in the funnels, then outcomes whose O/E interval excludes one but lie within the limits."""
     variant = framing(synthetic)
     outside = [
         texts("outcome_position", outcome=outcome_label(k).lower(), position=position_text(v.position, v.adjusted))
         for k, v in verdicts.items()
         if v is not None and v.outside
     ]
-    if outside:
-        first = texts(f"funnel.outside.{variant}", region=region_label, positions=sv_list(outside))
-    else:
-        first = texts(f"funnel.inside.{variant}", region=region_label)
+    first = texts(f"funnel.{'outside' if outside else 'inside'}.{variant}", region=region_label, positions=sv_list(outside))
     rest = [
         texts(
             f"funnel.within_but_shown.{variant}",
             outcome=outcome_label(k).lower(),
-            side=texts(f"funnel.side.{by_sign(v.direction)}"),
+            side=texts(f"funnel.side.{by_sign(_interval_excludes_one(entries.get(k)))}"),
             position=position_text(v.position, v.adjusted),
             spread=texts(f"funnel.spread.{'adjusted' if v.adjusted else 'exact'}"),
         )
         for k, v in verdicts.items()
-        if v is not None and not v.outside and v.direction != 0
+        if v is not None and not v.outside and _interval_excludes_one(entries.get(k)) != 0
     ]
     return texts("funnel.conclusion", first=first, rest=" ".join(rest)) if rest else first
 
@@ -222,6 +224,14 @@ def outside_limits(verdicts: Mapping[str, Verdict | None]) -> Sentence | str:
         if v is not None and v.outside
     ]
     return "; ".join(items) if items else texts("no_outcome")
+
+
+def number_range(values: Sequence[float]) -> Sentence | str:
+    """'1 000' when all values agree, '1 000–4 000' otherwise; '–' when there are none."""
+    if not values:
+        return "–"
+    low, high = min(values), max(values)
+    return sv_number(low) if low == high else texts("range", low=sv_number(low), high=sv_number(high))
 
 
 def below_or_number(value: float, limit: float = 0.0005, decimals: int = 3) -> str:

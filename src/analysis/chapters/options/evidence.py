@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from analysis.chapters.nullipara.verdicts import judge_stored
 from analysis.chapters.options.config import Config, load_config
 from analysis.chapters.options.geography import geography
 from analysis.chapters.options.units import case_units, narsjukvard_town_by_municipality
@@ -53,27 +54,29 @@ def _nullipara_links(data: Mapping[str, Any], region: str = HOME_REGION) -> dict
     """Outcomes ranked by case-mix-adjusted excess (observed − expected) in the home region.
 
     Reads the first-time-mothers chapter's structure ``{"outcomes": {key: {"label_sv", "regions": {code: …}}}}``.
+    Whether an excess is significant is the chapter's single rule (``verdicts.judge`` on the stored funnel
+    position): ``significant`` = clearly more (outside the 99.8 % limits), ``possible`` = outside the 95 %
+    limits; None when the results carry no verdict. Nothing is derived from the O/E interval here.
     """
     outcomes = data.get("outcomes", {}) if isinstance(data, Mapping) else {}
+    verdicts = data.get("verdicts", {}) if isinstance(data, Mapping) else {}
     rows = []
     for outcome, entry in outcomes.items():
         cell = (entry.get("regions") or {}).get(region) if isinstance(entry, dict) else None
         if not isinstance(cell, dict) or cell.get("observed") is None or cell.get("expected") is None:
             continue
+        verdict = judge_stored(str(outcome), cell.get("verdict") or verdicts.get(outcome))
         rows.append(
             {"outcome": str(outcome), "label_sv": entry.get("label_sv", str(outcome)),
              **{k: cell.get(k) for k in ("n", "observed", "expected", "oe", "oe_low", "oe_high", "practice_part")},
              "excess": float(cell["observed"]) - float(cell["expected"]),
-             "significant": cell.get("oe_low") is not None and float(cell["oe_low"]) > 1.0}
+             "significant": None if verdict is None else verdict.direction == 1,
+             "possible": None if verdict is None else verdict.signal == 1,
+             "verdict": None if verdict is None else verdict.as_dict(),
+             "verdict_sv": (verdicts.get(outcome) or {}).get("summary_sv")}
         )  # fmt: skip
     if not rows:
         return {"available": False, "status": NOT_AVAILABLE, "reason": f"nullipara.json has no outcome for region {region}"}
-    verdicts = data.get("verdicts", {}) if isinstance(data, Mapping) else {}
-    for row in rows:  # the chapter's own verdict (both intervals agree) wins over the simple O/E test
-        verdict = verdicts.get(row["outcome"])
-        if isinstance(verdict, Mapping):
-            row["significant"] = verdict.get("direction") == 1
-            row["verdict_sv"] = verdict.get("summary_sv")
     rows.sort(key=lambda r: -r["excess"])
     return {
         "available": True,

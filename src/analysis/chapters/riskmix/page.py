@@ -16,7 +16,7 @@ from analysis.chapters.riskmix.municipalities import (
     municipality_figures,
     municipality_map_frame,
 )
-from analysis.chapters.riskmix.prevalence import combinations, no_risk_share, prevalence_table
+from analysis.chapters.riskmix.prevalence import combinations, incomplete_pct, no_risk_share, prevalence_table
 from analysis.chapters.riskmix.published import highlighted, published_ranking
 from analysis.chapters.riskmix.standardisation import StandardisationResult, direct_standardise
 from analysis.chapters.riskmix.strata import stratified
@@ -164,6 +164,8 @@ def glue_values(data: RiskmixPage) -> dict[str, str]:
         "norisk_low": sv_pct(no_risk.loc["region", "ci_low"]),
         "norisk_high": sv_pct(no_risk.loc["region", "ci_high"]),
         "norisk_definition": data.config.no_risk_description_sv,
+        "norisk_incomplete_region": sv_pct(incomplete_pct(data.no_risk, "region")),
+        "norisk_incomplete_nation": sv_pct(incomplete_pct(data.no_risk, "nation")),
         "strata_note": text.strata_note(data.synthetic),
     }
     for factor in data.config.page.headline:
@@ -179,5 +181,6 @@ def results(data: RiskmixPage) -> dict[str, Any]:
         **data.figures,
         "by_municipality": municipality_figures(data.municipalities),
         "no_risk_share": {"region": float(no_risk.loc["region", "pct"]), "nation": float(no_risk.loc["nation", "pct"])},
+        "no_risk_incomplete_pct": {a: incomplete_pct(data.no_risk, a) for a in ("region", "nation")},
         "synthetic": data.synthetic,
     }

@@ -151,6 +151,15 @@ def no_risk_share(births: pd.DataFrame, region: str, years: Years = None, config
     return out
 
 
+def incomplete_pct(table: pd.DataFrame, area: str) -> float | None:
+    """Percent of an area's records left out of the no-risk share as incomplete (None when hidden)."""
+    row = table.set_index("area").loc[area]
+    n, missing = row["n"], row["missing"]
+    if pd.isna(n) or pd.isna(missing) or n + missing == 0:
+        return None
+    return float(100 * missing / (n + missing))
+
+
 def combinations(
     births: pd.DataFrame,
     region: str | None,

@@ -167,10 +167,14 @@ def no_risk_definition(births: pd.DataFrame, config: RiskConfig | None = None) -
 
 
 def no_risk_flag(flags: pd.DataFrame, factors: Sequence[str]) -> pd.Series:
-    """True = none of ``factors``; False = at least one known factor; NA = unknown.
+    """True = none of ``factors``; False = at least one; NA = any of them unknown (complete cases only).
 
-    A woman with one known risk factor has a risk factor whatever else is missing, so she
-    stays in the denominator; only women with no known factor and some missing are excluded.
+    Complete-case rule: a woman with a missing factor is left out whether or not another factor
+    is known. Keeping incomplete records that show a risk factor while dropping incomplete ones
+    that show none would bias the no-risk share downwards; complete cases are unbiased when the
+    values are missing completely at random, and under MAR given the factors that are observed only
+    if missingness does not depend on the no-risk status itself. The share of incomplete records
+    is reported beside the share (``missing`` in ``no_risk_share``).
     """
     if not factors:
         return pd.Series(pd.array([pd.NA] * len(flags), dtype="boolean"), index=flags.index)
@@ -178,7 +182,7 @@ def no_risk_flag(flags: pd.DataFrame, factors: Sequence[str]) -> pd.Series:
     any_true = sub.fillna(False).astype(bool).any(axis=1)
     all_known = sub.notna().all(axis=1)
     out = pd.Series(pd.array([pd.NA] * len(flags), dtype="boolean"), index=flags.index)
-    out[any_true] = False
+    out[all_known & any_true] = False
     out[all_known & ~any_true] = True
     return out
 
