@@ -32,6 +32,7 @@ ALLOWED = [
     r"SWEREF 99( TM)?|EPSG:\d+|UTF-8|Latin-1",
     r"(?m)^\s*\d+\. ",
     r"\b\d+[ab]\b",
+    r"Σp\(1−p\)",  # a variance formula, not a figure
 ]
 
 
