@@ -85,9 +85,8 @@ def main() -> int:
         plan = root / "book" / "runplan.yml"
         plan.write_text(plan.read_text(encoding="utf-8").replace("scale: 1.0", f"scale: {args.scale}"), encoding="utf-8")
         cohort, _ = _timed(root, "synth", "--scale", args.scale, "--out", str(Path(tmp) / "probe.parquet"))
-        _timed(root, "build", "--pages", "lanet")  # generates the default cohort once (not part of the clean build)
-        shutil.rmtree(root / "_build" / "html")
-        for sub in ("cache", "results", "jb"):
+        _timed(root, "build", "--pages", "lanet", "--no-html")  # generates the default cohort once (not part of the clean build)
+        for sub in ("html", "html-versions", "cache", "results", "jb"):
             shutil.rmtree(root / "_build" / sub, ignore_errors=True)
         clean, out = _timed(root, "build", "--force")
         pages = _page_times(out)

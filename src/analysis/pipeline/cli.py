@@ -103,13 +103,15 @@ def _build(args: argparse.Namespace, build_id: str, min_cell: int) -> int:
     if any(p.uses_births for p in runplan.load(plan_path)) or args.births:
         births, synthetic = resolve_births(args.births, plan_path)
         print(f"births data: {births} ({'synthetic cohort' if synthetic else 'register extract'})", flush=True)
-        from analysis.births import BirthsValidationError, load_births
+        if not runner.births_known_valid(births):  # a file that passed before (same content, same code) is not reread
+            from analysis.births import BirthsValidationError, load_births
 
-        try:
-            load_births(births)
-        except BirthsValidationError as exc:
-            print(f"error: {births} failed validation; nothing was built or published.\n{exc}", file=sys.stderr)
-            return 2
+            try:
+                load_births(births)
+            except BirthsValidationError as exc:
+                print(f"error: {births} failed validation; nothing was built or published.\n{exc}", file=sys.stderr)
+                return 2
+            runner.remember_valid_births(births)
     inputs = runner.BuildInputs.of(births, synthetic, min_cell)
     all_pages = runplan.load(plan_path, overrides={"births": str(births)} if births else None)
     pages = all_pages
@@ -129,6 +131,10 @@ def _build(args: argparse.Namespace, build_id: str, min_cell: int) -> int:
     write_provenance_page(all_pages)
     print(runner.timing_summary(outcomes), flush=True)
     if args.no_html:
+        return 0
+    if runner.html_is_current(runner.html_inputs_digest()):
+        html = build_dir() / "html"
+        print(f"book unchanged: {html / 'index.html'} is current ({time.perf_counter() - start:.1f} s)", flush=True)
         return 0
     try:
         html = runner.build_html(build_id)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
-from analysis.chapters.options.access import access
+from analysis.chapters.options.access import AccessResult, access
 from analysis.chapters.options.capacity import capacity
 from analysis.chapters.options.config import Case, Config, OptionScenario, load_config, make_scenario
 from analysis.chapters.options.demand import case_tasks
@@ -112,13 +112,76 @@ class OptionFigures:
         return float(value)
 
 
+T = TypeVar("T")
+_MISSING = object()
+
+
+class _ReadValues(Mapping[str, float]):
+    """Assumption values that remember which ones were read (``everything``: the whole mapping was walked)."""
+
+    def __init__(self, values: Mapping[str, float]) -> None:
+        self._values = values
+        self.read: dict[str, object] = {}
+        self.everything = False
+
+    def __getitem__(self, key: str) -> float:
+        try:
+            value = self._values[key]
+        except KeyError:
+            self.read[key] = _MISSING
+            raise
+        self.read[key] = value
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        self.everything = True
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        self.everything = True
+        return len(self._values)
+
+
+_BY_READS: dict[tuple[Any, ...], list[tuple[tuple[tuple[str, object], ...] | None, Any]]] = {}
+
+
+def _memo_by_reads(key: tuple[Any, ...], values: Mapping[str, float], compute: Callable[[Mapping[str, float]], T]) -> T:
+    """``compute(values)`` once per distinct value of the assumptions it actually reads.
+
+    ``compute`` must be a pure function of ``key`` and ``values`` (the result is shared: never modify it).
+    The first call records which assumptions it reads; a later call whose values agree on exactly
+    those reuses the result (a one-at-a-time change of an assumption the computation never reads
+    cannot change it). A computation that walks the whole mapping is reused only for equal values.
+    """
+    entries = _BY_READS.setdefault(key, [])
+    for reads, result in entries:
+        if reads is None:
+            continue
+        if all(values.get(k, _MISSING) == v for k, v in reads):  # type: ignore[call-overload]
+            return result  # type: ignore[no-any-return]
+    tracked = _ReadValues(values)
+    result = compute(tracked)
+    reads = tuple(tracked.read.items()) if not tracked.everything else tuple(values.items())
+    entries.append((reads, result))
+    return result
+
+
+def _access(sc: OptionScenario, cfg: Config, model: str) -> AccessResult:
+    """:func:`access` of the scenario, reused across scenarios that differ only in assumptions it does not read."""
+    return _memo_by_reads(
+        ("access", cfg, sc.option, sc.case, model),
+        sc.values,
+        lambda v: access(sc.option, OptionScenario(sc.option, sc.case, v, sc.overrides), cfg, model),
+    )
+
+
 def _figures(cfg: Config, sc: OptionScenario, model: str) -> OptionFigures:
     opt = cfg.options[sc.option]
     case = opt.case(sc.case)
     v = sc.values
     units = case_units(opt, case, v, cfg)
     vul = case_vulnerability(cfg, opt, case, v)
-    acc = access(sc.option, sc, cfg, model).summary
+    acc = _access(sc, cfg, model).summary
     cap = capacity(sc.option, sc, cfg)
     staffed = units[units["midwives"].notna()]
     vul_staffed = vul[vul["midwives"].notna()]
