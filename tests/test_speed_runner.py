@@ -13,6 +13,7 @@ import pytest
 
 from analysis.pipeline import runner
 from analysis.pipeline.runplan import Page, RunPlanError
+from analysis.pipeline.scheduler import run_in_dependency_order
 
 
 def _page(name: str, *deps: str) -> Page:
@@ -25,12 +26,6 @@ def _page(name: str, *deps: str) -> Page:
 def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("ANALYSIS_ROOT", str(tmp_path))
     return tmp_path
-
-
-def _record(root: Path, name: str, seconds: float) -> None:
-    path = root / "_build" / "cache" / f"{name}.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"key": "k", "seconds": seconds}))
 
 
 def test_dependent_page_starts_when_its_own_dependency_is_done_not_after_a_wave(root: Path) -> None:
@@ -47,17 +42,14 @@ def test_dependent_page_starts_when_its_own_dependency_is_done_not_after_a_wave(
         finished[page.name] = time.perf_counter() - t0
         return runner.PageOutcome(page, "ran", durations[page.name])
 
-    done = runner._run_in_dependency_order(pages, run_one, jobs=2)
+    done = run_in_dependency_order(pages, run_one, jobs=2)
     assert set(done) == {"slow", "fast", "after_fast"}
     assert started["after_fast"] >= finished["fast"]
     assert finished["after_fast"] < finished["slow"], "after_fast must not wait for the unrelated slow page"
 
 
-def test_longest_chain_starts_first(root: Path) -> None:
-    # with one worker the order is the schedule: the page others wait for (by recorded time) goes first
-    _record(root, "upstream", 30.0)
-    _record(root, "leaf", 5.0)
-    _record(root, "downstream", 20.0)
+def test_longest_chain_starts_first() -> None:
+    # with one worker the order is the schedule: the page others wait for (by estimated time) goes first
     pages = [_page("leaf"), _page("upstream"), _page("downstream", "upstream")]
     order: list[str] = []
     lock = threading.Lock()
@@ -67,7 +59,7 @@ def test_longest_chain_starts_first(root: Path) -> None:
             order.append(page.name)
         return runner.PageOutcome(page, "ran", 0.0)
 
-    runner._run_in_dependency_order(pages, run_one, jobs=1)
+    run_in_dependency_order(pages, run_one, jobs=1, estimate={"upstream": 30.0, "leaf": 5.0, "downstream": 20.0})
     assert order == ["upstream", "downstream", "leaf"]
 
 
@@ -82,13 +74,13 @@ def test_first_failure_stops_the_build_and_starts_no_dependent(root: Path) -> No
         return runner.PageOutcome(page, "ran", 0.0)
 
     with pytest.raises(runner.PageFailed, match="planted"):
-        runner._run_in_dependency_order(pages, run_one, jobs=2)
+        run_in_dependency_order(pages, run_one, jobs=2)
     assert ran == ["bad"]
 
 
 def test_circular_dependencies_are_refused(root: Path) -> None:
     with pytest.raises(RunPlanError, match="circular"):
-        runner._run_in_dependency_order([_page("a", "b"), _page("b", "a")], lambda p: runner.PageOutcome(p, "ran", 0.0), 2)
+        run_in_dependency_order([_page("a", "b"), _page("b", "a")], lambda p: runner.PageOutcome(p, "ran", 0.0), 2)
 
 
 def test_html_is_current_only_for_the_recorded_inputs(root: Path) -> None:

@@ -30,15 +30,15 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from analysis.common.paths import PACKAGE_DIR, build_dir, project_root
 from analysis.pipeline.params import read_template
-from analysis.pipeline.runplan import Page, check_acyclic
+from analysis.pipeline.runplan import Page
+from analysis.pipeline.scheduler import run_in_dependency_order
 
 KERNEL = "python3"
 EXECUTION_TIMEOUT_S = 1800
@@ -258,68 +258,6 @@ def _recorded_seconds(record: dict[str, Any] | None) -> float | None:
     return float(value) if isinstance(value, (int, float)) else None
 
 
-def _critical_path(pages: list[Page], estimate: dict[str, float]) -> dict[str, float]:
-    """Each page's own estimated time plus the longest chain of pages that wait for it."""
-    dependents: dict[str, list[str]] = {p.name: [] for p in pages}
-    for p in pages:
-        for dep in p.depends_on:
-            if dep in dependents:
-                dependents[dep].append(p.name)
-    memo: dict[str, float] = {}
-
-    def length(name: str) -> float:
-        if name not in memo:
-            memo[name] = estimate[name] + max((length(d) for d in dependents[name]), default=0.0)
-        return memo[name]
-
-    return {p.name: length(p.name) for p in pages}
-
-
-def _run_in_dependency_order(pages: list[Page], run_one: Callable[[Page], PageOutcome], jobs: int) -> dict[str, PageOutcome]:
-    """Run every page as soon as the pages it depends on are done (not in waves), ``jobs`` at a time.
-
-    Ready pages start longest chain first (estimated from each page's last recorded run), so the
-    pages that others wait for are not queued behind independent ones. A dependency outside
-    ``pages`` (a partial build with ``--pages``) is already built. The first failure stops the
-    build: no further page starts, running ones are waited for, the error is raised.
-    """
-    check_acyclic(pages)
-    names = {p.name for p in pages}
-    waiting = {p.name: set(p.depends_on) & names for p in pages}
-    estimate = {p.name: _recorded_seconds(published_record(p)) or 10.0 for p in pages}
-    chain = _critical_path(pages, estimate)
-    order = {p.name: i for i, p in enumerate(pages)}
-    by_name = {p.name: p for p in pages}
-    done: dict[str, PageOutcome] = {}
-    running: dict[Future[PageOutcome], str] = {}
-    pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(pages))))
-    try:
-        while len(done) < len(pages):
-            ready = sorted(
-                (n for n, deps in waiting.items() if not deps and n not in done and n not in running.values()),
-                key=lambda n: (-chain[n], order[n]),
-            )
-            for name in ready[: max(0, jobs - len(running))]:
-                running[pool.submit(run_one, by_name[name])] = name
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in finished:
-                name = running.pop(future)
-                error = future.exception()
-                if error is not None:
-                    for other in running:
-                        other.cancel()
-                    pool.shutdown(wait=True, cancel_futures=True)
-                    raise error
-                done[name] = future.result()
-                for deps in waiting.values():
-                    deps.discard(name)
-    except BaseException:  # Ctrl-C (or a failure): start no further page
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
-    return done
-
-
 def published_record(page: Page) -> dict[str, Any] | None:
     """The record written when ``page`` was last published (key, births name and hash, synthetic, threshold)."""
     path = _cache_file(page)
@@ -476,7 +414,8 @@ def execute_pages(
             _log(f"[{counter['done']}/{total}] {page.name}: done in {seconds:.1f} s")
         return PageOutcome(page, "ran", seconds, key)
 
-    by_name = _run_in_dependency_order(pages, run_one, jobs)
+    estimate = {p.name: _recorded_seconds(published_record(p)) or 10.0 for p in pages}
+    by_name = run_in_dependency_order(pages, run_one, jobs, estimate)
     outcomes.extend(by_name[p.name] for p in pages)
     return outcomes, stage_nb, stage_results
 
