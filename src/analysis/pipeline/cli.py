@@ -38,10 +38,10 @@ def _default_synthetic(plan_path: Path | None) -> Path:
 
 def resolve_births(cli_value: str | None, plan_path: Path | None) -> tuple[Path, bool]:
     """The births file for this build: --births, else ANALYSIS_BIRTHS, else the synthetic cohort."""
-    from analysis.render.page import is_synthetic
-
     value = cli_value or os.environ.get("ANALYSIS_BIRTHS")
     if value:
+        from analysis.render.page import is_synthetic  # pandas and altair: only when a file is named
+
         path = Path(value).resolve()
         if not path.exists():
             raise SystemExit(f"error: births file {path} does not exist")
@@ -296,12 +296,18 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in commands:
         return int(commands[argv[0]][1](argv[1:]))
     args = build_parser().parse_args(argv)
-    from analysis.common.geodata import GeodataError
     from analysis.pipeline.params import ParameterError
     from analysis.pipeline.runplan import RunPlanError
 
     try:
         return int(args.func(args))
-    except (ParameterError, RunPlanError, GeodataError) as exc:
+    except (ParameterError, RunPlanError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        # A GeodataError can only come from an imported geodata module (importing it costs geopandas: not up front).
+        geodata = sys.modules.get("analysis.common.geodata")
+        if geodata is None or not isinstance(exc, geodata.GeodataError):
+            raise
         print(f"error: {exc}", file=sys.stderr)
         return 2
