@@ -26,6 +26,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 # The targets (idle 2-core machine, default scale 1.0).
+JB_TIMEOUT_S = 1800
 PAGE_TARGET_S, CLEAN_TARGET_S, NOOP_TARGET_S, EDIT_TARGET_S, RATIO_TARGET = 5.0, 40.0, 2.0, 10.0, 3.0
 sys.path.insert(0, str(REPO))
 
@@ -58,7 +59,12 @@ def _jupyter_book_serial(root: Path) -> float:
                 cell["outputs"], cell["execution_count"] = [], None
         nb_path.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
     config = work / "_config.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace('execute_notebooks: "off"', 'execute_notebooks: "force"'))
+    text = config.read_text(encoding="utf-8").replace('execute_notebooks: "off"', 'execute_notebooks: "force"')
+    # myst-nb's default cell timeout (30 s) would stop the slowest pages early and only warn: a fair baseline
+    # runs every page to the end, and a page that fails to execute stops the benchmark.
+    config.write_text(
+        text.replace("  allow_errors: false", f"  allow_errors: false\n  timeout: {JB_TIMEOUT_S}"), encoding="utf-8"
+    )
     # the pages read the cohort and upstream results where the runner left them
     shutil.copytree(root / "_build" / "data", work / "_build" / "data")
     shutil.copytree(root / "_build" / "results", work / "_build" / "results")
@@ -72,8 +78,9 @@ def _jupyter_book_serial(root: Path) -> float:
         env={**__import__("os").environ, "ANALYSIS_ROOT": str(work), "ANALYSIS_RESULTS_DIR": str(work / "_build" / "results")},
     )
     seconds = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise SystemExit(f"jupyter-book serial execution failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+    output = proc.stdout + proc.stderr
+    if proc.returncode != 0 or "Executing notebook failed" in output:
+        raise SystemExit(f"jupyter-book serial execution failed:\n{output[-4000:]}")
     return seconds
 
 
