@@ -67,6 +67,10 @@ def _jupyter_book_serial(root: Path) -> float:
     )
     # the pages read the cohort and upstream results where the runner left them
     shutil.copytree(root / "_build" / "data", work / "_build" / "data")
+    # the published notebooks name the births file without its folder (no absolute path is published) and
+    # Jupyter Book executes each page in the page's own folder: the cohort has to be found there
+    for data in (root / "_build" / "data").iterdir():
+        shutil.copy2(data, work / "book" / "generated" / data.name)
     shutil.copytree(root / "_build" / "results", work / "_build" / "results")
     jb = Path(sys.executable).parent / "jupyter-book"
     start = time.perf_counter()
