@@ -459,10 +459,17 @@ def load_births(path: str | Path) -> pd.DataFrame:
     ``bool``, optional flags ``boolean``; optional integers ``Int64``, optional measures ``Float64``.
     Optional columns absent from the file are added, all missing, so chapters can rely on every column.
     """
+    from analysis.births.cache import cached_frame, store_frame
+
+    cached = cached_frame(path)  # the synthetic cohort, validated before with this very code
+    if cached is not None:
+        return cached
     report, frame = _read_and_validate(path)
     if not report.ok or frame is None:
         raise BirthsValidationError(report)
-    return canonical(frame)
+    out = canonical(frame)
+    store_frame(path, out)
+    return out
 
 
 __all__ = [

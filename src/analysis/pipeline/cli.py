@@ -38,10 +38,10 @@ def _default_synthetic(plan_path: Path | None) -> Path:
 
 def resolve_births(cli_value: str | None, plan_path: Path | None) -> tuple[Path, bool]:
     """The births file for this build: --births, else ANALYSIS_BIRTHS, else the synthetic cohort."""
-    from analysis.render.page import is_synthetic
-
     value = cli_value or os.environ.get("ANALYSIS_BIRTHS")
     if value:
+        from analysis.render.page import is_synthetic  # pandas and altair: only when a file is named
+
         path = Path(value).resolve()
         if not path.exists():
             raise SystemExit(f"error: births file {path} does not exist")
@@ -103,13 +103,15 @@ def _build(args: argparse.Namespace, build_id: str, min_cell: int) -> int:
     if any(p.uses_births for p in runplan.load(plan_path)) or args.births:
         births, synthetic = resolve_births(args.births, plan_path)
         print(f"births data: {births} ({'synthetic cohort' if synthetic else 'register extract'})", flush=True)
-        from analysis.births import BirthsValidationError, load_births
+        if not runner.births_known_valid(births):  # a file that passed before (same content, same code) is not reread
+            from analysis.births import BirthsValidationError, load_births
 
-        try:
-            load_births(births)
-        except BirthsValidationError as exc:
-            print(f"error: {births} failed validation; nothing was built or published.\n{exc}", file=sys.stderr)
-            return 2
+            try:
+                load_births(births)
+            except BirthsValidationError as exc:
+                print(f"error: {births} failed validation; nothing was built or published.\n{exc}", file=sys.stderr)
+                return 2
+            runner.remember_valid_births(births)
     inputs = runner.BuildInputs.of(births, synthetic, min_cell)
     all_pages = runplan.load(plan_path, overrides={"births": str(births)} if births else None)
     pages = all_pages
@@ -129,6 +131,10 @@ def _build(args: argparse.Namespace, build_id: str, min_cell: int) -> int:
     write_provenance_page(all_pages)
     print(runner.timing_summary(outcomes), flush=True)
     if args.no_html:
+        return 0
+    if runner.html_is_current(runner.html_inputs_digest()):
+        html = build_dir() / "html"
+        print(f"book unchanged: {html / 'index.html'} is current ({time.perf_counter() - start:.1f} s)", flush=True)
         return 0
     try:
         html = runner.build_html(build_id)
@@ -290,12 +296,18 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in commands:
         return int(commands[argv[0]][1](argv[1:]))
     args = build_parser().parse_args(argv)
-    from analysis.common.geodata import GeodataError
     from analysis.pipeline.params import ParameterError
     from analysis.pipeline.runplan import RunPlanError
 
     try:
         return int(args.func(args))
-    except (ParameterError, RunPlanError, GeodataError) as exc:
+    except (ParameterError, RunPlanError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        # A GeodataError can only come from an imported geodata module (importing it costs geopandas: not up front).
+        geodata = sys.modules.get("analysis.common.geodata")
+        if geodata is None or not isinstance(exc, geodata.GeodataError):
+            raise
         print(f"error: {exc}", file=sys.stderr)
         return 2

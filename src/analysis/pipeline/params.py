@@ -45,12 +45,35 @@ def read_template(template: Path) -> Any:
     return nbformat.read(path, as_version=4)
 
 
+_TEMPLATE_INFO: dict[tuple[str, int, int], tuple[dict[str, Parameter], str | None]] = {}
+
+
+def _template_info(template: Path) -> tuple[dict[str, Parameter], str | None]:
+    """Parameters and chapter of a template, parsed once per file version (path, mtime, size).
+
+    Reading a MyST template with jupytext is slow; the run plan reads every template, twice per build.
+    """
+    path = Path(template)
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    if key not in _TEMPLATE_INFO:
+        nb = read_template(path)
+        meta = nb.metadata.get("analysis", {}) or {}
+        chapter = meta.get("chapter")
+        _TEMPLATE_INFO[key] = (_parameters_of(template, nb), str(chapter) if chapter else None)
+    params, chapter = _TEMPLATE_INFO[key]
+    return dict(params), chapter
+
+
 def template_parameters(template: Path) -> dict[str, Parameter]:
     """Parameters declared in the template's single cell tagged ``parameters``.
 
     Each line must be an annotated assignment ``name: type = default  # help``.
     """
-    nb = read_template(template)
+    return _template_info(template)[0]
+
+
+def _parameters_of(template: Path, nb: Any) -> dict[str, Parameter]:
     cells = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
     if len(cells) != 1:
         raise ParameterError(f"{template}: expected exactly one cell tagged 'parameters', found {len(cells)}")
@@ -140,9 +163,7 @@ def chapter_rules(chapter: str | None) -> dict[str, Check]:
 
 def template_chapter(template: Path) -> str | None:
     """The chapter a template belongs to (front matter ``analysis: {chapter: name}``)."""
-    meta = read_template(template).metadata.get("analysis", {}) or {}
-    chapter = meta.get("chapter")
-    return str(chapter) if chapter else None
+    return _template_info(template)[1]
 
 
 def year_range(years: str) -> list[int]:

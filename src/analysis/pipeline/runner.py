@@ -31,14 +31,14 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from analysis.common.paths import PACKAGE_DIR, build_dir, project_root
 from analysis.pipeline.params import read_template
-from analysis.pipeline.runplan import Page, waves
+from analysis.pipeline.runplan import Page
+from analysis.pipeline.scheduler import run_in_dependency_order
 
 KERNEL = "python3"
 EXECUTION_TIMEOUT_S = 1800
@@ -58,6 +58,12 @@ class PageOutcome:
     status: str  # "ran" | "cached"
     seconds: float
     key: str = ""
+    last_run_seconds: float | None = None  # a reused page: how long it took when it last ran
+
+    @property
+    def run_seconds(self) -> float | None:
+        """How long the page takes to execute (this build's run, else the recorded one): the scheduler's estimate."""
+        return self.seconds if self.status == "ran" else self.last_run_seconds
 
 
 @dataclass(frozen=True)
@@ -197,6 +203,40 @@ def input_fingerprint(births: Path | None) -> str:
     return h.hexdigest()
 
 
+def _validated_births_file() -> Path:
+    return build_dir() / "cache" / "births-validated.json"
+
+
+def _births_validation_key(births: Path) -> str | None:
+    """The births file's SHA-256 with the package code and lock file that validated it (None: unreadable)."""
+    root = project_root()
+    h = hashlib.sha256()
+    try:
+        h.update(hashlib.sha256(births.read_bytes()).digest())
+    except OSError:
+        return None
+    _hash_files(list(PACKAGE_DIR.rglob("*")), h, root)
+    _hash_files([root / "requirements.lock"], h, root)
+    return h.hexdigest()
+
+
+def births_known_valid(births: Path) -> bool:
+    """True when this very file (by content) passed validation with this very code before: no need to read it again."""
+    key = _births_validation_key(births)
+    try:
+        record = json.loads(_validated_births_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return key is not None and isinstance(record, dict) and record.get("key") == key
+
+
+def remember_valid_births(births: Path) -> None:
+    """Record that ``births`` passed validation (only call after it did)."""
+    key = _births_validation_key(births)
+    if key is not None:
+        _write_atomic(_validated_births_file(), (json.dumps({"key": key}) + "\n").encode())
+
+
 def page_key(page: Page, fingerprint: str, results: Path) -> str:
     root = project_root()
     h = hashlib.sha256()
@@ -211,6 +251,11 @@ def page_key(page: Page, fingerprint: str, results: Path) -> str:
 
 def _cache_file(page: Page) -> Path:
     return build_dir() / "cache" / f"{page.name}.json"
+
+
+def _recorded_seconds(record: dict[str, Any] | None) -> float | None:
+    value = (record or {}).get("seconds")
+    return float(value) if isinstance(value, (int, float)) else None
 
 
 def published_record(page: Page) -> dict[str, Any] | None:
@@ -357,7 +402,7 @@ def execute_pages(
             with lock:
                 counter["done"] += 1
                 _log(f"[{counter['done']}/{total}] {page.name}: unchanged, reused")
-            return PageOutcome(page, "cached", 0.0, key)
+            return PageOutcome(page, "cached", 0.0, key, _recorded_seconds(record))
         _log(f"[ .. /{total}] {page.name}: running {page.template} {page.params}")
         start = time.perf_counter()
         _execute(page, staged_nb, births)
@@ -369,23 +414,9 @@ def execute_pages(
             _log(f"[{counter['done']}/{total}] {page.name}: done in {seconds:.1f} s")
         return PageOutcome(page, "ran", seconds, key)
 
-    for wave in waves(pages):
-        pool = ThreadPoolExecutor(max_workers=min(jobs, len(wave)))
-        futures: list[Future[PageOutcome]] = [pool.submit(run_one, p) for p in wave]
-        try:
-            _, pending = wait(futures, return_when=FIRST_EXCEPTION)
-        except BaseException:  # Ctrl-C: start no further page
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-        for future in pending:
-            future.cancel()
-        for future in futures:
-            error = future.exception() if future.done() and not future.cancelled() else None
-            if error is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise error
-        pool.shutdown(wait=True)
-        outcomes.extend(f.result() for f in futures)
+    estimate = {p.name: _recorded_seconds(published_record(p)) or 10.0 for p in pages}
+    by_name = run_in_dependency_order(pages, run_one, jobs, estimate)
+    outcomes.extend(by_name[p.name] for p in pages)
     return outcomes, stage_nb, stage_results
 
 
@@ -409,7 +440,7 @@ def publish(outcomes: list[PageOutcome], stage_nb: Path, stage_results: Path, in
             if not (results / f.name).exists() or (results / f.name).read_bytes() != f.read_bytes():
                 _write_atomic(results / f.name, f.read_bytes())
         for outcome in outcomes:
-            record = json.dumps(inputs.record(outcome.key), indent=1) + "\n"
+            record = json.dumps({**inputs.record(outcome.key), "seconds": outcome.run_seconds}, indent=1) + "\n"
             _write_atomic(_cache_file(outcome.page), record.encode("utf-8"))
 
 
@@ -418,12 +449,59 @@ def remove_staging(build_id: str) -> None:
         shutil.rmtree(build_dir() / name, ignore_errors=True)
 
 
+# The provenance page's build-time line changes every minute; it alone does not make the HTML stale.
+_VOLATILE_LINE_PREFIXES = (b"| Byggdatum |",)
+
+
+def html_inputs_digest() -> str:
+    """Hash of everything Jupyter Book reads: its configuration, the ToC, every file under ``book/``
+    (pages, executed notebooks, static files, the provenance page without its build time) and the lock file."""
+    root = project_root()
+    h = hashlib.sha256()
+    files = [root / "_config.yml", root / "_toc.yml", root / "requirements.lock", *(root / "book").rglob("*")]
+    for path in sorted(files):
+        if not path.is_file() or "__pycache__" in path.parts or ".ipynb_checkpoints" in path.parts:
+            continue
+        data = path.read_bytes()
+        if path.name == "provenance.md":
+            data = b"\n".join(line for line in data.split(b"\n") if not line.startswith(_VOLATILE_LINE_PREFIXES))
+        h.update(str(path.relative_to(root)).encode())
+        h.update(hashlib.sha256(data).digest())
+    return h.hexdigest()
+
+
+def _html_record_file() -> Path:
+    return build_dir() / "cache" / "html.json"
+
+
+def html_is_current(digest: str) -> bool:
+    """True when ``_build/html`` is the book Jupyter Book built from exactly these inputs (``digest``)."""
+    try:
+        record = json.loads(_html_record_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    target = build_dir() / "html"
+    return (
+        isinstance(record, dict)
+        and record.get("digest") == digest
+        and target.is_symlink()
+        and Path(os.readlink(target)).name == record.get("version")
+        and (target / "index.html").exists()
+    )
+
+
 def build_html(build_id: str) -> Path:
-    """Run Jupyter Book (warnings are errors) into a fresh versioned folder, then switch ``_build/html`` to it."""
+    """Run Jupyter Book (warnings are errors) into a fresh versioned folder, then switch ``_build/html`` to it.
+
+    The inputs' digest is recorded with the version, so that a rebuild with nothing changed can skip
+    Jupyter Book (:func:`html_is_current`). The record is removed first and written only after the switch.
+    """
     from analysis.render.charts import write_vega_bundle
 
     root = project_root()
     write_vega_bundle(root / "book" / "_static")
+    _html_record_file().unlink(missing_ok=True)
+    digest = html_inputs_digest()
     work = build_dir() / f"jb-{build_id}"
     if work.exists():
         shutil.rmtree(work)
@@ -449,7 +527,9 @@ def build_html(build_id: str) -> Path:
     version = versions / build_id
     (work / "_build" / "html").rename(version)
     shutil.rmtree(work, ignore_errors=True)
-    return switch_html(version, build_id)
+    target = switch_html(version, build_id)
+    _write_atomic(_html_record_file(), (json.dumps({"digest": digest, "version": version.name}) + "\n").encode())
+    return target
 
 
 HTML_VERSIONS = "html-versions"

@@ -136,3 +136,8 @@ def waves(pages: list[Page]) -> list[list[Page]]:
         done |= {p.name for p in ready}
         remaining = [p for p in remaining if p.name not in done]
     return out
+
+
+def check_acyclic(pages: list[Page]) -> None:
+    """Raise :class:`RunPlanError` when the pages' dependencies (within ``pages``) form a cycle."""
+    waves(pages)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
-from analysis.chapters.options.access import access
+from analysis.chapters.options.access import AccessResult, access
 from analysis.chapters.options.capacity import capacity
 from analysis.chapters.options.config import Case, Config, OptionScenario, load_config, make_scenario
 from analysis.chapters.options.demand import case_tasks
@@ -112,18 +112,121 @@ class OptionFigures:
         return float(value)
 
 
+T = TypeVar("T")
+_MISSING = object()
+
+
+class _ReadValues(Mapping[str, float]):
+    """Assumption values that remember which ones were read (``everything``: the whole mapping was walked)."""
+
+    def __init__(self, values: Mapping[str, float]) -> None:
+        self._values = values
+        self.read: dict[str, object] = {}
+        self.everything = False
+
+    def __getitem__(self, key: str) -> float:
+        try:
+            value = self._values[key]
+        except KeyError:
+            self.read[key] = _MISSING
+            raise
+        self.read[key] = value
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        self.everything = True
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        self.everything = True
+        return len(self._values)
+
+
+_BY_READS: dict[tuple[Any, ...], list[tuple[tuple[tuple[str, object], ...] | None, Any]]] = {}
+
+
+def _memo_by_reads(key: tuple[Any, ...], values: Mapping[str, float], compute: Callable[[Mapping[str, float]], T]) -> T:
+    """``compute(values)`` once per distinct value of the assumptions it actually reads.
+
+    ``compute`` must be a pure function of ``key`` and ``values`` (the result is shared: never modify it).
+    The first call records which assumptions it reads; a later call whose values agree on exactly
+    those reuses the result (a one-at-a-time change of an assumption the computation never reads
+    cannot change it). A computation that walks the whole mapping is reused only for equal values.
+    """
+    entries = _BY_READS.setdefault(key, [])
+    for reads, result in entries:
+        if reads is None:
+            continue
+        if all(values.get(k, _MISSING) == v for k, v in reads):  # type: ignore[call-overload]
+            return result  # type: ignore[no-any-return]
+    tracked = _ReadValues(values)
+    result = compute(tracked)
+    reads = tuple(tracked.read.items()) if not tracked.everything else tuple(values.items())
+    entries.append((reads, result))
+    return result
+
+
+def _access(sc: OptionScenario, cfg: Config, model: str) -> AccessResult:
+    """:func:`access` of the scenario, reused across scenarios that differ only in assumptions it does not read."""
+    return _memo_by_reads(
+        ("access", cfg, sc.option, sc.case, model),
+        sc.values,
+        lambda v: access(sc.option, OptionScenario(sc.option, sc.case, v, sc.overrides), cfg, model),
+    )
+
+
+_UNIT_FIGURES: dict[tuple[Any, ...], tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]] = {}
+
+
+def _unit_figures(cfg: Config, case: Case, units: pd.DataFrame, vul: pd.DataFrame, today: int) -> dict[str, Any]:
+    """The figures that depend only on the case's units and their vulnerability (both shared, cached frames):
+    computed once per pair, not once per assumption scenario."""
+    key = (cfg, case, id(units), id(vul), today)
+    hit = _UNIT_FIGURES.get(key)
+    if hit is not None and hit[0] is units and hit[1] is vul:
+        return hit[2]
+    staffed = units[units["midwives"].notna()]
+    vul_staffed = vul[vul["midwives"].notna()]
+    vc = vardcentral_bmm(case, units, today)
+    hub_counts = {t: int((staffed["town"] == t).sum()) for t, _ in case.hubs}
+    out = {
+        "units": len(staffed),
+        "branches": int((units["role"] == "branch").sum()),
+        "last_resort_units": int((units["role"] == "last_resort").sum()),
+        "hub_counts": hub_counts,
+        "service_points": int(units["site_id"].nunique()),
+        "midwives_total": float(staffed["midwives"].sum()),
+        "min_births_per_midwife": float(staffed["births_per_midwife"].min()),
+        "births_per_unit_min": float(staffed["births_team"].min()),
+        "single_midwife_units": int((staffed["midwives"] == 1).sum()),
+        "units_over_max": int(staffed["over_max"].sum()),
+        "units_below_min": int(vul_staffed["below_min_staffed"].sum()),
+        "max_midwives_per_unit": float(staffed["midwives"].max()),
+        "days_without_midwife": float(vul["days_no_midwife"].sum()),
+        "days_without_midwife_per_1000_births": days_per_1000_births(vul, units),
+        "days_without_midwife_units": float(vul_staffed["days_no_midwife"].sum()),
+        "days_without_midwife_branches": float(vul.loc[vul["midwives"].isna(), "days_no_midwife"].sum()),
+        "worst_unit_days_without_midwife": float(vul["days_no_midwife"].max()),
+        "worst_unit": str(unit_phrase(vul.loc[vul["days_no_midwife"].idxmax()], cfg.role_definite_sv)),
+        "days_below_minimum": float(vul_staffed["days_below_min"].sum()),
+        "vardcentraler_bmm_keep_min": vc["keep_min"],
+        "vardcentraler_bmm_keep_max": vc["keep_max"],
+        "vardcentraler_bmm_lose_min": vc["lose_min"],
+        "vardcentraler_bmm_lose_max": vc["lose_max"],
+    }
+    _UNIT_FIGURES[key] = (units, vul, out)
+    return out
+
+
 def _figures(cfg: Config, sc: OptionScenario, model: str) -> OptionFigures:
     opt = cfg.options[sc.option]
     case = opt.case(sc.case)
     v = sc.values
     units = case_units(opt, case, v, cfg)
     vul = case_vulnerability(cfg, opt, case, v)
-    acc = access(sc.option, sc, cfg, model).summary
+    acc = _access(sc, cfg, model).summary
     cap = capacity(sc.option, sc, cfg)
-    staffed = units[units["midwives"].notna()]
-    vul_staffed = vul[vul["midwives"].notna()]
-    vc = vardcentral_bmm(case, units, int(v[cfg.today_units_count]))
-    hub_counts = {t: int((staffed["town"] == t).sum()) for t, _ in case.hubs}
+    u = _unit_figures(cfg, case, units, vul, int(v[cfg.today_units_count]))
     return OptionFigures(
         bmm_mean_minutes=acc["bmm_mean_minutes"],
         bmm_mean_minutes_today=acc["bmm_mean_minutes_today"],
@@ -150,29 +253,29 @@ def _figures(cfg: Config, sc: OptionScenario, model: str) -> OptionFigures:
         municipalities_losing=acc["municipalities_losing"],
         gaining=tuple(acc["gaining"]),
         losing=tuple(acc["losing"]),
-        units=len(staffed),
-        branches=int((units["role"] == "branch").sum()),
-        last_resort_units=int((units["role"] == "last_resort").sum()),
-        hub_counts=hub_counts,
-        service_points=int(units["site_id"].nunique()),
-        midwives_total=float(staffed["midwives"].sum()),
-        min_births_per_midwife=float(staffed["births_per_midwife"].min()),
-        births_per_unit_min=float(staffed["births_team"].min()),
-        single_midwife_units=int((staffed["midwives"] == 1).sum()),
-        units_over_max=int(staffed["over_max"].sum()),
-        units_below_min=int(vul_staffed["below_min_staffed"].sum()),
-        max_midwives_per_unit=float(staffed["midwives"].max()),
-        days_without_midwife=float(vul["days_no_midwife"].sum()),
-        days_without_midwife_per_1000_births=days_per_1000_births(vul, units),
-        days_without_midwife_units=float(vul_staffed["days_no_midwife"].sum()),
-        days_without_midwife_branches=float(vul.loc[vul["midwives"].isna(), "days_no_midwife"].sum()),
-        worst_unit_days_without_midwife=float(vul["days_no_midwife"].max()),
-        worst_unit=str(unit_phrase(vul.loc[vul["days_no_midwife"].idxmax()], cfg.role_definite_sv)),
-        days_below_minimum=float(vul_staffed["days_below_min"].sum()),
-        vardcentraler_bmm_keep_min=vc["keep_min"],
-        vardcentraler_bmm_keep_max=vc["keep_max"],
-        vardcentraler_bmm_lose_min=vc["lose_min"],
-        vardcentraler_bmm_lose_max=vc["lose_max"],
+        units=u["units"],
+        branches=u["branches"],
+        last_resort_units=u["last_resort_units"],
+        hub_counts=u["hub_counts"],
+        service_points=u["service_points"],
+        midwives_total=u["midwives_total"],
+        min_births_per_midwife=u["min_births_per_midwife"],
+        births_per_unit_min=u["births_per_unit_min"],
+        single_midwife_units=u["single_midwife_units"],
+        units_over_max=u["units_over_max"],
+        units_below_min=u["units_below_min"],
+        max_midwives_per_unit=u["max_midwives_per_unit"],
+        days_without_midwife=u["days_without_midwife"],
+        days_without_midwife_per_1000_births=u["days_without_midwife_per_1000_births"],
+        days_without_midwife_units=u["days_without_midwife_units"],
+        days_without_midwife_branches=u["days_without_midwife_branches"],
+        worst_unit_days_without_midwife=u["worst_unit_days_without_midwife"],
+        worst_unit=u["worst_unit"],
+        days_below_minimum=u["days_below_minimum"],
+        vardcentraler_bmm_keep_min=u["vardcentraler_bmm_keep_min"],
+        vardcentraler_bmm_keep_max=u["vardcentraler_bmm_keep_max"],
+        vardcentraler_bmm_lose_min=u["vardcentraler_bmm_lose_min"],
+        vardcentraler_bmm_lose_max=u["vardcentraler_bmm_lose_max"],
         tasks_moved=len(case_tasks(opt, case)),
         visits_moved_from_kk=cap["visits_moved_from_kk"],
         visits_moved_from_bmm=cap["visits_moved_from_bmm"],

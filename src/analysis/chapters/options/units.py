@@ -171,11 +171,31 @@ def _build_units(opt: Option, case: Case, values: Mapping[str, float], cfg: Conf
     return _build_units_fixed(opt, case, values, cfg, counts)
 
 
+_SITE_NAMES: dict[int, tuple[pd.DataFrame, dict[str, str]]] = {}
+
+
 def _site_names() -> dict[str, str]:
+    """site_id -> name, built once per loaded sites table (shared: callers must not modify it)."""
     from analysis.common import geodata
 
     sites = geodata.sites()
-    return dict(zip(sites["site_id"].astype(str), sites["name"].astype(str), strict=True))
+    hit = _SITE_NAMES.get(id(sites))
+    if hit is None or hit[0] is not sites:
+        hit = (sites, dict(zip(sites["site_id"].astype(str), sites["name"].astype(str), strict=True)))
+        _SITE_NAMES[id(sites)] = hit
+    return hit[1]
+
+
+_MUNICIPALITY_COLUMNS: dict[int, tuple[pd.DataFrame, tuple[dict[Any, Any], ...]]] = {}
+
+
+def _municipality_columns(mun: pd.DataFrame) -> tuple[dict[Any, Any], ...]:
+    """Name, births and seat by municipality code as plain dicts (scalar ``.loc`` in a loop is slow)."""
+    hit = _MUNICIPALITY_COLUMNS.get(id(mun))
+    if hit is None or hit[0] is not mun:
+        hit = (mun, (mun["name"].to_dict(), mun["births"].to_dict(), mun["seat"].to_dict()))
+        _MUNICIPALITY_COLUMNS[id(mun)] = hit
+    return hit[1]
 
 
 def _build_units_fixed(
@@ -183,13 +203,14 @@ def _build_units_fixed(
 ) -> pd.DataFrame:
     geo = geography()
     mun = geo.municipalities
+    mun_name, mun_births, mun_seat = _municipality_columns(mun)
     bpm = values["births_per_midwife"]
     names = _site_names()
     rows: list[dict[str, Any]] = []
 
     def add(unit_id: str, role: str, town: str, code: str, site: str, team: str, local: float, team_births: float) -> None:
         rows.append(
-            {"unit_id": unit_id, "role": role, "town": town, "municipality_code": code, "municipality": mun.loc[code, "name"],
+            {"unit_id": unit_id, "role": role, "town": town, "municipality_code": code, "municipality": mun_name[code],
              "narområde": cfg.catchments.get(code, town), "site_id": site, "site_name": names.get(site, ""),
              "team": team, "births_local": local, "births_team": team_births}
         )  # fmt: skip
@@ -207,7 +228,7 @@ def _build_units_fixed(
             ids = [town] if count == 1 else [f"{town} {i + 1}" for i in range(count)]
             hub_units[town] = ids
             for uid, site in zip(ids, place_in_town(town, count), strict=True):
-                add(uid, "hub", town, code, site, uid, float(mun.loc[code, "births"]) / count, area_births / count)
+                add(uid, "hub", town, code, site, uid, float(mun_births[code]) / count, area_births / count)
         if case.branches:
             hub_codes = {r["municipality_code"] for r in rows}
             for code in mun.index:
@@ -216,7 +237,7 @@ def _build_units_fixed(
                 hub_town = cfg.catchments.get(code)
                 if hub_town not in hub_units:
                     raise OptionsConfigError(f"options.yml: settings.catchments: municipality {code} has no hub")
-                seat = str(mun.loc[code, "seat"])
+                seat = str(mun_seat[code])
                 add(
                     f"{seat} (filial)",
                     "branch",
@@ -224,13 +245,13 @@ def _build_units_fixed(
                     code,
                     seat,
                     hub_units[hub_town][0],
-                    float(mun.loc[code, "births"]),
+                    float(mun_births[code]),
                     math.nan,
                 )
     else:  # per_municipality: one unit per municipality; large ones split into units at the minimum
         for code in mun.index:
-            seat = str(mun.loc[code, "seat"])
-            b = float(mun.loc[code, "births"])
+            seat = str(mun_seat[code])
+            b = float(mun_births[code])
             add(seat, "bmm", seat, code, seat, seat, b, b)
 
     units = pd.DataFrame(rows)
@@ -240,7 +261,7 @@ def _build_units_fixed(
     moved_fte_by_town: dict[str, float] = {}
     if kk_visits > 0:
         for code, town in nsv_town.items():
-            fte = float(mun.loc[code, "births"]) * kk_visits * hours_per_visit / values["clinical_hours_per_midwife"]
+            fte = float(mun_births[code]) * kk_visits * hours_per_visit / values["clinical_hours_per_midwife"]
             moved_fte_by_town[town] = moved_fte_by_town.get(town, 0.0) + fte
     team_rows = units["role"] != "branch"
     units["narsjukvard"] = team_rows & units["town"].isin(list(moved_fte_by_town))
