@@ -310,3 +310,11 @@ def test_supplied_travel_time_matrix_is_used_verbatim(tmp_path) -> None:  # type
     merged = got[got["site"] == first_site].merge(supplied, on=["origin", "site"], suffixes=("", "_supplied"))
     assert len(merged) == len(supplied)
     assert (merged["minutes"] - merged["minutes_supplied"]).abs().max() < 1e-9
+
+
+def test_where_women_would_lose_a_clinic_is_never_left_empty() -> None:
+    hard = text.lost_where(["Arboga (12 %)"], ["Arboga", "Sala"])
+    assert hard.key == "lost_where.concentrated" and hard.values["municipalities"] == "Arboga (12 %)"
+    spread = text.lost_where([], ["Arboga", "Sala", "Köping"])
+    assert spread.key == "lost_where.spread" and spread.values["municipalities"] == "Arboga, Sala och Köping"
+    assert text.lost_where([], []).key == "lost_where.none"

@@ -186,17 +186,19 @@ def _municipalities(pg: TravelPage) -> dict[str, str]:
 def _coverage(pg: TravelPage) -> dict[str, str]:
     """Gains and losses within the coverage time."""
     gained, lost = county_row(pg.gained), county_row(pg.lost)
-    per_mun = municipal_rows(pg.lost)
-    per_mun = per_mun.assign(share=per_mun["lost"] / per_mun["weight"])
-    per_mun = per_mun[per_mun["share"] >= 0.1].sort_values("share", ascending=False)
+    all_mun = municipal_rows(pg.lost)
+    all_mun = all_mun.assign(share=all_mun["lost"] / all_mun["weight"])
+    per_mun = all_mun[all_mun["share"] >= 0.1].sort_values("share", ascending=False)
+    spread = all_mun[all_mun["lost"].map(round_to) > 0].sort_values("lost", ascending=False)
     return {
         "gained": sv_number(round_to(gained["gained"])),
         "gained_lost": sv_number(round_to(gained["lost"])),
         "gained_lost_text": text.gained_lost_text(float(gained["lost"])),
         "bmm_lost": sv_number(round_to(lost["lost"])),
         "bmm_lost_pct": sv_pct(_pct(lost["lost"] / lost["weight"]), 1),
-        "bmm_lost_muns": _listed(
-            [text.lost_municipality(r.municipality, sv_pct(_pct(r.lost / r.weight), 0)) for r in per_mun.itertuples()]
+        "bmm_lost_where": text.lost_where(
+            [text.lost_municipality(r.municipality, sv_pct(_pct(r.lost / r.weight), 0)) for r in per_mun.itertuples()],
+            [str(m) for m in spread["municipality"]],
         ),
         "bmm_mean_added": sv_number(lost["mean_minutes_change"], 1),
     }

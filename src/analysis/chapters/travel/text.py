@@ -67,6 +67,15 @@ def lost_municipality(municipality: str, pct: str) -> Sentence:
     return TEXTS("lost_municipality", municipality=municipality, pct=pct)
 
 
+def lost_where(concentrated: list[str], spread: list[str]) -> Sentence:
+    """Where women would lose a BMM within the time limit: the hardest-hit municipalities, else every one with losses."""
+    if concentrated:
+        return TEXTS("lost_where.concentrated", municipalities=sv_list(concentrated))
+    if spread:
+        return TEXTS("lost_where.spread", municipalities=sv_list(spread))
+    return TEXTS("lost_where.none")
+
+
 def own_inputs_notice(population: str, cost: str, rmse: float | None) -> tuple[Sentence, Sentence]:
     """Title and body of the notice shown when the page runs on a supplied grid or cost model."""
     origins = (
