@@ -59,3 +59,16 @@ def build_small_book(target: Path) -> Path:
 def small_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The whole book built once per test run on the small fixed cohort."""
     return build_small_book(tmp_path_factory.mktemp("e2e") / "project")
+
+
+def own_traceback(stderr: str) -> bool:
+    """Whether a CLI run printed a Python traceback of its own.
+
+    Jupyter kernels share the build's stderr, and ipykernel sometimes logs a harmless ZMQ traceback while a kernel
+    shuts down; only frames from this project's package or the build process count.
+    """
+    import re
+
+    frame = re.compile(r'File "[^"]*/analysis/(?:__main__|pipeline|common|chapters|births|render)\b')
+    blocks = stderr.split("Traceback (most recent call last):")[1:]
+    return any(frame.search(block) for block in blocks)
