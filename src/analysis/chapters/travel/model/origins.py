@@ -262,22 +262,36 @@ def grid_origins(
     )
     joined = joined[~joined.index.duplicated(keep="first")]
     inside = joined["kommun_kod"].notna().to_numpy()
-    lat, lon = _latlon(cells["x"].to_numpy(), cells["y"].to_numpy())
-    origins = pd.DataFrame(
-        {
-            "origin_id": cells["grid_id"].astype(str),
-            "name": cells["grid_id"].astype(str),
-            "kind": "grid",
-            "municipality_code": joined["kommun_kod"].astype(object).to_numpy(),
-            "x": cells["x"].to_numpy(float),
-            "y": cells["y"].to_numpy(float),
-            "lat": lat,
-            "lon": lon,
-            "node": pd.NA,
-            "population": cells["population"].to_numpy(float),
-            "quality": "population grid as supplied; weights estimated",
-        }
+    origins = grid_origin_frame(
+        cells["grid_id"].astype(str).to_numpy(),
+        joined["kommun_kod"].astype(object).to_numpy(),
+        cells["x"].to_numpy(float),
+        cells["y"].to_numpy(float),
+        cells["population"].to_numpy(float),
+        "population grid as supplied; weights estimated",
     )[inside]
     out = add_weights(origins.reset_index(drop=True), municipalities, weight_by)[list(ORIGIN_COLUMNS)]
     out.attrs["dropped_cells_outside_county"] = int((~inside).sum())
     return out
+
+
+def grid_origin_frame(
+    ids: np.ndarray, municipality: np.ndarray, x: np.ndarray, y: np.ndarray, population: np.ndarray, quality: str
+) -> pd.DataFrame:
+    """Grid cells as origins (cell centres in SWEREF 99 TM), before weights are added."""
+    lat, lon = _latlon(x, y)
+    return pd.DataFrame(
+        {
+            "origin_id": ids,
+            "name": ids,
+            "kind": "grid",
+            "municipality_code": municipality,
+            "x": x,
+            "y": y,
+            "lat": lat,
+            "lon": lon,
+            "node": pd.NA,
+            "population": population,
+            "quality": quality,
+        }
+    )

@@ -26,7 +26,7 @@ from analysis.chapters.travel.model.calibration import (
     region_observations,
 )
 from analysis.chapters.travel.model.costs import TravelMatrix, _ids, _straight_km
-from analysis.chapters.travel.model.origins import ORIGIN_COLUMNS, _latlon, add_weights
+from analysis.chapters.travel.model.origins import ORIGIN_COLUMNS, add_weights, grid_origin_frame
 
 GRID_QUALITY = "SCB/Region Västmanland 1 km grid 2024 (published population); women 15-44 and births estimated"
 
@@ -40,21 +40,14 @@ def region_origins(
     cells = geodata.grid_cells() if cells is None else cells
     municipalities = geodata.municipalities() if municipalities is None else municipalities
     cells = cells[cells["population_2024"] > 0]
-    lat, lon = _latlon(cells["x"].to_numpy(float), cells["y"].to_numpy(float))
-    origins = pd.DataFrame(
-        {
-            "origin_id": cells["rut_id"].astype(str).to_numpy(),
-            "name": cells["rut_id"].astype(str).to_numpy(),
-            "kind": "grid",
-            "municipality_code": cells["municipality_code"].astype(str).to_numpy(),
-            "x": cells["x"].to_numpy(float),
-            "y": cells["y"].to_numpy(float),
-            "lat": lat,
-            "lon": lon,
-            "node": pd.NA,
-            "population": cells["population_2024"].to_numpy(float),
-            "quality": GRID_QUALITY,
-        }
+    ids = cells["rut_id"].astype(str).to_numpy()
+    origins = grid_origin_frame(
+        ids,
+        cells["municipality_code"].astype(str).to_numpy(),
+        cells["x"].to_numpy(float),
+        cells["y"].to_numpy(float),
+        cells["population_2024"].to_numpy(float),
+        GRID_QUALITY,
     )
     return add_weights(origins, municipalities, weight_by)[list(ORIGIN_COLUMNS)]
 
