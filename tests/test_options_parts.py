@@ -21,7 +21,7 @@ def test_figures_as_dict_gives_the_results_keys_and_plain_values() -> None:
     f = figures.option_figures("B")
     d = f.as_dict()
     assert set(d) == {fld.name for fld in dataclasses.fields(f)}
-    assert len(d) == 56 and isinstance(d["gaining"], list) and isinstance(d["hub_counts"], dict)
+    assert len(d) == 57 and isinstance(d["gaining"], list) and isinstance(d["hub_counts"], dict)
     assert d["bmm_units_today"] == 26 and isinstance(d["bmm_units_today"], int)
     json.dumps(d)
     assert f.metric("beds_freed") == pytest.approx(d["beds_freed"])

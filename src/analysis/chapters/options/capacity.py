@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from analysis.chapters.options.config import Config, OptionScenario, load_config, make_scenario
-from analysis.chapters.options.demand import births_by_parity_mode, case_tasks, moved_visits_per_birth, published_value
-from analysis.chapters.options.geography import geography
+from analysis.chapters.options.demand import births_by_parity_mode, case_tasks, published_value
 from analysis.common.home import HOME_REGION
 
 # Published MFR 2023 mean postnatal stays (singleton deliveries) for each parity × mode stratum.
@@ -71,7 +70,7 @@ def bed_days(
 
 def capacity(option: str, scenario: OptionScenario | str = "base", config: Config | None = None) -> dict[str, float]:
     """Bed-days and beds freed under an option: the 24-h share moves toward the target in
-    proportion to the share of postnatal checks the option moves out; plus visits moved out."""
+    proportion to the share of postnatal checks the option moves out."""
     cfg = config or load_config()
     sc = scenario if isinstance(scenario, OptionScenario) else make_scenario(option, scenario, config=cfg)
     v = sc.values
@@ -84,7 +83,4 @@ def capacity(option: str, scenario: OptionScenario | str = "base", config: Confi
         v["bed_occupancy_target"], v["early_discharge_los_days"],
     )  # fmt: skip
     out["share_24h_option"] = achieved
-    births = float(geography().municipalities["births"].sum())
-    out["visits_moved_from_kk"] = births * moved_visits_per_birth(opt, case, cfg, v, "kvinnokliniken")
-    out["visits_moved_from_bmm"] = births * moved_visits_per_birth(opt, case, cfg, v, "bmm")
     return out

@@ -91,6 +91,8 @@ class Case:
     last_resort: str | None = None  # per_municipality: assumption key of the last-resort units' floor
     cover: str | None = None  # "samverkan": units are covered by partner units in their närområde
     vardcentral_bmm: str = "all"
+    staffing_note_sv: str = ""  # required when the case's units fall below the option's own staffing minimum
+    tasks_site_sv: str = ""  # where the moved tasks are given in this case (the moved-tasks table)
 
 
 @dataclass(frozen=True, eq=False)
@@ -144,6 +146,9 @@ class Config:
     role_sv: Mapping[str, str] = field(default_factory=dict)
     role_definite_sv: Mapping[str, str] = field(default_factory=dict)
     status_sv: Mapping[str, str] = field(default_factory=dict)
+    tier_sv: Mapping[str, str] = field(default_factory=dict)
+    direction_sv: Mapping[str, str] = field(default_factory=dict)
+    level_sv: Mapping[str, str] = field(default_factory=dict)
     tornado_metrics_sv: Mapping[str, str] = field(default_factory=dict)
 
     def values(self, level: str = "base", overrides: Mapping[str, float] | None = None) -> dict[str, float]:
@@ -278,6 +283,7 @@ def _parse_case(key: str, entry: Any, where: str) -> Case:
         key, str(entry.get("label_sv", key)), str(entry.get("description_sv", "")), rule,
         str(units["count"]) if units.get("count") else None, hubs, branches == "every_municipality", sites,
         None if tasks is None else tuple(str(t) for t in tasks), last_resort, cover, str(vc_bmm),
+        str(entry.get("staffing_note_sv") or ""), str(entry.get("tasks_site_sv") or ""),
     )  # fmt: skip
 
 
@@ -416,6 +422,9 @@ def build_config(
         role_sv=_labels(settings, "role_sv", ROLES, src_o),
         role_definite_sv=_labels(settings, "role_definite_sv", ROLES, src_o),
         status_sv=_labels(settings, "status_sv", ("gains", "loses", "unchanged"), src_o),
+        tier_sv=_labels(settings, "tier_sv", ("best", "middle", "worst", "equal", "unclear"), src_o),
+        direction_sv=_labels(settings, "direction_sv", ("lower_is_better", "higher_is_better", "none"), src_o),
+        level_sv=_labels(settings, "level_sv", ("kvinnokliniken", "bmm"), src_o),
         tornado_metrics_sv=_tornado_labels(settings, metrics, src_o),
     )
 

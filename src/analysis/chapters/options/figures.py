@@ -61,6 +61,7 @@ class OptionFigures:
     digital_km_saved: float
     digital_visits_per_birth: float
     bmm_travel_hours_change: float
+    net_travel_hours_change: float
     municipalities_gaining: int
     municipalities_losing: int
     gaining: tuple[str, ...]
@@ -224,7 +225,9 @@ def _figures(cfg: Config, sc: OptionScenario, model: str) -> OptionFigures:
     v = sc.values
     units = case_units(opt, case, v, cfg)
     vul = case_vulnerability(cfg, opt, case, v)
-    acc = _access(sc, cfg, model).summary
+    acc_result = _access(sc, cfg, model)
+    acc, moved = acc_result.summary, acc_result.tasks
+    from_kk = moved["level_today"] == "kvinnokliniken"
     cap = capacity(sc.option, sc, cfg)
     u = _unit_figures(cfg, case, units, vul, int(v[cfg.today_units_count]))
     return OptionFigures(
@@ -249,6 +252,7 @@ def _figures(cfg: Config, sc: OptionScenario, model: str) -> OptionFigures:
         digital_km_saved=acc["digital_km_saved"],
         digital_visits_per_birth=acc["digital_visits_per_birth"],
         bmm_travel_hours_change=acc["bmm_travel_hours_change"],
+        net_travel_hours_change=acc["bmm_travel_hours_change"] - acc["travel_hours_saved"],
         municipalities_gaining=acc["municipalities_gaining"],
         municipalities_losing=acc["municipalities_losing"],
         gaining=tuple(acc["gaining"]),
@@ -277,8 +281,8 @@ def _figures(cfg: Config, sc: OptionScenario, model: str) -> OptionFigures:
         vardcentraler_bmm_lose_min=u["vardcentraler_bmm_lose_min"],
         vardcentraler_bmm_lose_max=u["vardcentraler_bmm_lose_max"],
         tasks_moved=len(case_tasks(opt, case)),
-        visits_moved_from_kk=cap["visits_moved_from_kk"],
-        visits_moved_from_bmm=cap["visits_moved_from_bmm"],
+        visits_moved_from_kk=float(moved.loc[from_kk, "visits_moved"].sum()),
+        visits_moved_from_bmm=float(moved.loc[~from_kk, "visits_moved"].sum()),
         bed_days_today=cap["bed_days_today"],
         beds_today=cap["beds_today"],
         share_24h_option=cap["share_24h_option"],

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.chapters.options import charts, tables, text
+from analysis.chapters.options import charts, text
 from analysis.chapters.options.access import access
 from analysis.chapters.options.config import Config, Option, load_config, make_scenario
 from analysis.chapters.options.evidence import evidence_links, evidence_synthetic
@@ -93,9 +93,9 @@ def comparison_figures_results(config: Config | None = None, model: str = "graph
     cfg = config or load_config()
     card = scorecard(config=cfg, model=model)
     best = {m: card.loc[(card["metric"] == m) & card["best"], "row"].tolist() for m in cfg.metrics}
-    clear = {m: card.loc[(card["metric"] == m) & card["clear_best"], "row"].tolist() for m in cfg.metrics}
-    return _plain({"scorecard": _records(card), "best": best, "clear_best": clear, "tradeoffs_sv": [str(text.tradeoff(t)) for t in tradeoffs(card)],
-                   "modelled": True})  # fmt: skip
+    tiers = {str(m): dict(zip(grp["row"], grp["tier"], strict=True)) for m, grp in card.groupby("metric", sort=False)}
+    return _plain({"scorecard": _records(card), "best": best, "tiers": tiers,
+                   "tradeoffs_sv": [str(text.tradeoff(t)) for t in tradeoffs(card)], "modelled": True})  # fmt: skip
 
 
 # --------------------------------------------------------------------------- the option page
@@ -129,6 +129,12 @@ def compute_option(option: str = "A", region: str = HOME_REGION, model: str = "g
                 tornados.append((title, table))
             else:
                 unmoved.append(title.lower())
+    for c in opt.cases:
+        if figs[c.key].units_below_min > 0 and not c.staffing_note_sv:
+            raise ValueError(
+                f"options.yml: option {option}, case {c.key!r}: {figs[c.key].units_below_min} unit(s) fall below the "
+                f"option's staffing minimum of {opt.staffing_min}; give the case a staffing_note_sv saying why it is shown"
+            )
     return OptionPage(opt, cfg, figs, vul, tuple(tornados), tuple(unmoved), model)
 
 
@@ -167,11 +173,32 @@ def option_glue_values(data: OptionPage) -> dict[str, str]:
         "p_absent": sv_pct(100.0 * v["p_absent"], 0),
         "open_days": sv_number(v["open_days_per_year"]),
         "share_24h_today": sv_pct(100.0 * v["share_24h_today"], 0),
+        "share_24h_period": text.TEXTS("share_24h_period", years=published_years("discharged_within_24h_pct")),
         "bed_days_today": sv_number(main.bed_days_today),
         "beds_today": sv_number(main.beds_today, 1),
         "tornado_visible": sv_pct(100 * charts.VISIBLE_SHARE, 0),
         "tornado_none": text.tornado_none(data.unmoved),
+        "tasks_text": " ".join(
+            text.lead(text.case_prefix(opt, c), text.moved_tasks_text(opt, c, data.figures[c.key], cfg)) for c in opt.cases
+        ),
+        "net_travel_text": text.per_case(opt, data.figures, lambda f: text.net_travel_text(f, resolution_hours(cfg))),
     }
+
+
+def published_years(indicator: str, region: str = HOME_REGION) -> str:
+    """The years of a published figure as its data file gives them ('2023–2024'), without the '(not stated)' note."""
+    from analysis.common import published
+
+    table = published.indicators()
+    rows = table[(table["indicator"] == indicator) & (table["region_code"].astype(str) == region)]
+    if rows.empty:
+        raise KeyError(f"published_indicators.csv: no row for indicator {indicator!r} and region {region}")
+    return str(rows["year"].iloc[-1]).split("(")[0].strip().replace("-", "–")
+
+
+def resolution_hours(cfg: Config) -> float:
+    """The travel model's resolution in travel hours per year (one minute per BMM trip, see options.yml)."""
+    return metric_resolution(cfg.metrics["net_travel_hours_change"], cfg)
 
 
 def option_results(data: OptionPage) -> dict[str, Any]:
@@ -211,8 +238,6 @@ def comparison_glue_values(data: ComparisonPage) -> dict[str, str]:
         "n_metrics": sv_number(data.card["metric"].nunique()),
         "n_rows": sv_number(data.card["row"].nunique()),
         "tie_pct": sv_pct(100 * BEST_TOLERANCE, 0),
-        "clear_mark": tables.CLEAR_MARK,
-        "unclear_mark": tables.UNCLEAR_MARK,
         "digital_visits": sv_number(first.digital_visits_per_birth),
         "digital_hours": sv_number(first.digital_hours_saved),
         "bmm_units_today": sv_number(first.bmm_units_today),

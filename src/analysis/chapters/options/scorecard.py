@@ -11,6 +11,7 @@ import pandas as pd
 from analysis.chapters.options.config import Config, Metric, Option, load_config
 from analysis.chapters.options.figures import option_figures
 from analysis.chapters.options.geography import geography
+from analysis.chapters.options.tiers import tiers
 
 # Values within 1 % of the metric's scale (the largest absolute base value of the metric across the
 # compared rows) are ties: modelled differences that small are noise.
@@ -95,16 +96,16 @@ def _better(direction: str) -> int:
 
 
 def scorecard(options: Sequence[str] | None = None, config: Config | None = None, model: str = "graph") -> pd.DataFrame:
-    """Options (and cases) × metrics: low, base, high and which rows are best, worst and clearly best.
+    """Options (and cases) × metrics: low, base, high and the tier of each row (the book's comparison rule).
 
     Long format: option, case, row (label), metric, label_sv, unit, direction, low, base, high,
-    best, worst, clear_best, all_equal. low/high are the smallest and largest values over
-    one-at-a-time changes of every assumption. Ties: base values within :func:`tie_tolerance`
-    (1 % of the metric's scale) of the best (worst) are all best (worst); when every row ties,
-    ``all_equal`` is set and no row is best or worst. ``clear_best``: the best rows stay better than
-    every other row by more than the tolerance in every one-at-a-time scenario, i.e. the difference
-    does not vanish within the assumptions' ranges (a paired comparison: the same assumption is
-    changed for all rows at once). Metrics with direction none are never marked. No total score.
+    tier (best, middle, worst, equal, unclear; empty for context metrics), tier_rank (1 = best),
+    tolerance, and the flags best, worst, all_equal, clear_best derived from the tier. low/high are the
+    smallest and largest values over one-at-a-time changes of every assumption. Tiers follow
+    :func:`analysis.chapters.options.tiers.tiers`: two rows are in different tiers only if they differ by
+    more than the tolerance in the base case and under every single-assumption change (the same change
+    for every row). The tolerance is the larger of :func:`tie_tolerance` (1 % of the metric's scale) and
+    the model's resolution for the metric. Metrics with direction none get no tier. No total score.
     """
     cfg = config or load_config()
     keep = list(options) if options is not None else list(cfg.options)
@@ -124,33 +125,28 @@ def scorecard(options: Sequence[str] | None = None, config: Config | None = None
                  "direction": m.direction, "low": float(col.min()), "base": float(col["base"]), "high": float(col.max())}
             )  # fmt: skip
     out = pd.DataFrame(rows)
-    for flag in ("best", "worst", "clear_best", "all_equal"):
-        out[flag] = False
+    out["tier"] = ""
+    out["tier_rank"] = 0
     out["tolerance"] = np.nan
     for key, grp in out.groupby("metric", sort=False):
         direction = cfg.metrics[str(key)].direction
         if direction == "none" or len(grp) < 2:
             continue
-        sign = _better(direction)
         tol = max(tie_tolerance(grp["base"]), metric_resolution(cfg.metrics[str(key)], cfg))
+        result = tiers({str(r): scenarios[str(r)][str(key)].to_numpy(float) for r in grp["row"]}, tol, _better(direction))
         out.loc[grp.index, "tolerance"] = tol
-        best_value, worst_value = (grp["base"] * sign).max(), (grp["base"] * sign).min()
-        if best_value - worst_value <= tol:
-            out.loc[grp.index, "all_equal"] = True
-            continue
-        best = (best_value - grp["base"] * sign) <= tol
-        worst = ((grp["base"] * sign - worst_value) <= tol) & ~best
-        out.loc[grp.index, "best"] = best.to_numpy()
-        out.loc[grp.index, "worst"] = worst.to_numpy()
-        winners, others = grp.loc[best, "row"].tolist(), grp.loc[~best, "row"].tolist()
-        clear = all((scenarios[w][str(key)] * sign - scenarios[o][str(key)] * sign > tol).all() for w in winners for o in others)
-        out.loc[grp.index[best.to_numpy()], "clear_best"] = clear
+        out.loc[grp.index, "tier"] = [result.tier[str(r)] for r in grp["row"]]
+        out.loc[grp.index, "tier_rank"] = [result.rank[str(r)] for r in grp["row"]]
+    out["best"] = out["tier"] == "best"
+    out["worst"] = out["tier"] == "worst"
+    out["all_equal"] = out["tier"] == "equal"
+    out["clear_best"] = out["best"]
     return out
 
 
 @dataclass(frozen=True)
 class Tradeoff:
-    """Best and worst rows of one ranked metric (``equal``: every row ties; ``clear``: the lead holds)."""
+    """The tiers of one ranked metric (``equal``: one tier; ``unclear``: differences but no order)."""
 
     metric: str
     label_sv: str
@@ -158,28 +154,21 @@ class Tradeoff:
     best: tuple[str, ...] = ()
     worst: tuple[str, ...] = ()
     clear: bool = True
+    middle: tuple[str, ...] = ()
 
 
 def tradeoffs(card: pd.DataFrame) -> list[Tradeoff]:
-    """The best and worst rows per ranked metric (for the summary sentences).
-
-    Ties (within :func:`tie_tolerance` of the best or the worst base value) are all named; a metric
-    equal for every row is ``equal``; a best value whose lead vanishes within the assumptions' ranges
-    (``clear_best`` False) is not ``clear``.
-    """
+    """The best, middle and worst tiers per ranked metric (for the summary sentences)."""
     out = []
     for metric, grp in card[card["direction"] != "none"].groupby("metric", sort=False):
         label = str(grp["label_sv"].iloc[0])
-        sign = _better(str(grp["direction"].iloc[0]))
-        values = grp["base"].astype(float) * sign
-        tol = tie_tolerance(grp["base"])
-        if "tolerance" in grp and grp["tolerance"].notna().any():
-            tol = max(tol, float(grp["tolerance"].max()))
-        if values.max() - values.min() <= tol:
+        tier = grp.set_index("row")["tier"]
+        if (tier == "equal").all() or (tier == "").all():
             out.append(Tradeoff(str(metric), label, True))
             continue
-        best = grp.loc[values.max() - values <= tol, "row"].tolist()
-        worst = grp.loc[(values - values.min() <= tol) & (values.max() - values > tol), "row"].tolist()
-        clear = bool(grp.loc[values.max() - values <= tol, "clear_best"].all()) if "clear_best" in grp else True
-        out.append(Tradeoff(str(metric), label, False, tuple(best), tuple(worst), clear))
+        if (tier == "unclear").all():
+            out.append(Tradeoff(str(metric), label, False, clear=False))
+            continue
+        named = {w: tuple(str(r) for r in tier.index[tier == w]) for w in ("best", "middle", "worst")}
+        out.append(Tradeoff(str(metric), label, False, named["best"], named["worst"], True, named["middle"]))
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +13,7 @@ from analysis.chapters.options import text
 from analysis.chapters.options.access import access
 from analysis.chapters.options.config import ASSUMPTION_FIELDS, Config, load_config
 from analysis.chapters.options.evidence import evidence_links, evidence_synthetic
-from analysis.chapters.options.figures import option_figures
+from analysis.chapters.options.figures import OptionFigures, option_figures
 from analysis.chapters.options.scorecard import scenario_values
 from analysis.common.formatting import sv_number, sv_pct, sv_range
 from analysis.common.home import HOME_REGION
@@ -98,24 +99,21 @@ def _fmt(x: float) -> str:
     return sv_number(x, 2 if abs(x) < 1 else 1)
 
 
-CLEAR_MARK = "★"
-UNCLEAR_MARK = "☆"
+def scorecard_table(card: pd.DataFrame, config: Config | None = None) -> pd.DataFrame:
+    """Display table: one row per metric, one column per option case; 'base (low–high) – tier'.
 
-
-def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
-    """Display table: one row per metric, one column per option case; 'base (low–high)'.
-
-    ★ marks the best value when the difference holds in every one-at-a-time scenario; ☆ marks the
-    best base value when it does not (no clear difference). A range collapses to the base value when
-    no assumption moves it; a metric equal for all rows says so in the column 'Jämförelse'.
+    The tier word (bäst, mellan, sämst, lika, oklar ordning) follows the comparison rule of
+    :mod:`analysis.chapters.options.tiers`; context metrics carry none. A range collapses to the base
+    value when no assumption moves it. The column 'Jämförelse' says whether lower or higher is better.
     """
+    cfg = config or load_config()
 
     def cell(r: pd.Series) -> str:
         text = _fmt(r["base"])
         if _fmt(r["low"]) != _fmt(r["high"]):
             text += f" ({_fmt(r['low'])}–{_fmt(r['high'])})"
-        if r["best"]:
-            text += " " + (CLEAR_MARK if r["clear_best"] else UNCLEAR_MARK)
+        if r["tier"]:
+            text += f" – {cfg.tier_sv[str(r['tier'])]}"
         return text
 
     wide = card.assign(text=card.apply(cell, axis=1)).pivot(index="label_sv", columns="row", values="text")
@@ -123,21 +121,8 @@ def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
     cols = list(dict.fromkeys(card["row"]))
     out = wide.loc[rows, cols].reset_index().rename(columns={"label_sv": "Mått"})
     out.columns.name = None
-    verdict = {}
-    for label, grp in card.groupby("label_sv", sort=False):
-        if (grp["direction"] == "none").all():
-            verdict[label] = "sammanhang, rangordnas inte"
-        elif grp["all_equal"].any():
-            verdict[label] = "lika för alla"
-        elif grp["clear_best"].any():
-            verdict[label] = (
-                "lägre" if grp["direction"].iloc[0] == "lower_is_better" else "högre"
-            ) + " är bättre; tydlig skillnad"
-        else:
-            verdict[label] = (
-                "lägre" if grp["direction"].iloc[0] == "lower_is_better" else "högre"
-            ) + " är bättre; ingen tydlig skillnad"
-    out["Jämförelse"] = [verdict[m] for m in out["Mått"]]
+    direction = card.groupby("label_sv", sort=False)["direction"].first()
+    out["Jämförelse"] = [cfg.direction_sv[str(direction[m])] for m in out["Mått"]]
     return out
 
 
@@ -224,6 +209,57 @@ def access_by_case(option: str, config: Config | None = None, model: str = "grap
     return frame.reset_index(), labels
 
 
+def moved_tasks_table(option: str, case: str, config: Config | None = None, model: str = "graph") -> pd.DataFrame:
+    """The tasks the case moves: visits per year, where given today and under the option, and the share moved.
+
+    The visits column sums to the option's headline figure (``visits_moved_from_kk`` plus
+    ``visits_moved_from_bmm``); the last row is that sum. The share is the option's assumption with its
+    range and its source ('antagande' when the value is our estimate). Empty when nothing moves.
+    """
+    cfg = config or load_config()
+    opt = cfg.options[option]
+    c = opt.case(case)
+    tasks = access(option, case, cfg, model).tasks
+    a = cfg.assumptions[opt.share_key]
+    share = sv_pct(100 * a.base, 0) + (f" ({sv_pct(100 * a.low, 0)}–{sv_pct(100 * a.high, 0)})" if a.low != a.high else "")
+    source = text.source_sv(a)
+    rows = [
+        {"Uppdrag": cfg.tasks[str(t.task)].name_sv, "Besök per år som flyttas": sv_number(t.visits_moved),
+         "Ges i dag": cfg.level_sv[str(t.level_today)], "Ges i alternativet": c.tasks_site_sv,
+         "Andel som flyttas": share, "Källa för andelen": source}
+        for t in tasks.itertuples()
+    ]  # fmt: skip
+    if rows:
+        rows.append({"Uppdrag": text.TEXTS("label.sum_visits"), "Besök per år som flyttas": sv_number(tasks["visits_moved"].sum()),
+                     "Ges i dag": "", "Ges i alternativet": "", "Andel som flyttas": "", "Källa för andelen": ""})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def net_travel_table(option: str, case: str, config: Config | None = None, model: str = "graph") -> pd.DataFrame:
+    """Change in women's travel per year by municipality and for the county: the moved tasks, the basprogram's
+    BMM visits, their sum (hours, round trips; negative = less travel) and the sum per birth (minutes)."""
+    cfg = config or load_config()
+    by = access(option, case, cfg, model).by_municipality
+    total = by["moved_tasks_hours_change"] + by["bmm_hours_change"]
+    return pd.DataFrame({
+        "Kommun": by["municipality"].to_numpy(),
+        "Flyttade uppdrag, timmar": [sv_number(x) for x in by["moved_tasks_hours_change"]],
+        "BMM-besök i basprogrammet, timmar": [sv_number(x) for x in by["bmm_hours_change"]],
+        "Totalt, timmar per år": [sv_number(x) for x in total],
+        "Totalt per födsel, minuter": [sv_number(x) for x in by["net_minutes_per_birth"]],
+    })  # fmt: skip
+
+
+def net_travel_comparison_table(rows: Sequence[tuple[str, str, str, OptionFigures]]) -> pd.DataFrame:
+    """Per option case, for the county: moved tasks, basprogram BMM visits and total change in travel hours."""
+    return pd.DataFrame([
+        {"Alternativ": label, "Flyttade uppdrag, timmar": sv_number(-f.travel_hours_saved),
+         "BMM-besök i basprogrammet, timmar": sv_number(f.bmm_travel_hours_change),
+         "Totalt, timmar per år": sv_number(f.net_travel_hours_change)}
+        for _, _, label, f in rows
+    ])  # fmt: skip
+
+
 # --------------------------------------------------------------------------- what the templates show
 
 
@@ -247,13 +283,47 @@ def municipality_change(data: OptionPage) -> Table:
     return Table(frame, text.caption("municipality_change", text.several(data.option)))
 
 
+def moved_tasks(data: OptionPage) -> None:
+    """The moved-tasks table of each case that moves tasks (captioned by case for a several-case option)."""
+    from IPython.display import display
+
+    for c in data.option.cases:
+        frame = moved_tasks_table(data.option.key, c.key, data.config, data.model)
+        if len(frame):
+            display(Table(frame, text.caption("moved_tasks", case=text.case_suffix(data.option, c))))
+
+
+def net_travel(data: OptionPage) -> None:
+    """The change in travel by municipality and for the county, per case."""
+    from IPython.display import display
+
+    for c in data.option.cases:
+        frame = net_travel_table(data.option.key, c.key, data.config, data.model)
+        display(Table(frame, text.caption("net_travel", case=text.case_suffix(data.option, c))))
+
+
+def staffing_note(data: OptionPage) -> None:
+    """A warning for every case whose units fall below the option's own staffing requirement."""
+    from analysis.render.page import notice
+
+    for c in data.option.cases:
+        if data.figures[c.key].units_below_min > 0:
+            notice(text.TEXTS("staffing_note.title") + text.case_suffix(data.option, c), c.staffing_note_sv, kind="warning")
+
+
+def net_travel_comparison(data: ComparisonPage) -> Table:
+    return Table(net_travel_comparison_table(data.rows), text.caption("net_travel_comparison"))
+
+
 def evidence(data: OptionPage) -> None:
-    """The evidence notice (missing or synthetic) and the risk-mix and first-time-mothers tables."""
+    """The option-specific evidence: women with risk factors each närsjukvård town would serve (with the
+    synthetic or missing notice). The first-time-mothers table is the same for every option and stays in
+    its chapter."""
     from IPython.display import display
 
     from analysis.render.page import notice
 
-    shown = evidence_tables(data.option.key, config=data.config)
+    shown = [t for t in evidence_tables(data.option.key, config=data.config) if t[0] == "riskmix"]
     if not shown:
         notice(text.TEXTS("notice.evidence_missing.title"), text.TEXTS("notice.evidence_missing.body"), kind="note")
     elif evidence_synthetic(data.option.key):
@@ -263,7 +333,7 @@ def evidence(data: OptionPage) -> None:
 
 
 def scorecard(data: ComparisonPage) -> Table:
-    return Table(scorecard_table(data.card), text.caption("scorecard"))
+    return Table(scorecard_table(data.card, data.config), text.caption("scorecard"))
 
 
 def tradeoffs(data: ComparisonPage) -> Any:

@@ -58,6 +58,31 @@ def source_sv(a: Assumption) -> str:
 # --------------------------------------------------------------------------- option page
 
 
+def signed(x: float) -> str:
+    """A number with its sign: '+120', '−35', '0'."""
+    text = _n(x)
+    return text if x <= 0 or text == "0" else "+" + text
+
+
+def moved_tasks_text(option: Option, case: Case, f: Any, config: Config) -> Sentence:
+    """Which tasks move, how many visits, where to, and the share with its source."""
+    if f.tasks_moved == 0:
+        return TEXTS("tasks.none")
+    a = config.assumptions[option.share_key]
+    return TEXTS("tasks.moved", n_tasks=_n(f.tasks_moved), visits=_n(f.visits_moved_from_kk + f.visits_moved_from_bmm),
+                 site=case.tasks_site_sv, share=_p(a.base), share_low=_p(a.low), share_high=_p(a.high),
+                 source=source_sv(a))  # fmt: skip
+
+
+def net_travel_text(f: Any, resolution_hours: float) -> Sentence:
+    """The change in total travel, 'same' when it is within the model's resolution."""
+    parts = {"tasks": signed(-f.travel_hours_saved), "bmm": signed(f.bmm_travel_hours_change)}
+    net = f.net_travel_hours_change
+    if abs(net) <= resolution_hours:
+        return TEXTS("net_travel.same", signed=signed(net), resolution=_n(resolution_hours), **parts)
+    return TEXTS(f"net_travel.{'more' if net > 0 else 'less'}", hours=_n(abs(net)), **parts)
+
+
 def cases_intro(option: Option) -> Sentence:
     if len(option.cases) == 1:
         c = option.cases[0]
@@ -194,8 +219,12 @@ def unit_phrase(row: Any, role_definite: Mapping[str, str]) -> Sentence:
 def tradeoff(t: Tradeoff) -> Sentence:
     if t.equal:
         return TEXTS("tradeoff.equal", metric=t.label_sv)
-    return TEXTS(f"tradeoff.{'clear' if t.clear else 'unclear'}", metric=t.label_sv, best=", ".join(t.best),
-                 worst=", ".join(t.worst))  # fmt: skip
+    if not t.clear:
+        return TEXTS("tradeoff.unclear", metric=t.label_sv)
+    names = {"best": ", ".join(t.best), "worst": ", ".join(t.worst)}
+    if t.middle:
+        return TEXTS("tradeoff.middle", metric=t.label_sv, middle=", ".join(t.middle), **names)
+    return TEXTS("tradeoff.clear", metric=t.label_sv, **names)
 
 
 def tornado_none(unmoved: Sequence[str]) -> Sentence:

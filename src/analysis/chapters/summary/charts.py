@@ -1,0 +1,55 @@
+"""The summary page's overview: options × measures, coloured by the comparison rule's tier."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from analysis.chapters.options.config import load_config
+from analysis.chapters.summary import text
+from analysis.chapters.summary.page import SummaryPage
+
+# Colour-blind-safe: blue for the best tier, orange for the worst, light blue between, greys for no order.
+TIER_COLOURS = {"best": "#2166ac", "middle": "#92c5de", "worst": "#e08214", "equal": "#d9d9d9", "unclear": "#f4f4f4"}
+DARK_TIERS = ("best", "worst")
+
+
+def _value(x: float) -> str:
+    from analysis.common.formatting import round_to, sv_number
+
+    return sv_number(x, 1) if abs(x) < 10 else sv_number(round_to(x, 10) if abs(x) >= 100 else x)
+
+
+def overview_frame(data: SummaryPage) -> pd.DataFrame:
+    """Aggregated cells of the overview: row (option case), measure label, tier word, base value as text."""
+    tier_sv = load_config().tier_sv
+    rows = []
+    for r in data.comparison.get("scorecard", []):
+        label = data.config.overview_measures.get(str(r["metric"]))
+        if label is None or not r.get("tier"):
+            continue
+        tier = str(r["tier"])
+        rows.append({"Alternativ": str(r["row"]), "Mått": label, "tier": tier, "Nivå": tier_sv[tier],
+                     "Värde": _value(float(r["base"])), "dark": tier in DARK_TIERS})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def overview(data: SummaryPage) -> alt.LayerChart:
+    frame = overview_frame(data)
+    tier_sv = load_config().tier_sv
+    order = [tier_sv[t] for t in TIER_COLOURS]
+    measures = list(dict.fromkeys(frame["Mått"]))
+    rows = list(dict.fromkeys(frame["Alternativ"]))
+    base = alt.Chart(frame).encode(
+        x=alt.X("Alternativ:N", sort=rows, title=None, axis=alt.Axis(orient="top", labelAngle=0, labelFontSize=12)),
+        y=alt.Y("Mått:N", sort=measures, title=None, axis=alt.Axis(labelLimit=260, labelFontSize=12)),
+    )
+    cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
+        color=alt.Color("Nivå:N", scale=alt.Scale(domain=order, range=list(TIER_COLOURS.values())),
+                        legend=alt.Legend(orient="bottom", title=None)),
+        tooltip=["Alternativ:N", "Mått:N", "Nivå:N", "Värde:N"],
+    )  # fmt: skip
+    labels = base.mark_text(fontSize=12).encode(
+        text="Värde:N", color=alt.condition("datum.dark", alt.value("white"), alt.value("black"))
+    )
+    return (cells + labels).properties(width=420, height=36 * len(measures), title=str(text.TEXTS("captions.overview")))
