@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import altair as alt
 import pandas as pd
 
+from analysis.chapters.options.config import load_config
 from analysis.render.charts import ACCENT_COLOURS, HOME_COLOUR, NATION_COLOUR
 
 if TYPE_CHECKING:
     from analysis.chapters.options.page import ComparisonPage, OptionPage
 
-DIRECTION_SV = {"lower_is_better": "lägre är bättre", "higher_is_better": "högre är bättre", "none": "rangordnas inte"}
+
+# The comparison rule's tiers, colour-blind-safe: blue best, orange worst, light blue between, greys for no order.
+TIER_COLOURS = {"best": "#2166ac", "middle": "#92c5de", "worst": "#e08214", "equal": "#bdbdbd", "unclear": "#f0f0f0"}
 
 
 def wrap_label(text: str, width: int = 40) -> list[str]:
@@ -146,11 +150,13 @@ def units_chart(vuln: pd.DataFrame, title: str = "Sårbarhet per enhet och filia
     )
 
 
-def scorecard_multiples(card: pd.DataFrame, metrics: list[str]) -> alt.ConcatChart:
-    """One chart per metric: base value with the low–high range for every option (and case).
+def scorecard_multiples(card: pd.DataFrame, metrics: list[str], tier_sv: Mapping[str, str] | None = None) -> alt.ConcatChart:
+    """One chart per metric: base value with the low–high range for every option (and case), the point
+    coloured by the comparison rule's tier.
 
     The title names the metric and its direction ('lägre är bättre' / 'högre är bättre').
     """
+    tier_sv = tier_sv or load_config().tier_sv
     charts = []
     for metric in metrics:
         d = card[card["metric"] == metric].copy()
@@ -158,11 +164,19 @@ def scorecard_multiples(card: pd.DataFrame, metrics: list[str]) -> alt.ConcatCha
             continue
         d["Alternativ"] = d["row"].astype(str)
         label = str(d["label_sv"].iloc[0])
-        direction = DIRECTION_SV.get(str(d["direction"].iloc[0]), "")
+        direction = load_config().direction_sv.get(str(d["direction"].iloc[0]), "")
         base = alt.Chart(d).encode(y=alt.Y("Alternativ:N", title=None, sort=list(dict.fromkeys(d["Alternativ"]))))
         rule = base.mark_rule(strokeWidth=3, color="#999999").encode(x=alt.X("low:Q", title=None), x2="high:Q")
-        point = base.mark_point(filled=True, size=110, color=HOME_COLOUR).encode(
+        d["Nivå"] = [tier_sv.get(str(t), "") for t in d["tier"]] if "tier" in d else ""
+        ranked = bool(d["Nivå"].astype(bool).any()) if "tier" in d else False
+        colour = (
+            alt.Color("Nivå:N", scale=alt.Scale(domain=[tier_sv[t] for t in TIER_COLOURS], range=list(TIER_COLOURS.values())),
+                      legend=alt.Legend(title="Nivå", orient="right"))
+            if ranked else alt.value(HOME_COLOUR)
+        )  # fmt: skip
+        point = base.mark_point(filled=True, size=110, stroke="#333333", strokeWidth=0.5).encode(
             x="base:Q",
+            color=colour,
             tooltip=[
                 "Alternativ:N",
                 alt.Tooltip("base:Q", title="Bas", format=",.1f"),
@@ -180,6 +194,7 @@ def scorecard_multiples(card: pd.DataFrame, metrics: list[str]) -> alt.ConcatCha
 # --------------------------------------------------------------------------- what the templates show
 
 SCORECARD_METRICS = (
+    "net_travel_hours_change",
     "nsv_mean_minutes",
     "bmm_mean_minutes",
     "travel_hours_saved",
@@ -217,4 +232,4 @@ def tornados(data: OptionPage) -> alt.VConcatChart:
 
 
 def scorecard(data: ComparisonPage) -> alt.ConcatChart:
-    return scorecard_multiples(data.card, list(SCORECARD_METRICS))
+    return scorecard_multiples(data.card, list(SCORECARD_METRICS), data.config.tier_sv)

@@ -315,18 +315,18 @@ def net_travel_comparison(data: ComparisonPage) -> Table:
     return Table(net_travel_comparison_table(data.rows), text.caption("net_travel_comparison"))
 
 
-def evidence(data: OptionPage) -> None:
-    """The option-specific evidence: women with risk factors each närsjukvård town would serve (with the
-    synthetic or missing notice). The first-time-mothers table is the same for every option and stays in
-    its chapter."""
+def evidence_comparison(data: ComparisonPage) -> None:
+    """Women with risk factors each närsjukvård town would serve (the same närområden in every option that
+    moves tasks; shown once, with the synthetic or missing notice)."""
     from IPython.display import display
 
     from analysis.render.page import notice
 
-    shown = [t for t in evidence_tables(data.option.key, config=data.config) if t[0] == "riskmix"]
+    option = next(o for o, c, _, f in data.rows if f.tasks_moved > 0 and len(data.config.options[o].cases) == 1)
+    shown = [t for t in evidence_tables(option, config=data.config) if t[0] == "riskmix"]
     if not shown:
         notice(text.TEXTS("notice.evidence_missing.title"), text.TEXTS("notice.evidence_missing.body"), kind="note")
-    elif evidence_synthetic(data.option.key):
+    elif evidence_synthetic(option):
         notice(text.TEXTS("notice.evidence_synthetic.title"), text.TEXTS("notice.evidence_synthetic.body"), kind="warning")
     for _, frame, caption in shown:
         display(Table(frame, caption))

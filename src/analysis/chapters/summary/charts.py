@@ -5,12 +5,11 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from analysis.chapters.options.charts import TIER_COLOURS
 from analysis.chapters.options.config import load_config
 from analysis.chapters.summary import text
 from analysis.chapters.summary.page import SummaryPage
 
-# Colour-blind-safe: blue for the best tier, orange for the worst, light blue between, greys for no order.
-TIER_COLOURS = {"best": "#2166ac", "middle": "#92c5de", "worst": "#e08214", "equal": "#d9d9d9", "unclear": "#f4f4f4"}
 DARK_TIERS = ("best", "worst")
 
 
