@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+from dataclasses import replace
+
 import pandas as pd
 
 from analysis.chapters.summary import text
@@ -25,10 +28,16 @@ class Html:
 
 
 def key_messages(data: SummaryPage, option: str) -> Html:
-    """The option's key messages as a list, each with its certainty tag."""
+    """The option's key messages as a list, each with its certainty tag; one list per case for D."""
     labels = data.config.certainty_sv
-    items = "".join(text.list_item(sentence(data, m), labels[m.certainty]) for m in data.messages[option])
-    return Html(f'<ul class="key-messages">{items}</ul>')
+    messages = data.messages[option]
+    cases = messages[0].cases if messages else ()
+    blocks = []
+    for c in cases:
+        items = "".join(text.list_item(sentence(data, replace(m, cases=(c,))), labels[m.certainty]) for m in messages)
+        heading = f"<p><strong>{html.escape(str(text.case_heading(c)))}</strong></p>" if len(cases) > 1 else ""
+        blocks.append(f'{heading}<ul class="key-messages">{items}</ul>')
+    return Html("".join(blocks))
 
 
 def baseline(data: SummaryPage) -> Html:
@@ -39,11 +48,11 @@ def baseline(data: SummaryPage) -> Html:
 
 
 def glance_table(data: SummaryPage) -> pd.DataFrame:
-    """One row per option: the report's organisation, providers, service points and staffing rule."""
+    """One row per option: the report's organisation and providers, service points and staffing rule."""
     cfg = data.options_config
     return pd.DataFrame([
-        {"Alternativ": key, "Organisation": o.organisation_sv, "Utförare": o.providers_sv,
-         "Mottagningar": o.matrix_sv["tillganglighet"], "Bemanning": o.matrix_sv["bemanningskrav"]}
+        {"Alternativ": key, "Organisation och utförare": f"{o.organisation_sv}. {o.providers_sv}.",
+         "Mottagningar och bemanning": f"{o.matrix_sv['tillganglighet']} {o.matrix_sv['bemanningskrav']}"}
         for key, o in cfg.options.items()
     ])  # fmt: skip
 

@@ -85,14 +85,13 @@ def baseline(b: Baseline) -> list[Sentence]:
 
 
 def per_case(m: Message, sentence: Callable[[CaseFacts], str]) -> str:
-    """One sentence per case; several cases each get their name in front ('Bästa fall: …')."""
-    if len(m.cases) == 1:
-        return str(sentence(m.cases[0]))
-    parts = []
-    for c in m.cases:
-        body = str(sentence(c))
-        parts.append(f"{TEXTS('case_lead', case=c.row.split('–')[-1].strip().capitalize())} {body[:1].lower()}{body[1:]}")
-    return " ".join(parts)
+    """The message's sentence for its (single) case; a several-case option is shown case by case."""
+    return " ".join(str(sentence(c)) for c in m.cases)
+
+
+def case_heading(c: CaseFacts) -> Sentence:
+    """'Bästa fall' from the row label 'D – bästa fall'."""
+    return TEXTS("case_heading", case=c.row.split("–")[-1].strip().capitalize())
 
 
 def list_item(sentence: str, certainty_label: str) -> str:
