@@ -13,10 +13,16 @@ from analysis.chapters.summary.page import SummaryPage
 DARK_TIERS = ("best", "worst")
 
 
-def _value(x: float) -> str:
+def _value(x: float, unit: str) -> str:
+    """The cell text by the measure's unit: minutes and beds with a decimal, counts and days whole, yearly
+    hours, visits and women-days to the nearest ten."""
     from analysis.common.formatting import round_to, sv_number
 
-    return sv_number(x, 1) if abs(x) < 10 else sv_number(round_to(x, 10) if abs(x) >= 100 else x)
+    if unit in ("minutes", "beds"):
+        return sv_number(x, 1)
+    if unit in ("count", "days per year", "midwives"):
+        return sv_number(x)
+    return sv_number(round_to(x, 10))
 
 
 def overview_frame(data: SummaryPage) -> pd.DataFrame:
@@ -29,7 +35,7 @@ def overview_frame(data: SummaryPage) -> pd.DataFrame:
             continue
         tier = str(r["tier"])
         rows.append({"Alternativ": str(r["row"]), "Mått": label, "tier": tier, "Nivå": tier_sv[tier],
-                     "Värde": _value(float(r["base"])), "dark": tier in DARK_TIERS})  # fmt: skip
+                     "Värde": _value(float(r["base"]), str(r.get("unit", ""))), "dark": tier in DARK_TIERS})  # fmt: skip
     return pd.DataFrame(rows)
 
 
@@ -40,8 +46,10 @@ def overview(data: SummaryPage) -> alt.LayerChart:
     measures = list(dict.fromkeys(frame["Mått"]))
     rows = list(dict.fromkeys(frame["Alternativ"]))
     base = alt.Chart(frame).encode(
-        x=alt.X("Alternativ:N", sort=rows, title=None, axis=alt.Axis(orient="top", labelAngle=0, labelFontSize=12)),
-        y=alt.Y("Mått:N", sort=measures, title=None, axis=alt.Axis(labelLimit=260, labelFontSize=12)),
+        x=alt.X(
+            "Alternativ:N", sort=rows, title=None, axis=alt.Axis(orient="top", labelAngle=0, labelFontSize=11, labelLimit=110)
+        ),
+        y=alt.Y("Mått:N", sort=measures, title=None, axis=alt.Axis(labelLimit=320, labelFontSize=12)),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color("Nivå:N", scale=alt.Scale(domain=order, range=list(TIER_COLOURS.values())),
@@ -51,4 +59,6 @@ def overview(data: SummaryPage) -> alt.LayerChart:
     labels = base.mark_text(fontSize=12).encode(
         text="Värde:N", color=alt.condition("datum.dark", alt.value("white"), alt.value("black"))
     )
-    return (cells + labels).properties(width=420, height=36 * len(measures), title=str(text.TEXTS("captions.overview")))
+    return (cells + labels).properties(
+        width=110 * len(rows), height=36 * len(measures), title=str(text.TEXTS("captions.overview"))
+    )
