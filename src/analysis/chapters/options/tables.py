@@ -210,28 +210,23 @@ def access_by_case(option: str, config: Config | None = None, model: str = "grap
 
 
 def moved_tasks_table(option: str, case: str, config: Config | None = None, model: str = "graph") -> pd.DataFrame:
-    """The tasks the case moves: visits per year, where given today and under the option, and the share moved.
+    """The tasks the case moves: visits per year and where each is given today.
 
+    Where the tasks go and the share moved (with its source) are the same for every task of a case and are
+    said once, in the sentence above the table (:func:`analysis.chapters.options.text.moved_tasks_text`).
     The visits column sums to the option's headline figure (``visits_moved_from_kk`` plus
-    ``visits_moved_from_bmm``); the last row is that sum. The share is the option's assumption with its
-    range and its source ('antagande' when the value is our estimate). Empty when nothing moves.
+    ``visits_moved_from_bmm``); the last row is that sum. Empty when nothing moves.
     """
     cfg = config or load_config()
-    opt = cfg.options[option]
-    c = opt.case(case)
     tasks = access(option, case, cfg, model).tasks
-    a = cfg.assumptions[opt.share_key]
-    share = sv_pct(100 * a.base, 0) + (f" ({sv_pct(100 * a.low, 0)}–{sv_pct(100 * a.high, 0)})" if a.low != a.high else "")
-    source = text.source_sv(a)
     rows = [
         {"Uppdrag": cfg.tasks[str(t.task)].name_sv, "Besök per år som flyttas": sv_number(t.visits_moved),
-         "Ges i dag": cfg.level_sv[str(t.level_today)], "Ges i alternativet": c.tasks_site_sv,
-         "Andel som flyttas": share, "Källa för andelen": source}
+         "Ges i dag": cfg.level_sv[str(t.level_today)]}
         for t in tasks.itertuples()
     ]  # fmt: skip
     if rows:
         rows.append({"Uppdrag": text.TEXTS("label.sum_visits"), "Besök per år som flyttas": sv_number(tasks["visits_moved"].sum()),
-                     "Ges i dag": "", "Ges i alternativet": "", "Andel som flyttas": "", "Källa för andelen": ""})  # fmt: skip
+                     "Ges i dag": ""})  # fmt: skip
     return pd.DataFrame(rows)
 
 
