@@ -385,7 +385,7 @@ def test_access_a_keeps_todays_bmm_and_c_moves_tasks_closer() -> None:
     assert a["narsjukvard_sites"] == ["Västerås", "Köping", "Fagersta", "Sala"]
     c = op.access("C")
     assert c.summary["nsv_mean_minutes"] < c.summary["nsv_mean_minutes_today"]
-    assert c.summary["nsv_worst_municipality_minutes"] < a["nsv_worst_municipality_minutes"]
+    assert c.summary["nsv_worst_municipality_minutes"] <= a["nsv_worst_municipality_minutes"]  # same four towns
     muni = c.by_municipality[c.by_municipality["municipality_code"] != "19"]
     county = c.by_municipality.set_index("municipality_code").loc["19"]
     assert muni["moved_tasks_hours_change"].sum() == pytest.approx(county["moved_tasks_hours_change"])
@@ -608,7 +608,7 @@ def test_evidence_links_read_other_chapters(tmp_path: Path) -> None:
     top = out["nullipara"]["outcomes"][0]
     assert top["excess"] == 30 and top["significant"] is None  # no stored verdict: nothing derived from the O/E interval
     a = op.evidence_links("A", tmp_path)  # A: tasks coordinated within each närområde, four catchments as in C
-    assert [r["narsjukvard_town"] for r in a["riskmix"]["by_narsjukvard_town"]] == ["Fagersta", "Köping", "Sala", "Västerås"]
+    assert sorted(r["narsjukvard_town"] for r in a["riskmix"]["by_narsjukvard_town"]) == ["Fagersta", "Köping", "Sala", "Västerås"]
 
 
 def test_option_results_are_plain_json(tmp_path: Path) -> None:
