@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import pandas as pd
@@ -9,8 +10,9 @@ import pandas as pd
 from analysis.births import QUALITY_SV
 from analysis.births.contract import Column
 from analysis.chapters.appendix import text
-from analysis.chapters.appendix.page import CalibrationPage, DataformatPage
-from analysis.common.formatting import sv_number
+from analysis.chapters.appendix.assumptions import AssumptionRow, Assumptions
+from analysis.chapters.appendix.page import AssumptionsPage, CalibrationPage, DataformatPage
+from analysis.common.formatting import MINUS, sv_number, sv_pct
 from analysis.common.home import HOME_REGION
 from analysis.common.regions import region_name
 from analysis.render.page import Table, notice
@@ -97,3 +99,70 @@ def gaps(data: CalibrationPage) -> Table | None:
     if not data.synthetic:
         return None
     return Table(gap_rows(data.gaps), text.gaps_caption(region_name(HOME_REGION)))
+
+
+# ----------------------------------------------------------------------------------------------- Antaganden
+
+# Units whose values are shares: shown as percentages.
+PERCENT_UNITS = ("share", "probability", "share of births", "share of beds occupied")
+CHANGE_SIGNIFICANT = 2  # significant digits of a change in the moves column (at least whole numbers)
+
+
+def _decimals(values: Sequence[float], most: int = 3) -> int:
+    """The fewest decimals (at most ``most``) that show every value exactly."""
+    for d in range(most + 1):
+        if all(abs(round(v, d) - v) < 1e-9 for v in values):
+            return d
+    return most
+
+
+def value_triple(row: AssumptionRow) -> str:
+    """``45 · 55 · 70`` (shares as percentages, ``15 % · 20 % · 30 %``)."""
+    values = (row.low, row.base, row.high)
+    if row.unit in PERCENT_UNITS:
+        pct = [100.0 * v for v in values]
+        return " · ".join(sv_pct(v, _decimals(pct, 1)) for v in pct)
+    return " · ".join(sv_number(v, _decimals(values)) for v in values)
+
+
+def signed_change(value: float) -> str:
+    """``+1,2``, ``−340``, ``0``: two significant digits but whole numbers from 10 up (and for whole changes)."""
+    if value == 0:
+        return sv_number(0)
+    whole = abs(value - round(value)) < 1e-9  # counts: units, midwives, municipalities
+    digits = 0 if whole else max(0, CHANGE_SIGNIFICANT - 1 - math.floor(math.log10(abs(value))))
+    text = sv_number(value, digits)
+    return text if text.startswith(MINUS) or text == sv_number(0, digits) else f"+{text}"
+
+
+def moves_groups(row: AssumptionRow, data: Assumptions) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """Per metric the assumption moves (metric order): its short label with unit and the formatted changes per row."""
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    for m in row.moves:
+        out.setdefault(m.metric, []).append((m.row, signed_change(m.at_low), signed_change(m.at_high)))
+    labels = {}
+    for key in out:
+        metric = data.metrics[key]
+        labels[key] = f"{metric.label_sv.split(' (')[0]} ({text.unit_label(metric.unit, 'metric_unit')})"
+    return [(labels[k], v) for k, v in out.items()]
+
+
+def assumption_rows(rows: Sequence[AssumptionRow], data: Assumptions) -> pd.DataFrame:
+    """One row per assumption: label with unit, low · base · high, source and reason, the headline figures it moves."""
+    h = "assumption_heading"
+    return pd.DataFrame(
+        {
+            text.label(f"{h}.label"): [f"{r.label_sv}<br><small>{text.unit_label(r.unit)}</small>" for r in rows],
+            text.label(f"{h}.values"): [value_triple(r) for r in rows],
+            text.label(f"{h}.source"): [str(text.source_cell(r.key, r.source, r.estimate, r.reason_sv)) for r in rows],
+            text.label(f"{h}.moves"): [text.moves_cell(r.fixed, r.read_by_options, moves_groups(r, data)) for r in rows],
+        }
+    )
+
+
+def assumptions(data: AssumptionsPage, group: str) -> Table:
+    """The assumptions of one group (``staffing``, ``access``, ``option``, ``capacity``, ``tasks``, ``travel``)."""
+    rows = data.assumptions.group(group)
+    if not rows:
+        raise ValueError(f"no assumptions in group {group!r}")
+    return Table(assumption_rows(rows, data.assumptions))
