@@ -117,12 +117,14 @@ def _decimals(values: Sequence[float], most: int = 3) -> int:
 
 
 def value_triple(row: AssumptionRow) -> str:
-    """``45 · 55 · 70`` (shares as percentages, ``15 % · 20 % · 30 %``)."""
+    """``45 · <strong>55</strong> · 70``: the base in bold (shares as percentages, ``15 % · 20 % · 30 %``)."""
     values = (row.low, row.base, row.high)
     if row.unit in PERCENT_UNITS:
         pct = [100.0 * v for v in values]
-        return " · ".join(sv_pct(v, _decimals(pct, 1)) for v in pct)
-    return " · ".join(sv_number(v, _decimals(values)) for v in values)
+        shown = [sv_pct(v, _decimals(pct, 1)) for v in pct]
+    else:
+        shown = [sv_number(v, _decimals(values)) for v in values]
+    return f"{shown[0]} · <strong>{shown[1]}</strong> · {shown[2]}"
 
 
 def signed_change(value: float) -> str:
@@ -147,17 +149,20 @@ def moves_groups(row: AssumptionRow, data: Assumptions) -> list[tuple[str, list[
     return [(labels[k], v) for k, v in out.items()]
 
 
-def assumption_rows(rows: Sequence[AssumptionRow], data: Assumptions) -> pd.DataFrame:
-    """One row per assumption: label with unit, low · base · high, source and reason, the headline figures it moves."""
-    h = "assumption_heading"
-    return pd.DataFrame(
-        {
-            text.label(f"{h}.label"): [f"{r.label_sv}<br><small>{text.unit_label(r.unit)}</small>" for r in rows],
-            text.label(f"{h}.values"): [value_triple(r) for r in rows],
-            text.label(f"{h}.source"): [str(text.source_cell(r.key, r.source, r.estimate, r.reason_sv)) for r in rows],
-            text.label(f"{h}.moves"): [text.moves_cell(r.fixed, r.read_by_options, moves_groups(r, data)) for r in rows],
-        }
+def assumption_card(row: AssumptionRow, data: Assumptions) -> str:
+    """One assumption as a stacked cell (readable on a phone): label; low · base · high and unit; source and
+    reason; the headline figures it moves."""
+    source = text.source_cell(row.key, row.source, row.estimate, row.reason_sv)
+    moves = text.moves_cell(row.fixed, row.read_by_options, moves_groups(row, data))
+    return (
+        f"<strong>{row.label_sv}</strong><br>{value_triple(row)} <small>{text.unit_label(row.unit)}</small>"
+        f"<br>{source}<br><small>{moves}</small>"
     )
+
+
+def assumption_rows(rows: Sequence[AssumptionRow], data: Assumptions) -> pd.DataFrame:
+    """One single-column row per assumption (:func:`assumption_card`)."""
+    return pd.DataFrame({text.label("assumption_heading"): [assumption_card(r, data) for r in rows]})
 
 
 def assumptions(data: AssumptionsPage, group: str) -> Table:

@@ -84,7 +84,7 @@ def moves_cell(fixed: bool, read: bool, metrics: Sequence[tuple[str, Sequence[tu
                   changes=sep.join(str(TEXTS("assumption_moves.change", row=r, low=lo, high=hi)) for r, lo, hi in rows)))
         for name, rows in metrics
     ]  # fmt: skip
-    return "<br>".join(lines)
+    return "<br>".join([label("assumption_moves.lead"), *lines])
 
 
 def travel_labels() -> dict[str, dict[str, str]]:
