@@ -19,7 +19,7 @@ from .conftest import REPO
 
 # Anchors the option and comparison pages link to (MyST labels in notebooks/assumptions.md).
 ANCHORS = (
-    "antaganden", "metod-alternativ", "metod-enheter", "metod-restid", "metod-sarbarhet", "metod-kapacitet",
+    "metod-alternativ", "metod-enheter", "metod-restid", "metod-sarbarhet", "metod-kapacitet",
     "metod-kanslighet", "antaganden-tabeller", "antaganden-bemanning", "antaganden-restid", "antaganden-alternativ",
     "antaganden-kapacitet", "antaganden-uppdrag", "antaganden-restidsmodell",
 )  # fmt: skip
