@@ -1,4 +1,5 @@
-"""Appendix pages: the births data contract ("Dataformat") and the synthetic cohort's calibration ("Kalibrering").
+"""Appendix pages: the births data contract ("Dataformat"), the synthetic cohort's calibration ("Kalibrering") and
+the options model's assumptions and shared method ("Antaganden").
 
-Two pages share this chapter; ``page.py`` has one entry point per page.
+Three pages share this chapter; ``page.py`` has one entry point per page.
 """

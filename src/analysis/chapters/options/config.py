@@ -30,6 +30,7 @@ VARDCENTRAL_BMM = ("all", "hubs", "none", "providers")
 COVER = ("samverkan",)
 ROLES = ("bmm", "hub", "branch", "last_resort")
 ASSUMPTION_FIELDS = ("group", "label_sv", "unit", "low", "base", "high", "source", "reason")
+OPTIONAL_ASSUMPTION_FIELDS = ("reason_sv",)  # read by the appendix page "Antaganden"
 # Assumptions the vulnerability model reads (whole numbers >= 0; see vulnerability()).
 VULNERABILITY_KEYS = ("a_cover_partners", "branch_days_per_week", "midwives_kept_at_hub")
 
@@ -189,7 +190,7 @@ def parse_assumptions(data: Mapping[str, Any], source: str = "<dict>") -> dict[s
         missing = [f for f in ASSUMPTION_FIELDS if f not in entry or entry[f] is None or entry[f] == ""]
         if missing:
             raise OptionsConfigError(f"{where}: missing field(s) {', '.join(missing)}")
-        unknown = sorted(set(entry) - set(ASSUMPTION_FIELDS))
+        unknown = sorted(set(entry) - set(ASSUMPTION_FIELDS) - set(OPTIONAL_ASSUMPTION_FIELDS))
         if unknown:
             raise OptionsConfigError(f"{where}: unknown field(s) {', '.join(unknown)}")
         low, base, high = (_number(entry[f], f"{where}: field {f!r}") for f in LEVELS)
