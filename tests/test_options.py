@@ -608,7 +608,12 @@ def test_evidence_links_read_other_chapters(tmp_path: Path) -> None:
     top = out["nullipara"]["outcomes"][0]
     assert top["excess"] == 30 and top["significant"] is None  # no stored verdict: nothing derived from the O/E interval
     a = op.evidence_links("A", tmp_path)  # A: tasks coordinated within each närområde, four catchments as in C
-    assert sorted(r["narsjukvard_town"] for r in a["riskmix"]["by_narsjukvard_town"]) == ["Fagersta", "Köping", "Sala", "Västerås"]
+    assert sorted(r["narsjukvard_town"] for r in a["riskmix"]["by_narsjukvard_town"]) == [
+        "Fagersta",
+        "Köping",
+        "Sala",
+        "Västerås",
+    ]
 
 
 def test_option_results_are_plain_json(tmp_path: Path) -> None:

@@ -156,11 +156,6 @@ def test_tornado_none_and_synthetic_note() -> None:
     assert text.synthetic_note(True).key == "synthetic_note.synthetic"
 
 
-def test_bmm_model_names_the_split_towns() -> None:
-    s = text.bmm_model()
-    assert s.key == "bmm_model" and s.values["min_vc"] == str(within_town.WITHIN_TOWN_MIN_VARDCENTRALER)
-
-
 # --------------------------------------------------------------------------- within-town travel leg
 
 

@@ -54,13 +54,17 @@ def test_travel_within_the_resolution_says_so_and_names_both_parts() -> None:
     assert "−670" in sentence and "+640" in sentence and "−30" in sentence and "860" in sentence
     more = case_facts(_option("C", {"base": {"figures": _figures(net_travel_hours_change=1200.0),
                                              "ranges": _ranges(net_travel_hours_change=[900.0, 1200.0, 1500.0])}}), COMPARISON)  # fmt: skip
-    assert text.travel(more[0], resolution_hours=860.0).startswith("Kvinnorna i länet reser sammanlagt omkring 1\u00a0200 timmar mer")
+    assert text.travel(more[0], resolution_hours=860.0).startswith(
+        "Kvinnorna i länet reser sammanlagt omkring 1\u00a0200 timmar mer"
+    )
 
 
 def test_structure_names_how_many_of_todays_bmm_remain() -> None:
     (c,) = case_facts(_option("C", {"base": {"figures": _figures(), "ranges": _ranges()}}), COMPARISON)
     assert text.structure(c).endswith("Ingen av dagens 26 BMM på vårdcentralerna finns kvar.")
-    (d,) = case_facts(_option("C", {"base": {"figures": _figures(vardcentraler_bmm_keep_max=7), "ranges": _ranges()}}), COMPARISON)
+    (d,) = case_facts(
+        _option("C", {"base": {"figures": _figures(vardcentraler_bmm_keep_max=7), "ranges": _ranges()}}), COMPARISON
+    )
     assert "Mellan 0 och 7 av dagens 26" in text.structure(d)
 
 

@@ -166,7 +166,6 @@ def option_glue_values(data: OptionPage) -> dict[str, str]:
         "tolerance": sv_number(v["gain_loss_threshold_minutes"]),
         "tolerance_range": sv_range(gl.low, gl.high),
         "split_towns": ", ".join(split_towns()),
-        "bmm_model": text.bmm_model(),
         "within_town_min_vc": sv_number(WITHIN_TOWN_MIN_VARDCENTRALER),
         "digital_visits": sv_number(main.digital_visits_per_birth),
         "digital_hours": sv_number(main.digital_hours_saved),

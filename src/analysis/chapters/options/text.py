@@ -10,8 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from analysis.chapters.options.config import Assumption, Case, Config, Option
-from analysis.chapters.travel.model.within_town import WITHIN_TOWN_MIN_VARDCENTRALER, split_towns
-from analysis.common.formatting import sv_list, sv_number, sv_pct
+from analysis.common.formatting import sv_number, sv_pct
 from analysis.common.text import Sentence, Texts, by_sign
 
 if TYPE_CHECKING:
@@ -193,11 +192,6 @@ def capacity_assumptions(cfg: Config) -> Sentence:
 def share_24h_target(cfg: Config) -> Sentence:
     tgt = cfg.assumptions["share_24h_target"]
     return TEXTS("capacity.target", target=_p(tgt.base), low=_p(tgt.low), high=_p(tgt.high))
-
-
-def bmm_model() -> Sentence:
-    """How BMM access is modelled (the same for today and every option)."""
-    return TEXTS("bmm_model", towns=sv_list(split_towns()), min_vc=_n(WITHIN_TOWN_MIN_VARDCENTRALER))
 
 
 def unit_phrase(row: Any, role_definite: Mapping[str, str]) -> Sentence:
