@@ -171,12 +171,27 @@ def option_glue_values(data: OptionPage) -> dict[str, str]:
         "beds_today": sv_number(main.beds_today, 1),
         "tornado_visible": sv_pct(100 * charts.VISIBLE_SHARE, 0),
         "tornado_none": text.tornado_none(data.unmoved),
+        **decision_glue(data),
     }
 
 
 def option_results(data: OptionPage) -> dict[str, Any]:
     """Key figures for ``option_<x>.json``."""
-    return option_figures_results(data.option.key, data.config, data.model)
+    return {**option_figures_results(data.option.key, data.config, data.model), **decision_results(data)}
+
+
+def decision_glue(data: OptionPage) -> dict[str, str]:
+    """Glue values of the sections Karta, vårdcentraler and Jämlikhet (:mod:`.decision_text`)."""
+    from analysis.chapters.options import decision_text
+
+    return decision_text.glue_values(data)
+
+
+def decision_results(data: OptionPage) -> dict[str, Any]:
+    """Results keys ``equity`` and ``vardcentraler_table`` (read by the summary page)."""
+    from analysis.chapters.options import decision_text
+
+    return decision_text.results(data)
 
 
 # --------------------------------------------------------------------------- the comparison page

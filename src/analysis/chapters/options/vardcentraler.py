@@ -138,7 +138,7 @@ def case_figures(opt: Option, case: Case, cfg: Config, model: str = "graph") -> 
     units = case_units(opt, case, sc.values, cfg)
     vcs = case_vardcentraler(case, units, vardcentral_sites())
     keep = keep_counts(case, vcs, int(sc.values[cfg.today_units_count]))
-    lo, base, hi = envelope(cfg, opt.key, case.key, "midwives_total", model)
+    lo, _base, hi = envelope(cfg, opt.key, case.key, "midwives_total", model)
     fig = option_figures(opt.key, case.key, config=cfg, model=model)
     return CaseVardcentraler(opt.key, case.key, vcs, keep, float(fig.midwives_total), (lo, hi))
 
