@@ -198,7 +198,9 @@ def marker_layer(
         raise ValueError(f"map points: draw_order lacks {', '.join(missing)}")
     data = points.assign(_order=points[field].astype(str).map(order)).sort_values("_order", kind="stable")
     domain = [m.label for m in shown]
-    legend = alt.Legend(orient="bottom", direction="vertical", columns=columns, labelLimit=360, symbolStrokeWidth=0.8)
+    legend = alt.Legend(
+        orient="bottom", direction="vertical", columns=columns, labelLimit=360, titleLimit=360, symbolStrokeWidth=0.8
+    )
     return (
         alt.Chart(data.drop(columns="_order"))
         .mark_point(filled=True, opacity=1.0, stroke="white", strokeWidth=0.8)
@@ -234,17 +236,18 @@ def outline_layer(boundaries: gpd.GeoDataFrame, fill: str = "#eef1f4", stroke: s
     )
 
 
-def municipality_names(boundaries: gpd.GeoDataFrame, font_size: int = 11) -> alt.Chart:
-    """Every municipality's name at an interior point, dark text with a white halo so markers do not hide it."""
+def municipality_names(boundaries: gpd.GeoDataFrame, font_size: int = 11, dy: int = 16) -> alt.Chart:
+    """Every municipality's name just below an interior point (``dy`` pixels: the seat's markers often sit on that
+    point), dark text with a white halo."""
     inner = boundaries.geometry.representative_point()
     data = pd.DataFrame({"kommun": boundaries["kommun"].to_numpy(), "x": inner.x.round(0), "y": inner.y.round(0)})
     halo = (
         alt.Chart(data)
-        .mark_text(fontSize=font_size, fontWeight="bold", color="white", stroke="white", strokeWidth=3)
+        .mark_text(fontSize=font_size, fontWeight="bold", color="white", stroke="white", strokeWidth=3, dy=dy)
         .encode(longitude="x:Q", latitude="y:Q", text="kommun:N")
         .project(**PROJECTION)
     )
-    return alt.layer(halo, halo.mark_text(fontSize=font_size, fontWeight="bold", color="#1a1a1a"))  # type: ignore[return-value]
+    return alt.layer(halo, halo.mark_text(fontSize=font_size, fontWeight="bold", color="#1a1a1a", dy=dy))  # type: ignore[return-value]
 
 
 __all__ = [

@@ -88,7 +88,7 @@ def overview_map(data: LanetPage) -> alt.LayerChart:
     )
     return maps.compose(
         base,
-        maps.municipality_names(boundaries),  # under the markers: a name never hides a care site
+        maps.municipality_names(boundaries, dy=22),  # under the markers (a name never hides a site), below the seat
         _town_layer(data.county.localities, labels["town_size"], labels["town_population"]),
         _site_layer(data.county.sites),
         title=text.map_title(),

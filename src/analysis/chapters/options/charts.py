@@ -239,7 +239,7 @@ VC_MARKERS = (  # status keys of options.vardcentraler, colour, shape, size
     ("loses", "#D55E00", "diamond", 70),
     ("loses_if_today", "#8c8c8c", "diamond", 45),
 )
-OPTION_MAP_WIDTH = 420
+OPTION_MAP_WIDTH = 520
 
 
 def option_map_points(data: OptionPage, case: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -275,29 +275,17 @@ def _one_map(data: OptionPage, case: str, title: str) -> alt.LayerChart:
     from analysis.render import maps
 
     units, vcs = option_map_points(data, case)
-    delivery = geodata.sites().query("site_type == 'hospital_delivery'")
-    delivery = pd.DataFrame({"kind": dt.label("map.role.delivery"), "name": delivery["name"].to_numpy(),
-                             "x": delivery["sweref99tm_x"].to_numpy(float), "y": delivery["sweref99tm_y"].to_numpy(float)})  # fmt: skip
-    unit_markers = [maps.Marker(dt.label(f"map.role.{k}"), col, shape, size) for k, col, shape, size in UNIT_MARKERS]
-    seen: dict[str, maps.Marker] = {}
-    for k, col, shape, size in VC_MARKERS:
-        seen.setdefault(dt.label(f"map.status.{k}"), maps.Marker(dt.label(f"map.status.{k}"), col, shape, size))
+    d = geodata.sites().query("site_type == 'hospital_delivery'")
+    delivery = pd.DataFrame({"kind": dt.label("map.role.delivery"), "name": d["name"].to_numpy(),
+                             "x": d["sweref99tm_x"].to_numpy(float), "y": d["sweref99tm_y"].to_numpy(float)})  # fmt: skip
+    legend, order = dt.map_markers(UNIT_MARKERS, VC_MARKERS, DELIVERY_MARKER)
     tips = [("name", dt.label("map.name")), ("kind", dt.label("map.kind"))]
     boundaries = geodata.municipality_boundaries()
+    points = pd.concat([units, vcs, delivery], ignore_index=True)
     return maps.compose(
         maps.outline_layer(boundaries),
-        maps.municipality_names(boundaries, font_size=10),
-        maps.marker_layer(units, "kind", unit_markers, dt.label("map.units"), tips, x="x", y="y"),
-        maps.marker_layer(vcs, "kind", list(seen.values()), dt.label("map.vardcentraler"), tips, x="x", y="y"),
-        maps.marker_layer(
-            delivery,
-            "kind",
-            [maps.Marker(dt.label("map.role.delivery"), *DELIVERY_MARKER[1:])],
-            dt.label("map.hospital"),
-            tips,
-            x="x",
-            y="y",
-        ),
+        maps.municipality_names(boundaries, font_size=10, dy=22),  # under the markers: a name never hides one
+        maps.marker_layer(points, "kind", legend, dt.label("map.legend"), tips, x="x", y="y", draw_order=order),
         title=title,
         width=OPTION_MAP_WIDTH,
         height=OPTION_MAP_WIDTH,

@@ -5,6 +5,7 @@ Templates in ``book/text/options.sv.yml`` under ``decision``; every function cho
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ from analysis.chapters.options.text import TEXTS
 from analysis.chapters.options.vardcentraler import CaseVardcentraler, midwives_today, option_vardcentraler
 from analysis.common.formatting import sv_number, sv_pct
 from analysis.common.text import Sentence, by_sign
+from analysis.render.maps import Marker
 
 if TYPE_CHECKING:
     from analysis.chapters.options.page import OptionPage
@@ -42,27 +44,46 @@ def equity_of(cfg: Config, model: str) -> Equity:
     return equity(cfg, model)
 
 
+def case_phrase(option: Option, case: Case) -> str:
+    """'' for a single-case option, else ' i bästa fallet' (inserted after the sentence's verb or subject)."""
+    if len(option.cases) == 1:
+        return ""
+    return str(TEXTS("decision.text.case", case=case.label_sv.split(":")[0].strip().lower().replace(" fall", " fallet")))
+
+
+def map_markers(
+    units: Sequence[tuple[str, str, str, int]], vcs: Sequence[tuple[str, str, str, int]], delivery: tuple[str, str, str, int]
+) -> tuple[list[Marker], list[str]]:
+    """The option map's legend (delivery unit, the option's units, the vårdcentral statuses: (key, colour, shape,
+    size) each) and its drawing order (units first, vårdcentraler on top of the unit at their site, delivery last)."""
+    d = Marker(label(f"map.role.{delivery[0]}"), *delivery[1:])
+    u = [Marker(label(f"map.role.{k}"), col, shape, size) for k, col, shape, size in units]
+    v = [Marker(label(f"map.status.{k}"), col, shape, size) for k, col, shape, size in vcs]
+    return [d, *u, *v], [m.label for m in (*u, *v, d)]
+
+
 def keep_sentence(option: Option, case: Case, vc: CaseVardcentraler, today: int) -> Sentence:
     (lo, hi), (_, reg), (_, pri) = vc.keep["total"], vc.keep["regional"], vc.keep["private"]
-    name = column(option, case)
+    c = case_phrase(option, case)
     if hi == 0:
-        return TEXTS("decision.text.vc_keep.none", label=name, today=sv_number(today))
+        return TEXTS("decision.text.vc_keep.none", case=c, today=sv_number(today))
     if lo == hi:
-        return TEXTS("decision.text.vc_keep.same", label=name, total=sv_number(hi), regional=sv_number(reg),
+        return TEXTS("decision.text.vc_keep.same", case=c, total=sv_number(hi), regional=sv_number(reg),
                      private=sv_number(pri), today=sv_number(today))  # fmt: skip
-    return TEXTS("decision.text.vc_keep.range", label=name, total_lo=sv_number(lo), total_hi=sv_number(hi),
+    return TEXTS("decision.text.vc_keep.range", case=c, total_lo=sv_number(lo), total_hi=sv_number(hi),
                  regional_hi=sv_number(reg), private_hi=sv_number(pri), today=sv_number(today))  # fmt: skip
 
 
-def midwives_sentence(name: str, vc: CaseVardcentraler, today: int) -> Sentence:
+def midwives_sentence(case: str, vc: CaseVardcentraler, today: int) -> Sentence:
     lo, hi = vc.midwives_range
-    return TEXTS("decision.text.midwives", label=name, midwives=sv_number(vc.midwives), lo=sv_number(lo), hi=sv_number(hi),
+    return TEXTS("decision.text.midwives", case=case, midwives=sv_number(vc.midwives), lo=sv_number(lo), hi=sv_number(hi),
                  today=sv_number(today))  # fmt: skip
 
 
-def equity_sentence(name: str, low_income: float, everyone: float, tolerance: float) -> Sentence:
+def equity_sentence(case: str, low_income: float, everyone: float, tolerance: float) -> Sentence:
+    """Low-income residents against everyone: shorter, longer or about the same (within ``tolerance`` minutes)."""
     key = by_sign(low_income - everyone, tolerance)
-    return TEXTS(f"decision.text.equity.{key}", label=name, low_income=sv_number(low_income, 1), all=sv_number(everyone, 1))
+    return TEXTS(f"decision.text.equity.{key}", case=case, low_income=sv_number(low_income, 1), all=sv_number(everyone, 1))
 
 
 def equity_method(eq: Equity) -> Sentence:
@@ -88,11 +109,11 @@ def glue_values(data: OptionPage) -> dict[str, str]:
     eq_text = []
     for c in opt.cases:
         col = eq.table[equity_key(opt, c)]
-        eq_text.append(str(equity_sentence(column(opt, c), float(col["low_income"]), float(col["all"]), tol)))
+        eq_text.append(str(equity_sentence(case_phrase(opt, c), float(col["low_income"]), float(col["all"]), tol)))
     return {
         "map_note": str(TEXTS("decision.text.map_note", d_note=label("text.map_d" if len(opt.cases) > 1 else "text.map_single"))),
         "vc_keep_text": " ".join(str(keep_sentence(opt, c, vcs[c.key], today)) for c in opt.cases),
-        "midwives_text": " ".join(str(midwives_sentence(column(opt, c), vcs[c.key], mw_today)) for c in opt.cases),
+        "midwives_text": " ".join(str(midwives_sentence(case_phrase(opt, c), vcs[c.key], mw_today)) for c in opt.cases),
         "equity_text": " ".join(eq_text),
         "equity_method": str(equity_method(eq)),
         "deso_year": str(DESO_PUBLISHED),

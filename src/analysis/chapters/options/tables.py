@@ -312,7 +312,7 @@ def vardcentral_status_table(data: OptionPage) -> Table:
         }
     )
     for c in opt.cases:
-        frame[dt.column(opt, c)] = [dt.label(f"map.status.{s}") for s in vcs[c.key].vardcentraler["status"]]
+        frame[dt.column(opt, c)] = [dt.label(f"table_status.{s}") for s in vcs[c.key].vardcentraler["status"]]
     frame = frame.sort_values([dt.label("table.municipality"), dt.label("table.vardcentral")], kind="stable")
     note = f" ({', '.join(dt.column(opt, c) for c in opt.cases)})" if len(opt.cases) > 1 else ""
     return Table(frame.reset_index(drop=True), text.TEXTS("decision.caption.vardcentraler", case_note=note))
@@ -340,7 +340,7 @@ def vardcentral_summary(data: OptionPage) -> Table:
         else int(((first["operator"] == "regional") & (first["bmm_today"] == "yes")).sum())
     )
     frame = pd.DataFrame({dt.label("table.today_column"): [sv_number(reg), sv_number(today - reg), sv_number(today), sv_number(midwives_today())]},
-                         index=pd.Index(rows, name=""))  # fmt: skip
+                         index=pd.Index(rows, name=dt.label("table.what")))  # fmt: skip
     for c in opt.cases:
         vc = vcs[c.key]
         frame[dt.column(opt, c)] = [
@@ -350,7 +350,7 @@ def vardcentral_summary(data: OptionPage) -> Table:
             _midwives_cell(vc),
         ]
     cap = text.TEXTS("decision.caption.summary", today=sv_number(today), regional=sv_number(reg), private=sv_number(today - reg))
-    return Table(frame, cap)
+    return Table(frame.reset_index(), cap)
 
 
 def vardcentral_comparison(config: Config | None = None, model: str = "graph") -> Table:
@@ -382,4 +382,4 @@ def equity_table(data: OptionPage | None = None, config: Config | None = None, m
     for opt in options:
         for c in opt.cases:
             frame[dt.column(opt, c)] = [sv_number(x, 1) for x in eq.table[dt.equity_key(opt, c)]]
-    return Table(frame, text.TEXTS("decision.caption.equity", deso_year=str(dt.DESO_PUBLISHED)))
+    return Table(frame.reset_index(), text.TEXTS("decision.caption.equity", deso_year=str(dt.DESO_PUBLISHED)))
