@@ -186,6 +186,7 @@ def marker_layer(
     y: str = "sweref99tm_y",
     columns: int = 1,
     draw_order: Sequence[str] | None = None,
+    font_size: int = 12,
 ) -> alt.Chart:
     """Points in categories, each with its own colour, shape and size, in one legend that lists only the
     categories present (in the order of ``markers``). Points are drawn in ``draw_order`` (labels, the last on
@@ -199,8 +200,9 @@ def marker_layer(
     data = points.assign(_order=points[field].astype(str).map(order)).sort_values("_order", kind="stable")
     domain = [m.label for m in shown]
     legend = alt.Legend(
-        orient="bottom", direction="vertical", columns=columns, labelLimit=360, titleLimit=360, symbolStrokeWidth=0.8
-    )
+        orient="bottom", direction="vertical", columns=columns, labelLimit=420, titleLimit=420, symbolStrokeWidth=0.8,
+        labelFontSize=font_size, titleFontSize=font_size,
+    )  # fmt: skip
     return (
         alt.Chart(data.drop(columns="_order"))
         .mark_point(filled=True, opacity=1.0, stroke="white", strokeWidth=0.8)

@@ -284,8 +284,8 @@ def _one_map(data: OptionPage, case: str, title: str) -> alt.LayerChart:
     points = pd.concat([units, vcs, delivery], ignore_index=True)
     return maps.compose(
         maps.outline_layer(boundaries),
-        maps.municipality_names(boundaries, font_size=10, dy=22),  # under the markers: a name never hides one
-        maps.marker_layer(points, "kind", legend, dt.label("map.legend"), tips, x="x", y="y", draw_order=order),
+        maps.municipality_names(boundaries, font_size=13, dy=22),  # under the markers: a name never hides one
+        maps.marker_layer(points, "kind", legend, dt.label("map.legend"), tips, x="x", y="y", draw_order=order, font_size=15),
         title=title,
         width=OPTION_MAP_WIDTH,
         height=OPTION_MAP_WIDTH,
