@@ -127,5 +127,10 @@ def test_overview_map_layers() -> None:
     render_charts.enable()
     spec = charts.overview_map(page.compute(region="19")).to_dict()
     assert len(spec["layer"]) == 4
-    hubs = [v["locality"] for v in render_charts.inline_datasets(spec)[spec["layer"][3]["data"]["name"]]]
-    assert sorted(hubs) == sorted(config.load().hub_towns)
+    datasets = render_charts.inline_datasets(spec)
+    names = spec["layer"][1]["data"]["name"]
+    assert len({v["kommun"] for v in datasets[names]}) == 10  # every municipality named
+    sites = spec["layer"][3]
+    drawn = {v["kategori"] for v in datasets[sites["data"]["name"]]}
+    assert set(sites["encoding"]["color"]["scale"]["domain"]) == drawn  # the legend lists only what is drawn
+    assert all(h in {v["kommun"] for v in datasets[names]} for h in config.load().hub_towns)

@@ -9,6 +9,8 @@ per-site data ever reaches a map.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
@@ -44,6 +46,7 @@ def municipality_layer(
     tooltip_fields: list[tuple[str, str]] | None = None,
     scheme: str = "blues",
     domain: tuple[float, float] | None = None,
+    colour_range: tuple[str, str] | None = None,
 ) -> alt.Chart:
     """Municipality polygons; with ``values`` (keyed by ``kommun_kod``) a choropleth of ``field``.
 
@@ -65,7 +68,10 @@ def municipality_layer(
         )
     if values is None or field is None:
         return base.encode(color=alt.value("#dfe4ea"), tooltip=tooltips)
-    scale = alt.Scale(scheme=scheme, domain=list(domain)) if domain else alt.Scale(scheme=scheme)  # type: ignore[arg-type]
+    if colour_range is not None:  # a pale ramp keeps markers drawn on top of the choropleth visible
+        scale = alt.Scale(range=list(colour_range), domain=list(domain)) if domain else alt.Scale(range=list(colour_range))
+    else:
+        scale = alt.Scale(scheme=scheme, domain=list(domain)) if domain else alt.Scale(scheme=scheme)  # type: ignore[arg-type]
     color = alt.Color(f"{field}:Q", title=title, scale=scale, legend=alt.Legend(format=fmt, orient="right"))
     if suppressed_field:
         color = alt.condition(f"datum.{suppressed_field}", alt.value("#d9d9d9"), color)  # type: ignore[assignment]
@@ -123,8 +129,140 @@ def label_layer(points: pd.DataFrame, label: str, x: str = "sweref99tm_x", y: st
     )
 
 
-def compose(*layers: alt.Chart, title: str = "") -> alt.LayerChart:
-    return alt.layer(*layers).properties(width=MAP_WIDTH, height=MAP_HEIGHT, title=title).resolve_scale(color="independent")
+def compose(*layers: alt.Chart, title: str = "", width: int = MAP_WIDTH, height: int = MAP_HEIGHT) -> alt.LayerChart:
+    """Layers on one map; every layer keeps its own colour, shape and size legend."""
+    return (
+        alt.layer(*layers)
+        .properties(width=width, height=height, title=title)
+        .resolve_scale(color="independent", shape="independent", size="independent")
+    )
 
 
-__all__ = ["HOME_COLOUR", "PROJECTION", "compose", "label_layer", "municipality_layer", "point_layer"]
+# --------------------------------------------------------------------------- categorical markers
+
+# Okabe & Ito's colour-blind-safe palette (Color Universal Design, 2008).
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "grey": "#8c8c8c",
+}
+
+
+@dataclass(frozen=True)
+class Marker:
+    """How one category of points is drawn: legend label, colour, Vega-Lite shape, area in px²."""
+
+    label: str
+    colour: str
+    shape: str
+    size: int
+
+
+def present_markers(points: pd.DataFrame, field: str, markers: Sequence[Marker]) -> list[Marker]:
+    """The markers whose label occurs in ``points[field]``, in the given order (a legend lists only what is drawn).
+
+    A label in the data without a marker is an error: it would be drawn in a colour the legend does not explain.
+    """
+    labels = set(points[field].astype(str))
+    unknown = sorted(labels - {m.label for m in markers})
+    if unknown:
+        raise ValueError(f"map points: column {field!r}: no marker style for {', '.join(unknown)}")
+    return [m for m in markers if m.label in labels]
+
+
+def marker_layer(
+    points: pd.DataFrame,
+    field: str,
+    markers: Sequence[Marker],
+    title: str,
+    tooltips: Sequence[tuple[str, str]] = (),
+    x: str = "sweref99tm_x",
+    y: str = "sweref99tm_y",
+    columns: int = 1,
+    draw_order: Sequence[str] | None = None,
+    font_size: int = 12,
+) -> alt.Chart:
+    """Points in categories, each with its own colour, shape and size, in one legend that lists only the
+    categories present (in the order of ``markers``). Points are drawn in ``draw_order`` (labels, the last on
+    top; default: the order of ``markers``), each with a white outline."""
+    shown = present_markers(points, field, markers)
+    drawn = list(draw_order) if draw_order is not None else [m.label for m in markers]
+    order = {label: i for i, label in enumerate(drawn)}
+    missing = [m.label for m in shown if m.label not in order]
+    if missing:
+        raise ValueError(f"map points: draw_order lacks {', '.join(missing)}")
+    data = points.assign(_order=points[field].astype(str).map(order)).sort_values("_order", kind="stable")
+    domain = [m.label for m in shown]
+    legend = alt.Legend(
+        orient="bottom", direction="vertical", columns=columns, labelLimit=420, titleLimit=420, symbolStrokeWidth=0.8,
+        labelFontSize=font_size, titleFontSize=font_size,
+    )  # fmt: skip
+    return (
+        alt.Chart(data.drop(columns="_order"))
+        .mark_point(filled=True, opacity=1.0, stroke="white", strokeWidth=0.8)
+        .encode(
+            longitude=f"{x}:Q",
+            latitude=f"{y}:Q",
+            color=alt.Color(
+                f"{field}:N", title=title, scale=alt.Scale(domain=domain, range=[m.colour for m in shown]), legend=legend
+            ),
+            shape=alt.Shape(
+                f"{field}:N", title=title, scale=alt.Scale(domain=domain, range=[m.shape for m in shown]), legend=legend
+            ),
+            size=alt.Size(
+                f"{field}:N",
+                title=title,
+                scale=alt.Scale(type="ordinal", domain=domain, range=[m.size for m in shown]),
+                legend=legend,
+            ),
+            tooltip=[alt.Tooltip(f"{name}:N", title=label) for name, label in tooltips],
+        )
+        .project(**PROJECTION)
+    )
+
+
+def outline_layer(boundaries: gpd.GeoDataFrame, fill: str = "#eef1f4", stroke: str = "#8a8a8a") -> alt.Chart:
+    """Municipality polygons in one pale fill with visible borders (the background of a marker map)."""
+    data = alt.Data(values=_features(boundaries, ["kommun_kod", "kommun"]))
+    return (
+        alt.Chart(data)
+        .mark_geoshape(fill=fill, stroke=stroke, strokeWidth=0.9)
+        .encode(tooltip=[alt.Tooltip("kommun:N", title="Kommun")])
+        .project(**PROJECTION)
+    )
+
+
+def municipality_names(boundaries: gpd.GeoDataFrame, font_size: int = 11, dy: int = 16) -> alt.Chart:
+    """Every municipality's name just below an interior point (``dy`` pixels: the seat's markers often sit on that
+    point), dark text with a white halo."""
+    inner = boundaries.geometry.representative_point()
+    data = pd.DataFrame({"kommun": boundaries["kommun"].to_numpy(), "x": inner.x.round(0), "y": inner.y.round(0)})
+    halo = (
+        alt.Chart(data)
+        .mark_text(fontSize=font_size, fontWeight="bold", color="white", stroke="white", strokeWidth=3, dy=dy)
+        .encode(longitude="x:Q", latitude="y:Q", text="kommun:N")
+        .project(**PROJECTION)
+    )
+    return alt.layer(halo, halo.mark_text(fontSize=font_size, fontWeight="bold", color="#1a1a1a", dy=dy))  # type: ignore[return-value]
+
+
+__all__ = [
+    "HOME_COLOUR",
+    "OKABE_ITO",
+    "PROJECTION",
+    "Marker",
+    "compose",
+    "label_layer",
+    "marker_layer",
+    "municipality_layer",
+    "municipality_names",
+    "outline_layer",
+    "point_layer",
+    "present_markers",
+]

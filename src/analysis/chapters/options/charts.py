@@ -233,3 +233,88 @@ def tornados(data: OptionPage) -> alt.VConcatChart:
 
 def scorecard(data: ComparisonPage) -> alt.ConcatChart:
     return scorecard_multiples(data.card, list(SCORECARD_METRICS), data.config.tier_sv)
+
+
+# --------------------------------------------------------------------------- the option map
+# Hubs, BMM units, branches and last-resort units of each case, the delivery unit, and what happens to every
+# vårdcentral's BMM, over the named municipalities. Markers: Okabe-Ito colours and one shape per kind.
+
+UNIT_MARKERS = (  # (key, colour, shape, size); drawn in this order (the last on top)
+    ("hub", "#0072B2", "square", 260),
+    ("bmm", "#56B4E9", "square", 150),
+    ("last_resort", "#CC79A7", "triangle-up", 200),
+    ("branch", "#E69F00", "triangle-down", 180),
+)
+DELIVERY_MARKER = ("delivery", "#000000", "cross", 260)  # its own layer on top of the vårdcentraler
+VC_MARKERS = (  # status keys of options.vardcentraler, colour, shape, size
+    ("keeps", "#009E73", "circle", 60),
+    ("hub", "#009E73", "circle", 60),
+    ("may_run", "#009E73", "circle", 60),
+    ("keeps_if_today", "#8c8c8c", "circle", 40),
+    ("loses", "#D55E00", "diamond", 70),
+    ("loses_if_today", "#8c8c8c", "diamond", 45),
+)
+OPTION_MAP_WIDTH = 520
+
+
+def option_map_points(data: OptionPage, case: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(unit points, vårdcentral points) of one case, labelled for the legend."""
+    from analysis.chapters.options import decision_text as dt
+    from analysis.chapters.options.config import make_scenario
+    from analysis.chapters.options.geography import town_xy
+    from analysis.chapters.options.units import case_units
+    from analysis.common import geodata
+
+    opt, cfg = data.option, data.config
+    c = opt.case(case)
+    vc = dt.vardcentraler_of(opt.key, cfg, data.model)[case].vardcentraler
+    units = case_units(opt, c, make_scenario(opt.key, case, config=cfg).values, cfg)
+    sites = geodata.sites().set_index("site_id")
+    rows = []
+    for _, u in units.iterrows():
+        site = str(u["site_id"])
+        x, y = (
+            (float(sites.loc[site, "sweref99tm_x"]), float(sites.loc[site, "sweref99tm_y"]))
+            if site in sites.index
+            else town_xy(site)[:2]
+        )
+        rows.append({"kind": dt.label(f"map.role.{u['role']}"), "name": str(u["label_sv"]), "x": x, "y": y})
+    vcp = pd.DataFrame({"kind": [dt.label(f"map.status.{s}") for s in vc["status"]], "name": vc["name"].to_numpy(),
+                        "x": vc["sweref99tm_x"].to_numpy(float), "y": vc["sweref99tm_y"].to_numpy(float)})  # fmt: skip
+    return pd.DataFrame(rows), vcp
+
+
+def _one_map(data: OptionPage, case: str, title: str) -> alt.LayerChart:
+    from analysis.chapters.options import decision_text as dt
+    from analysis.common import geodata
+    from analysis.render import maps
+
+    units, vcs = option_map_points(data, case)
+    d = geodata.sites().query("site_type == 'hospital_delivery'")
+    delivery = pd.DataFrame({"kind": dt.label("map.role.delivery"), "name": d["name"].to_numpy(),
+                             "x": d["sweref99tm_x"].to_numpy(float), "y": d["sweref99tm_y"].to_numpy(float)})  # fmt: skip
+    legend, order = dt.map_markers(UNIT_MARKERS, VC_MARKERS, DELIVERY_MARKER)
+    tips = [("name", dt.label("map.name")), ("kind", dt.label("map.kind"))]
+    boundaries = geodata.municipality_boundaries()
+    points = pd.concat([units, vcs, delivery], ignore_index=True)
+    return maps.compose(
+        maps.outline_layer(boundaries),
+        maps.municipality_names(boundaries, font_size=13, dy=22),  # under the markers: a name never hides one
+        maps.marker_layer(points, "kind", legend, dt.label("map.legend"), tips, x="x", y="y", draw_order=order, font_size=15),
+        title=title,
+        width=OPTION_MAP_WIDTH,
+        height=OPTION_MAP_WIDTH,
+    )
+
+
+def option_map(data: OptionPage) -> alt.LayerChart | alt.VConcatChart:
+    """The option's map; an option with several cases (D) gets one map per case, stacked (phones read them one
+    under the other), each with its own legend listing only what it draws."""
+    from analysis.chapters.options import decision_text as dt
+
+    opt = data.option
+    title = str(dt.TEXTS("decision.map.title", option=opt.key))
+    if len(opt.cases) == 1:
+        return _one_map(data, opt.cases[0].key, title)
+    maps_ = [_one_map(data, c.key, f"{title} – {c.label_sv.split(':')[0].lower()}") for c in opt.cases]
+    return alt.vconcat(*maps_).resolve_scale(color="independent", shape="independent", size="independent")

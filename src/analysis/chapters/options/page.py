@@ -181,6 +181,7 @@ def option_glue_values(data: OptionPage) -> dict[str, str]:
             text.lead(text.case_prefix(opt, c), text.moved_tasks_text(opt, c, data.figures[c.key], cfg)) for c in opt.cases
         ),
         "net_travel_text": text.per_case(opt, data.figures, lambda f: text.net_travel_text(f, resolution_hours(cfg))),
+        **decision_glue(data),
     }
 
 
@@ -202,7 +203,21 @@ def resolution_hours(cfg: Config) -> float:
 
 def option_results(data: OptionPage) -> dict[str, Any]:
     """Key figures for ``option_<x>.json``."""
-    return option_figures_results(data.option.key, data.config, data.model)
+    return {**option_figures_results(data.option.key, data.config, data.model), **decision_results(data)}
+
+
+def decision_glue(data: OptionPage) -> dict[str, str]:
+    """Glue values of the sections Karta, vårdcentraler and Jämlikhet (:mod:`.decision_text`)."""
+    from analysis.chapters.options import decision_text
+
+    return decision_text.glue_values(data)
+
+
+def decision_results(data: OptionPage) -> dict[str, Any]:
+    """Results keys ``equity`` and ``vardcentraler_table`` (read by the summary page)."""
+    from analysis.chapters.options import decision_text
+
+    return decision_text.results(data)
 
 
 # --------------------------------------------------------------------------- the comparison page

@@ -348,3 +348,103 @@ def vardcentraler(data: ComparisonPage) -> Table:
                      "Rapportens bedömning av effekten": opt.matrix_sv["effekt"],
                      "Förutsättningar för uppdragsförflyttning": opt.matrix_sv["forutsattningar"]})  # fmt: skip
     return Table(pd.DataFrame(rows), text.caption("vardcentraler"))
+
+
+# --------------------------------------------------------------------------- vårdcentraler, midwives and equity
+# (the option pages' sections after "Vad alternativet betyder för vårdcentralerna"; wording in options.sv.yml, decision)
+
+
+def _keep_cell(pair: tuple[int, int]) -> str:
+    lo, hi = pair
+    return sv_number(lo) if lo == hi else sv_range(lo, hi)
+
+
+def vardcentral_status_table(data: OptionPage) -> Table:
+    """Every vårdcentral by municipality: owner, BMM today and what each case of the option means for it."""
+    from analysis.chapters.options import decision_text as dt
+    from analysis.common import geodata
+
+    opt, cfg = data.option, data.config
+    vcs = dt.vardcentraler_of(opt.key, cfg, data.model)
+    names = geodata.municipalities().set_index("scb_code")["name"].to_dict()
+    first = vcs[opt.cases[0].key].vardcentraler
+    frame = pd.DataFrame(
+        {
+            dt.label("table.municipality"): [names.get(c, c) for c in first["municipality_code"]],
+            dt.label("table.vardcentral"): first["name"].to_numpy(),
+            dt.label("table.operator"): [dt.label(f"operator.{o}") for o in first["operator"]],
+            dt.label("table.today"): [dt.label(f"bmm_today.{t}") for t in first["bmm_today"]],
+        }
+    )
+    for c in opt.cases:
+        frame[dt.column(opt, c)] = [dt.label(f"table_status.{s}") for s in vcs[c.key].vardcentraler["status"]]
+    frame = frame.sort_values([dt.label("table.municipality"), dt.label("table.vardcentral")], kind="stable")
+    note = f" ({', '.join(dt.column(opt, c) for c in opt.cases)})" if len(opt.cases) > 1 else ""
+    return Table(frame.reset_index(drop=True), text.TEXTS("decision.caption.vardcentraler", case_note=note))
+
+
+def _midwives_cell(vc: Any) -> str:
+    lo, hi = vc.midwives_range
+    return f"{sv_number(vc.midwives)} ({sv_range(lo, hi)})"
+
+
+def vardcentral_summary(data: OptionPage) -> Table:
+    """Vårdcentraler with BMM by owner (a range for D) and midwives needed, today and per case."""
+    from analysis.chapters.options import decision_text as dt
+    from analysis.chapters.options.vardcentraler import midwives_today
+
+    opt, cfg = data.option, data.config
+    vcs = dt.vardcentraler_of(opt.key, cfg, data.model)
+    today = int(cfg.values()[cfg.today_units_count])
+    regional_today = vcs[opt.cases[0].key].keep["regional"][1] if opt.cases[0].vardcentral_bmm == "all" else None
+    rows = [dt.label(f"table.{k}") for k in ("regional", "private", "total", "midwives")]
+    first = next(iter(vcs.values())).vardcentraler
+    reg = (
+        regional_today
+        if regional_today is not None
+        else int(((first["operator"] == "regional") & (first["bmm_today"] == "yes")).sum())
+    )
+    frame = pd.DataFrame({dt.label("table.today_column"): [sv_number(reg), sv_number(today - reg), sv_number(today), sv_number(midwives_today())]},
+                         index=pd.Index(rows, name=dt.label("table.what")))  # fmt: skip
+    for c in opt.cases:
+        vc = vcs[c.key]
+        frame[dt.column(opt, c)] = [
+            _keep_cell(vc.keep["regional"]),
+            _keep_cell(vc.keep["private"]),
+            _keep_cell(vc.keep["total"]),
+            _midwives_cell(vc),
+        ]
+    cap = text.TEXTS("decision.caption.summary", today=sv_number(today), regional=sv_number(reg), private=sv_number(today - reg))
+    return Table(frame.reset_index(), cap)
+
+
+def vardcentral_comparison(config: Config | None = None, model: str = "graph") -> Table:
+    """For the comparison page: per option case the vårdcentraler with BMM by owner and the midwives needed."""
+    from analysis.chapters.options import decision_text as dt
+    from analysis.chapters.options.vardcentraler import midwives_today
+
+    cfg = config or load_config()
+    rows = []
+    for opt in cfg.options.values():
+        vcs = dt.vardcentraler_of(opt.key, cfg, model)
+        for c in opt.cases:
+            vc = vcs[c.key]
+            rows.append({dt.label("table.option"): dt.column(opt, c), dt.label("table.regional"): _keep_cell(vc.keep["regional"]),
+                         dt.label("table.private"): _keep_cell(vc.keep["private"]), dt.label("table.total"): _keep_cell(vc.keep["total"]),
+                         dt.label("table.midwives"): _midwives_cell(vc), dt.label("table.midwives_today"): sv_number(midwives_today())})  # fmt: skip
+    return Table(pd.DataFrame(rows), text.TEXTS("decision.caption.comparison"))
+
+
+def equity_table(data: OptionPage | None = None, config: Config | None = None, model: str = "graph") -> Table:
+    """Net travel change per birth and year for the low-income groups and everyone: the option's cases (the page),
+    or every option case (``data=None``: the comparison page)."""
+    from analysis.chapters.options import decision_text as dt
+
+    cfg = data.config if data is not None else (config or load_config())
+    eq = dt.equity_of(cfg, data.model if data is not None else model)
+    options = [data.option] if data is not None else list(cfg.options.values())
+    frame = pd.DataFrame(index=pd.Index([dt.label(f"group.{g}") for g in eq.table.index], name=dt.label("table.group")))
+    for opt in options:
+        for c in opt.cases:
+            frame[dt.column(opt, c)] = [sv_number(x, 1) for x in eq.table[dt.equity_key(opt, c)]]
+    return Table(frame.reset_index(), text.TEXTS("decision.caption.equity", deso_year=str(dt.DESO_PUBLISHED)))
