@@ -74,9 +74,7 @@ def sv_range(low: float | None, high: float | None, decimals: int = 0, pct: bool
     return f"{lo}{sep}{hi}" + (f"{NBSP}%" if pct else "")
 
 
-def sv_estimate(
-    value: float | None, low: float | None, high: float | None, decimals: int = 0, pct: bool = False
-) -> str:
+def sv_estimate(value: float | None, low: float | None, high: float | None, decimals: int = 0, pct: bool = False) -> str:
     """``value (low–high)`` with the estimate's decimals on both bounds: ``11,8 (11,5–12,0)``.
 
     ``pct=True`` puts the unit once, after the estimate: ``11,8 % (11,5–12,0)``.
