@@ -11,7 +11,7 @@ from analysis.chapters.changes import text
 from analysis.chapters.changes.diff import Change, Scalar
 from analysis.chapters.changes.page import ChangesPage
 from analysis.common.formatting import MISSING, sv_number
-from analysis.render.page import Table
+from analysis.render.page import Table, notice
 
 
 def _decimals(size: float) -> int:
@@ -45,6 +45,7 @@ def change(c: Change) -> str:
 def summary(data: ChangesPage) -> Table:
     """One row per page: figures compared, changed, new and removed."""
     h = "summary_heading"
+    order = text.in_book_order([p.page for p in data.diff.pages])
     rows = [
         {
             text.label(f"{h}.page"): text.page_title(p.page),
@@ -53,7 +54,7 @@ def summary(data: ChangesPage) -> Table:
             text.label(f"{h}.added"): sv_number(p.count("added")),
             text.label(f"{h}.removed"): sv_number(p.count("removed")),
         }
-        for p in data.diff.pages
+        for p in sorted(data.diff.pages, key=lambda p: order.index(p.page))
     ]
     return Table(pd.DataFrame(rows), text.label("summary_caption"))
 
@@ -63,10 +64,10 @@ def _size(c: Change) -> float:
     return math.inf if pct is None else abs(pct)
 
 
-def details(data: ChangesPage) -> Table:
-    """The largest changes (at most ``max_rows``), grouped by page in the book's order."""
+def details(data: ChangesPage) -> Table | None:
+    """The largest changes (at most ``max_rows``), grouped by page in the book's order; a note when there are none."""
     h = "details_heading"
-    order = {p.page: i for i, p in enumerate(data.diff.pages)}
+    order = {page: i for i, page in enumerate(text.in_book_order([p.page for p in data.diff.pages]))}
     largest = sorted(data.diff.changes, key=lambda c: (-_size(c), c.page, c.key))[: data.max_rows]
     shown = sorted(largest, key=lambda c: (order[c.page], -_size(c), c.key))
     rows = [
@@ -80,5 +81,6 @@ def details(data: ChangesPage) -> Table:
         for c in shown
     ]
     if not rows:
-        return Table(pd.DataFrame({text.label(f"{h}.page"): [text.label("no_changes")]}))
+        notice(text.label("no_changes_title"), text.label("no_changes"), kind="note")
+        return None
     return Table(pd.DataFrame(rows), text.label("details_caption"))

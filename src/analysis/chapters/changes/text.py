@@ -20,6 +20,12 @@ def page_title(page: str) -> str:
     return label(f"page_titles.{page}") if TEXTS.has(f"page_titles.{page}") else page
 
 
+def in_book_order(pages: Sequence[str]) -> list[str]:
+    """Pages in the order of ``page_titles`` (the book's order); pages without a title last, by name."""
+    known = [k.split(".", 1)[1] for k in TEXTS.templates() if k.startswith("page_titles.")]
+    return sorted(pages, key=lambda p: (known.index(p) if p in known else len(known), p))
+
+
 def summary(diff: Diff, previous: str) -> Sentence:
     """How many figures changed, were added or removed – or that nothing did."""
     changed = sum(p.count("changed") for p in diff.pages)
