@@ -134,6 +134,7 @@ def test_values_for_readers() -> None:
     assert tables.value(True) == text.label("yes")
     assert tables.value(None) == "–"
     assert tables.value("<5") == "&lt;5"
+    assert tables._breakable("a.b[x=1,y=<5]") == "a.\u200bb[x=1,\u200by=&lt;5]"
 
 
 def test_pages_in_the_books_order() -> None:

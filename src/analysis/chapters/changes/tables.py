@@ -59,6 +59,11 @@ def summary(data: ChangesPage) -> Table:
     return Table(pd.DataFrame(rows), text.label("summary_caption"))
 
 
+def _breakable(key: str) -> str:
+    """The key escaped, with a zero-width space after each ``.`` and ``,`` so a phone can wrap it."""
+    return html.escape(key).replace(".", ".\u200b").replace(",", ",\u200b")
+
+
 def _size(c: Change) -> float:
     pct = c.relative_pct
     return math.inf if pct is None else abs(pct)
@@ -73,7 +78,7 @@ def details(data: ChangesPage) -> Table | None:
     rows = [
         {
             text.label(f"{h}.page"): text.page_title(c.page),
-            text.label(f"{h}.figure"): f"<code>{html.escape(c.key)}</code>",
+            text.label(f"{h}.figure"): f"<code>{_breakable(c.key)}</code>",
             text.label(f"{h}.old"): value(c.old),
             text.label(f"{h}.new"): value(c.new),
             text.label(f"{h}.change"): change(c),
