@@ -52,3 +52,22 @@ def test_the_bibliography_page_lists_all_entries_and_is_in_the_toc() -> None:
     assert "book/referenser" in (REPO / "_toc.yml").read_text(encoding="utf-8")
     config = yaml.safe_load((REPO / "_config.yml").read_text(encoding="utf-8"))
     assert config["bibtex_bibfiles"] == ["book/references.bib"]
+
+
+SV_ALPHABET = "abcdefghijklmnopqrstuvwxyzåäö"
+
+
+def test_glossary_terms_in_swedish_order_and_the_books_key_words_present() -> None:
+    text = (REPO / "book" / "ordlista.md").read_text(encoding="utf-8")
+    body = text[text.index("```{glossary}") :]
+    terms = [line for line in body.splitlines()[1:] if line and not line.startswith((" ", "```"))]
+
+    def order(term: str) -> list[int]:
+        return [SV_ALPHABET.index(c) if c in SV_ALPHABET else -1 for c in term.lower()]
+
+    assert terms == sorted(terms, key=order)
+    needed = ["BMM", "Närsjukvårdsnivå", "Förstföderska", "Robsongrupp", "O/E", "Indirekt standardisering", "Trattdiagram"]
+    needed += ["Konfidensintervall (KI)", "Syntetisk kohort", "DeSO", "Tätort", "Huvudmottagning", "Filial", "Sistahandsansvar"]
+    needed += ["Vårdplats", "Födsel", "Förlossning"]
+    assert set(needed) <= set(terms), set(needed) - set(terms)
+    assert "book/ordlista" in (REPO / "_toc.yml").read_text(encoding="utf-8")
