@@ -128,7 +128,11 @@ def test_calibration_rows() -> None:
     assert rows["Syntetisk"].tolist() == [f"2{NBSP}400", "17,12", "22,50"]  # counts without decimals
     assert rows["Tolerans"].tolist() == ["49", "1,50", "1,50"]
     assert rows["Inom tolerans"].tolist() == ["ja", "ja", "NEJ"]
-    assert rows["Källa, år"].tolist() == ["2023, publicerad", "2023, härledd", "2023–2024 (antaget; rapporten anger inget år), unknown"]
+    assert rows["Källa, år"].tolist() == [
+        "2023, publicerad",
+        "2023, härledd",
+        "2023–2024 (antaget; rapporten anger inget år), unknown",
+    ]
 
 
 def test_gap_rows() -> None:
