@@ -118,7 +118,7 @@ def test_weaker_list_and_source_year_texts() -> None:
     assert text.weaker_list(()).key == "weaker_list.none"
     some = text.weaker_list(("beta", "gamma"))
     assert some.key == "weaker_list.some" and some.values == {"labels": "beta, gamma"}
-    assert text.source_year("2023-2024 (not stated)", "härledd") == "2023–2024 (ej angivet), härledd"
+    assert text.source_year("2023-2024 (not stated)", "härledd") == "2023–2024 (antaget; rapporten anger inget år), härledd"
     assert text.gaps_caption("Västmanland").values == {"region": "Västmanland"}
 
 
@@ -128,7 +128,11 @@ def test_calibration_rows() -> None:
     assert rows["Syntetisk"].tolist() == [f"2{NBSP}400", "17,12", "22,50"]  # counts without decimals
     assert rows["Tolerans"].tolist() == ["49", "1,50", "1,50"]
     assert rows["Inom tolerans"].tolist() == ["ja", "ja", "NEJ"]
-    assert rows["Källa, år"].tolist() == ["2023, publicerad", "2023, härledd", "2023–2024 (ej angivet), unknown"]
+    assert rows["Källa, år"].tolist() == [
+        "2023, publicerad",
+        "2023, härledd",
+        "2023–2024 (antaget; rapporten anger inget år), unknown",
+    ]
 
 
 def test_gap_rows() -> None:

@@ -1,8 +1,15 @@
 """One Swedish formatting rule for every number the book shows.
 
-Decimal comma, a no-break space between thousands, a true minus sign, ``–`` for a
-missing value, ``12,3 %`` for percentages and ``a, b och c`` for lists. Every chapter
-formats through these functions so a figure looks the same on every page.
+Decimal comma, a no-break space between thousands (also in four-digit numbers: ``1 000``),
+a true minus sign, ``–`` for a missing value, ``12,3 %`` for percentages and ``a, b och c``
+for lists. Every chapter formats through these functions so a figure looks the same on
+every page.
+
+The precision rule (written out for readers in ``book/data_och_metod.md``, "Siffror och ord"):
+``DECIMALS`` gives the decimals per kind of figure, an interval always has the decimals of
+its estimate (``11,8 (11,5–12,0)``, ``0,53 (0,26–1,00)``), and estimated counts in prose are
+rounded (``sv_count(…, step=10)``). Rounding for display never changes the results JSON,
+which keeps the unrounded figures.
 """
 
 from __future__ import annotations
@@ -16,6 +23,18 @@ import pandas as pd
 MISSING = "–"
 NBSP = "\u00a0"
 MINUS = "\u2212"
+EN_DASH = "–"
+
+#: Decimals per kind of figure (the book's precision rule).
+DECIMALS: dict[str, int] = {
+    "count": 0,  # people, births, deliveries, units (estimates rounded further in prose: sv_count)
+    "pct": 1,  # shares in per cent: 12,3 %
+    "pp": 1,  # differences of shares, in percentage points
+    "ratio": 2,  # O/E, odds ratios, risk ratios: 0,87
+    "minutes": 0,  # travel times
+    "days": 1,  # length of stay
+    "years": 1,  # mean ages
+}
 
 
 def _missing(value: Any) -> bool:
@@ -43,22 +62,41 @@ def sv_pct(value: float | None, decimals: int = 1) -> str:
 
 
 def sv_range(low: float | None, high: float | None, decimals: int = 0, pct: bool = False) -> str:
-    """``low–high`` with the same number of decimals on both ends (``11,5–12,0``)."""
-    fmt = sv_pct if pct else sv_number
+    """``low–high`` with the same number of decimals on both ends (``11,5–12,0``).
+
+    When an end is negative the dash would read as a minus, so the ends are joined with
+    ``till`` (``−0,50 till 0,10``), as Swedish typography prescribes.
+    """
     if _missing(low) or _missing(high):
         return MISSING
-    if pct:
-        return f"{sv_number(low, decimals)}–{sv_number(high, decimals)}{NBSP}%"
-    return f"{fmt(low, decimals)}–{fmt(high, decimals)}"
+    lo, hi = sv_number(low, decimals), sv_number(high, decimals)
+    sep = " till " if MINUS in lo + hi else EN_DASH
+    return f"{lo}{sep}{hi}" + (f"{NBSP}%" if pct else "")
 
 
-def sv_estimate(value: float | None, low: float | None, high: float | None, decimals: int = 0) -> str:
-    """``value (low–high)`` with one precision throughout."""
+def sv_estimate(value: float | None, low: float | None, high: float | None, decimals: int = 0, pct: bool = False) -> str:
+    """``value (low–high)`` with the estimate's decimals on both bounds: ``11,8 (11,5–12,0)``.
+
+    ``pct=True`` puts the unit once, after the estimate: ``11,8 % (11,5–12,0)``.
+    """
     if _missing(value):
         return MISSING
+    head = sv_pct(value, decimals) if pct else sv_number(value, decimals)
     if _missing(low) or _missing(high):
-        return sv_number(value, decimals)
-    return f"{sv_number(value, decimals)} ({sv_range(low, high, decimals)})"
+        return head
+    return f"{head} ({sv_range(low, high, decimals)})"
+
+
+def sv_ratio(value: float | None, low: float | None = None, high: float | None = None) -> str:
+    """An O/E or odds ratio with two decimals, its interval (if given) with two as well: ``0,53 (0,26–1,00)``."""
+    return sv_estimate(value, low, high, DECIMALS["ratio"])
+
+
+def sv_count(value: float | None, step: int = 1) -> str:
+    """A count rounded to a multiple of ``step`` (estimates in prose: ``step=10`` gives ``2 570``)."""
+    if _missing(value):
+        return MISSING
+    return sv_number(round_half_up(float(value) / step) * step, 0)  # type: ignore[arg-type]
 
 
 def sv_list(items: Iterable[str], conjunction: str = "och") -> str:

@@ -1,0 +1,1 @@
+"""Chapter "Vad har ändrats": which key figures moved between two editions of the book (results JSON diff)."""
