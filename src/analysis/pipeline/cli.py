@@ -255,25 +255,31 @@ def chapter_commands() -> dict[str, tuple[str, Any]]:
 
 
 def cmd_browser_check(args: argparse.Namespace) -> int:
+    from analysis.pipeline.browser_check import PHONE_WIDTH, english_ui, phone_check
     from analysis.pipeline.browser_check import main as browser_main
+    from analysis.pipeline.pdf import toc_pages
 
     status = 0
+    html_root = Path(args.html)
     pages = args.page.split(",")
     if args.page == "all":
-        html_root = Path(args.html)
-        pages = sorted(
-            str(p.relative_to(html_root))
-            for p in (html_root / "book" / "generated").glob("*.html")
-            if 'class="vega-chart"' in p.read_text(encoding="utf-8")
-        )
+        pages = [f"{p}.html" for p in toc_pages(project_root() / "_toc.yml") if (html_root / f"{p}.html").exists()]
         if not pages:
-            print(f"error: no built page with charts under {html_root}", file=sys.stderr)
+            print(f"error: no built page under {html_root}", file=sys.stderr)
             return 1
+        for extra in ("search.html", "genindex.html"):  # the theme's own pages: Swedish interface too
+            found = english_ui((html_root / extra).read_text(encoding="utf-8")) if (html_root / extra).exists() else []
+            print(f"{extra}: English interface text: {found or 'none'}")
+            status |= bool(found)
     for page in pages:
         shot = None
         if args.screenshot:
             shot = str(Path(args.screenshot) / (Path(page).stem + ".png")) if len(pages) > 1 else args.screenshot
         status |= browser_main(page, args.html, shot, args.height)
+    if not args.no_phone:
+        for page, problems in phone_check(html_root, pages).items():
+            print(f"{page} at {PHONE_WIDTH} px: {'; '.join(problems) if problems else 'fits the screen, charts drawn'}")
+            status |= bool(problems)
     return status
 
 
@@ -321,6 +327,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--page", default="all", help="comma-separated pages relative to --html, or 'all' pages with charts")
     c.add_argument("--screenshot", help="also save a PNG screenshot here")
     c.add_argument("--height", type=int, default=2200, help="screenshot height in pixels (long pages)")
+    c.add_argument("--no-phone", action="store_true", help="skip the check at a phone's width (390 px)")
     c.set_defaults(func=cmd_browser_check)
     return parser
 
