@@ -50,8 +50,7 @@ def test_a_malformed_plan_names_the_file(tmp_path: Path) -> None:
 @pytest.mark.e2e
 @pytest.mark.skipif(find_chromium() is None, reason="Chromium is not installed")
 def test_two_page_book_is_printed_bound_and_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
-    from pypdf import PdfReader
-
+    PdfReader = pytest.importorskip("pypdf", reason="pypdf is in requirements.lock; run make setup").PdfReader
     repo = Path(__file__).resolve().parents[1]
     monkeypatch.setenv("ANALYSIS_ROOT", str(tmp_path))
     (tmp_path / "book").mkdir()

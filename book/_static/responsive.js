@@ -111,9 +111,17 @@
     });
   }
 
-  function refresh() { document.querySelectorAll(".table-scroll").forEach(markScroll); }
+  // myst-nb and sphinx-togglebutton write this label in English (read aloud by screen readers).
+  function swedishLabels() {
+    document.querySelectorAll('[aria-label="Toggle hidden content"]').forEach(function (el) {
+      el.setAttribute("aria-label", "Visa eller dölj innehållet");
+    });
+  }
 
-  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", wrapTables); } else { wrapTables(); }
+  function refresh() { document.querySelectorAll(".table-scroll").forEach(markScroll); swedishLabels(); }
+
+  function ready() { wrapTables(); swedishLabels(); }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", ready); } else { ready(); }
   window.addEventListener("resize", refresh);
   window.addEventListener("load", refresh);
 })();
