@@ -280,12 +280,15 @@ def _bind(doc: dict[str, Any], plan: dict[str, Any], pages: list[PrintedPage], c
     return out.getvalue()
 
 
-def _current(out_dir: Path, html_root: Path, stamp: str, names: list[str]) -> bool:
+def _current(out_dir: Path, html_root: Path, stamp: str) -> list[Path] | None:
+    """The documents written from exactly these inputs, when all are still there; None otherwise."""
     try:
-        same = json.loads((out_dir / STAMP).read_text(encoding="utf-8")).get("stamp") == stamp
+        record = json.loads((out_dir / STAMP).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
-    return same and all((out_dir / f"{n}.pdf").exists() and (html_root / "pdf" / f"{n}.pdf").exists() for n in names)
+        return None
+    files = [out_dir / f"{n}.pdf" for n in record.get("written", [])]
+    fine = record.get("stamp") == stamp and all(f.exists() and (html_root / "pdf" / f.name).exists() for f in files)
+    return files if fine else None
 
 
 def build_pdfs(html_root: Path | None = None, out_dir: Path | None = None, binary: str | None = None) -> list[Path]:
@@ -309,9 +312,10 @@ def build_pdfs(html_root: Path | None = None, out_dir: Path | None = None, binar
                 wanted.append(page)
     keys = {page: _page_key(html_root, page) for page in wanted}
     stamp = _digest(str(html_root).encode(), json.dumps([plan, keys], sort_keys=True).encode())
-    if _current(out_dir, html_root, stamp, list(plan["documents"])):
-        print(f"pdf: unchanged: {out_dir}/{{{','.join(plan['documents'])}}}.pdf", flush=True)
-        return [out_dir / f"{n}.pdf" for n in plan["documents"]]
+    current = _current(out_dir, html_root, stamp)
+    if current is not None:
+        print(f"pdf: unchanged since the HTML was built: {', '.join(str(f) for f in current)}", flush=True)
+        return current
     date, commit = _build_facts()
     built = plan["texts"]["built"].format(date=date, commit=commit)
     written: list[Path] = []
@@ -326,6 +330,9 @@ def build_pdfs(html_root: Path | None = None, out_dir: Path | None = None, binar
         (html_root / "pdf").mkdir(exist_ok=True)
         for name, doc in plan["documents"].items():
             pages = [printed[p] for p in doc["pages"] if p in printed]
+            if not pages:
+                print(f"pdf: {name}: none of its pages is in the built book; not written", flush=True)
+                continue
             cover = chromium.sheets(_cover(doc, pages, plan["texts"], built))
             overlay = chromium.sheets(_footers(pages, plan["texts"], built))
             data = _bind(doc, plan, pages, cover, overlay)
@@ -335,6 +342,6 @@ def build_pdfs(html_root: Path | None = None, out_dir: Path | None = None, binar
             shutil.copyfile(target, html_root / "pdf" / target.name)
             written.append(target)
             print(f"pdf: {target} ({sum(p.sheets for p in pages)} pages and a cover, {len(data) // 1024} kB)", flush=True)
-    (out_dir / STAMP).write_text(json.dumps({"stamp": stamp}) + "\n", encoding="utf-8")
+    (out_dir / STAMP).write_text(json.dumps({"stamp": stamp, "written": [w.stem for w in written]}) + "\n", encoding="utf-8")
     print(f"pdf: {len(written)} document(s) in {time.perf_counter() - start:.1f} s", flush=True)
     return written
