@@ -33,15 +33,19 @@
   // A title longer than the screen is broken into lines (Vega draws an array of strings as lines).
   function wrapTitle(owner, avail) {
     var title = owner.title;
-    var text = typeof title === "string" ? title : title && typeof title.text === "string" ? title.text : null;
+    var text = typeof title === "string" || Array.isArray(title) ? title : title && title.text;
+    var given = typeof text === "string" ? [text] : Array.isArray(text) ? text : null;
     var perLine = Math.max(20, Math.floor(avail / 8.5));
-    if (!text || text.length <= perLine) { return false; }
-    var lines = [], line = "";
-    text.split(" ").forEach(function (word) {
-      if (line && (line + " " + word).length > perLine) { lines.push(line); line = word; } else { line = line ? line + " " + word : word; }
+    if (!given || given.every(function (l) { return typeof l !== "string" || l.length <= perLine; })) { return false; }
+    var lines = [];
+    given.forEach(function (part) {
+      var line = "";
+      String(part).split(" ").forEach(function (word) {
+        if (line && (line + " " + word).length > perLine) { lines.push(line); line = word; } else { line = line ? line + " " + word : word; }
+      });
+      lines.push(line);
     });
-    lines.push(line);
-    if (typeof title === "string") { owner.title = { text: lines }; } else { title.text = lines; }
+    if (title && typeof title === "object" && !Array.isArray(title)) { title.text = lines; } else { owner.title = { text: lines }; }
     return true;
   }
 
