@@ -4,6 +4,7 @@
   "use strict";
   var TABLE_CUE = "Svep i sidled för att se hela tabellen";
   var CHART_CUE = "Svep i sidled för att se hela diagrammet";
+  var WIDE = 600;  // px: containers at least this wide keep the chart's own layout
 
   function addCue(box, text) {
     var before = box.previousElementSibling;
@@ -76,7 +77,8 @@
   function fit(embed, el, spec, opt, result, tries) {
     var svg = el.querySelector("svg");
     var excess = svg ? svg.width.baseVal.value - el.clientWidth : 0;
-    if (excess <= 1) { return result; }
+    // On a wide screen (and on paper) a slightly wide chart is scaled down by the stylesheet as before.
+    if (excess <= 1 || el.clientWidth >= WIDE) { return result; }
     if (tries > 0 && narrow(spec, excess, el.clientWidth)) {
       if (result && result.finalize) { result.finalize(); }
       return embed(el, spec, opt).then(function (r) { return fit(embed, el, spec, opt, r, tries - 1); });
