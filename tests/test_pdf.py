@@ -85,3 +85,12 @@ def test_two_page_book_is_printed_bound_and_reused(tmp_path: Path, monkeypatch: 
 
     pdf.build_pdfs()
     assert "pdf: unchanged" in capsys.readouterr().out
+
+
+def test_without_chromium_the_build_says_so_in_one_line(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    import analysis.pipeline.browser_check as browser_check
+
+    monkeypatch.setattr(browser_check, "find_chromium", lambda: None)
+    assert pdf.build_pdfs() == []
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and "Chromium not found" in out
