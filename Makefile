@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup book test test-fast test-slow test-all lint format browser-check lock clean
+.PHONY: setup book pdf test test-fast test-slow test-all lint format browser-check lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -17,8 +17,13 @@ $(STAMP): requirements.lock pyproject.toml
 
 setup: $(STAMP)
 
+# The HTML book and its PDF editions (_build/pdf/; needs Debian's chromium, else the HTML alone).
 book: setup
 	$(PY) -m analysis build
+
+# Only the PDF editions, from the HTML book already built.
+pdf: setup
+	$(PY) -m analysis pdf
 
 # The suite without the slow tests (statistical simulations, a second whole-book build on a CSV extract).
 test: setup

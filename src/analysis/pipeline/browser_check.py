@@ -38,7 +38,7 @@ class CheckResult:
 
     @property
     def ok(self) -> bool:
-        return self.charts > 0 and self.rendered == self.charts and not self.external_requests and not self.errors
+        return self.rendered == self.charts and not self.external_requests and not self.errors
 
 
 def find_chromium() -> str | None:
@@ -170,6 +170,110 @@ def check_page(
     return CheckResult(page, len(starts), rendered, page_requests, browser_requests, errors)
 
 
+PHONE_WIDTH = 390
+# Everything in the article that sticks out of a phone's viewport, except inside a scroll box
+# whose cue is showing; chart containers whose drawing is clipped or whose text is shrunk below
+# a legible size; and whether the page itself scrolls sideways.
+PHONE_JS = """(() => {
+  const vw = document.documentElement.clientWidth;
+  const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+    (typeof el.className === 'string' && el.className.trim() ? '.' + el.className.trim().split(/\\s+/).slice(0, 2).join('.') : '');
+  const cued = el => {
+    for (let p = el.parentElement; p; p = p.parentElement) {
+      const ox = getComputedStyle(p).overflowX;
+      if (ox === 'auto' || ox === 'scroll') {
+        const cue = p.previousElementSibling;
+        return !!(cue && cue.classList.contains('scroll-cue') && cue.offsetParent !== null);
+      }
+    }
+    return false;
+  };
+  const root = document.querySelector('article.bd-article') || document.querySelector('main') || document.body;
+  const overflow = [];
+  for (const el of root.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0 || el.closest('svg') && el.tagName.toLowerCase() !== 'svg') continue;
+    if ((r.right > vw + 1 || r.left < -1) && !cued(el)) overflow.push(name(el) + ' ' + Math.round(r.left) + '..' + Math.round(r.right));
+  }
+  const charts = [...document.querySelectorAll('.vega-chart')].map(c => {
+    const svg = c.querySelector('svg');
+    if (!svg) return {drawn: !!c.querySelector('canvas'), clipped: false, font: null};
+    const box = c.getBoundingClientRect(), r = svg.getBoundingClientRect();
+    const own = svg.width.baseVal.value || r.width;
+    const sizes = [...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize) || 0).filter(x => x > 0);
+    const font = sizes.length ? Math.min(...sizes) * r.width / own : null;
+    return {drawn: true, clipped: (r.right > box.right + 1 || r.right > vw + 1) && !cued(svg), font: font};
+  });
+  return {vw, page: document.documentElement.scrollWidth, overflow, charts};
+})()"""
+MIN_CHART_FONT_PX = 7.0
+# Interface text of Sphinx and the themes that must not reach a Swedish reader untranslated.
+ENGLISH_UI = (
+    "Skip to main content",
+    "Back to top",
+    "Toggle primary sidebar",
+    "Toggle secondary sidebar",
+    "Color mode",
+    "Please activate JavaScript",
+    "Search this book",
+    ">Contents<",
+    "Print to PDF",
+    "Download this page",
+    "Light/Dark",
+    "Search Results",
+    "Previous<",
+    "Next<",
+    "By The",
+    "Link to this heading",
+    "On this page",
+    "Ctrl+K",
+    "Clear search",
+    "Search the docs",
+    "Hide navigation sidebar",
+)
+
+
+def english_ui(html: str) -> list[str]:
+    """English interface strings in a built page (the book is Swedish)."""
+    return [s for s in ENGLISH_UI if s.lower() in html.lower()]
+
+
+def phone_check(html_root: Path, pages: list[str], binary: str | None = None, width: int = PHONE_WIDTH) -> dict[str, list[str]]:
+    """Open each page at a phone's width (DevTools device emulation, the network blocked); problems by page."""
+    from analysis.pipeline.devtools import Browser
+
+    binary = binary or find_chromium()
+    if binary is None:
+        raise FileNotFoundError("Chromium not found (install Debian's 'chromium' package)")
+    log: list[tuple[str, str]] = []
+    server = _server(html_root, log)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    found: dict[str, list[str]] = {}
+    try:
+        with tempfile.TemporaryDirectory() as tmp, Browser(binary, Path(tmp), proxy_port=server.server_address[1]) as browser:
+            tab = browser.tab()
+            tab.viewport(width, 844, mobile=True)
+            for page in pages:
+                problems: list[str] = []
+                if not tab.open(f"http://{BOOK_HOST}/{page}"):
+                    problems.append("charts did not render within 20 s")
+                facts = tab.evaluate(PHONE_JS)
+                if facts["page"] > facts["vw"] + 1:
+                    problems.append(f"the page scrolls sideways ({facts['page']} px wide at {facts['vw']} px)")
+                problems += [f"sticks out of the screen: {o}" for o in facts["overflow"][:8]]
+                for i, chart in enumerate(facts["charts"], 1):
+                    if not chart["drawn"]:
+                        problems.append(f"chart {i} not drawn")
+                    elif chart["clipped"]:
+                        problems.append(f"chart {i} is wider than its container")
+                    elif chart["font"] is not None and chart["font"] < MIN_CHART_FONT_PX:
+                        problems.append(f"chart {i}: smallest text {chart['font']:.1f} px (under {MIN_CHART_FONT_PX:g} px)")
+                found[page] = problems
+    finally:
+        server.shutdown()
+    return found
+
+
 def main(page: str, html_dir: str, screenshot: str | None = None, height: int = 2200) -> int:
     result = check_page(Path(html_dir), page, Path(screenshot) if screenshot else None, height=height)
     print(
@@ -181,7 +285,10 @@ def main(page: str, html_dir: str, screenshot: str | None = None, height: int = 
         print(f"  blocked: {req}")
     for err in result.errors:
         print(f"  error: {err}")
-    return 0 if result.ok else 1
+    english = english_ui((Path(html_dir) / page).read_text(encoding="utf-8"))
+    for text in english:
+        print(f"  error: English interface text: {text!r}")
+    return 0 if result.ok and not english else 1
 
 
 if __name__ == "__main__":

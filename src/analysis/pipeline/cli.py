@@ -6,6 +6,7 @@ validate        check a births file against the data contract
 synth           generate the synthetic national cohort (and its truth file)
 travel-matrix   write origin × site travel times (added by the travel chapter)
 browser-check   open a built page in headless Chromium with the network blocked
+pdf             print the built book to PDF (also done by build)
 """
 
 from __future__ import annotations
@@ -135,18 +136,48 @@ def _build(args: argparse.Namespace, build_id: str, min_cell: int) -> int:
     if runner.html_is_current(runner.html_inputs_digest()):
         html = build_dir() / "html"
         print(f"book unchanged: {html / 'index.html'} is current ({time.perf_counter() - start:.1f} s)", flush=True)
-        return 0
+        return _pdf(args)
     try:
         html = runner.build_html(build_id)
     except RuntimeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(f"book built: {html / 'index.html'} in {time.perf_counter() - start:.1f} s", flush=True)
+    status = _pdf(args)
     from analysis.common.disclosure import DEFAULT_THRESHOLD
 
     if min_cell < DEFAULT_THRESHOLD:
         print(f"WARNING: built with ANALYSIS_MIN_CELL={min_cell}: NOT FOR PUBLICATION", file=sys.stderr)
+    return status
+
+
+def _pdf(args: argparse.Namespace) -> int:
+    """The PDF editions of the built HTML (``book/pdf.yml``); a missing Chromium is a note, not a failure."""
+    if getattr(args, "no_pdf", False):
+        return 0
+    from analysis.pipeline.devtools import DevToolsError
+    from analysis.pipeline.pdf import build_pdfs
+
+    try:
+        build_pdfs()
+    except ImportError as exc:
+        print(f"error: the PDF editions need {exc.name} (run `make setup`); the HTML book is built", file=sys.stderr)
+        return 1
+    except (DevToolsError, OSError, ValueError) as exc:
+        print(f"error: the PDF editions failed ({exc}); the HTML book is built", file=sys.stderr)
+        return 1
     return 0
+
+
+def cmd_pdf(args: argparse.Namespace) -> int:
+    from analysis.pipeline import runner
+
+    try:
+        with runner.build_lock():
+            return _pdf(args)
+    except runner.BuildLocked as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -224,25 +255,31 @@ def chapter_commands() -> dict[str, tuple[str, Any]]:
 
 
 def cmd_browser_check(args: argparse.Namespace) -> int:
+    from analysis.pipeline.browser_check import PHONE_WIDTH, english_ui, phone_check
     from analysis.pipeline.browser_check import main as browser_main
+    from analysis.pipeline.pdf import toc_pages
 
     status = 0
+    html_root = Path(args.html)
     pages = args.page.split(",")
     if args.page == "all":
-        html_root = Path(args.html)
-        pages = sorted(
-            str(p.relative_to(html_root))
-            for p in (html_root / "book" / "generated").glob("*.html")
-            if 'class="vega-chart"' in p.read_text(encoding="utf-8")
-        )
+        pages = [f"{p}.html" for p in toc_pages(project_root() / "_toc.yml") if (html_root / f"{p}.html").exists()]
         if not pages:
-            print(f"error: no built page with charts under {html_root}", file=sys.stderr)
+            print(f"error: no built page under {html_root}", file=sys.stderr)
             return 1
+        for extra in ("search.html", "genindex.html"):  # the theme's own pages: Swedish interface too
+            found = english_ui((html_root / extra).read_text(encoding="utf-8")) if (html_root / extra).exists() else []
+            print(f"{extra}: English interface text: {found or 'none'}")
+            status |= bool(found)
     for page in pages:
         shot = None
         if args.screenshot:
             shot = str(Path(args.screenshot) / (Path(page).stem + ".png")) if len(pages) > 1 else args.screenshot
         status |= browser_main(page, args.html, shot, args.height)
+    if not args.no_phone:
+        for page, problems in phone_check(html_root, pages).items():
+            print(f"{page} at {PHONE_WIDTH} px: {'; '.join(problems) if problems else 'fits the screen, charts drawn'}")
+            status |= bool(problems)
     return status
 
 
@@ -259,6 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true", help="re-run every page even if unchanged")
     b.add_argument("--jobs", type=int, default=None, help="parallel kernels (default: number of cores)")
     b.add_argument("--no-html", action="store_true", help="execute pages only, skip the HTML build")
+    b.add_argument("--no-pdf", action="store_true", help="skip the PDF editions (_build/pdf)")
     b.set_defaults(func=cmd_build)
 
     r = sub.add_parser("run", help="execute one template")
@@ -281,11 +319,15 @@ def build_parser() -> argparse.ArgumentParser:
     for name, (help_text, _) in sorted(chapter_commands().items()):
         sub.add_parser(name, help=help_text, add_help=False)
 
+    d = sub.add_parser("pdf", help="print the built HTML book to the PDF editions (book/pdf.yml)")
+    d.set_defaults(func=cmd_pdf)
+
     c = sub.add_parser("browser-check", help="render a built page offline in headless Chromium")
     c.add_argument("--html", default=str(build_dir() / "html"))
     c.add_argument("--page", default="all", help="comma-separated pages relative to --html, or 'all' pages with charts")
     c.add_argument("--screenshot", help="also save a PNG screenshot here")
     c.add_argument("--height", type=int, default=2200, help="screenshot height in pixels (long pages)")
+    c.add_argument("--no-phone", action="store_true", help="skip the check at a phone's width (390 px)")
     c.set_defaults(func=cmd_browser_check)
     return parser
 
