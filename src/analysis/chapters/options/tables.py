@@ -322,7 +322,11 @@ def evidence_comparison(data: ComparisonPage) -> None:
     if not shown:
         notice(text.TEXTS("notice.evidence_missing.title"), text.TEXTS("notice.evidence_missing.body"), kind="note")
     elif evidence_synthetic(option):
-        notice(text.TEXTS("notice.evidence_synthetic.title"), text.TEXTS("notice.evidence_synthetic.body"), kind="warning")
+        notice(
+            text.TEXTS("notice.evidence_synthetic.title"),
+            text.TEXTS("notice.evidence_synthetic.body"),
+            kind="warning synthetic-data",
+        )
     for _, frame, caption in shown:
         display(Table(frame, caption))
 
