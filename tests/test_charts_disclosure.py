@@ -53,3 +53,16 @@ def test_suppress_hides_small_cells_and_their_rates() -> None:
     with pytest.raises(ValueError, match="below 5"):
         disclosure.assert_no_small_cells(table, ["n"], min_cell=5)
     assert disclosure.format_count(np.nan) == "<5"
+
+
+def test_secondary_suppression_hides_enough_to_stop_subtraction() -> None:
+    table = pd.DataFrame({"area": list("abcde"), "n": [3, 40, 12, 60, 9], "cases": [1, 10, 6, 20, 5]})
+    out = disclosure.secondary_suppress(table, ["n", "cases"], min_cell=5)
+    hidden = out["suppressed"].to_numpy()
+    assert hidden[0] and hidden.sum() >= 2  # the small row and at least one partner
+    assert table.loc[hidden, "n"].sum() >= 5 and table.loc[hidden, "cases"].sum() >= 5
+    assert out.loc[hidden, ["n", "cases"]].isna().all().all() and out.loc[~hidden, "n"].notna().all()
+    assert not disclosure.secondary_suppress(table.iloc[1:], ["n", "cases"], min_cell=5)["suppressed"].any()
+    grouped = pd.concat([table.assign(g="x"), table.iloc[1:].assign(g="y")], ignore_index=True)
+    flags = disclosure.secondary_suppress(grouped, ["n", "cases"], group_by="g", min_cell=5)["suppressed"]
+    assert flags[grouped["g"] == "x"].sum() >= 2 and not flags[grouped["g"] == "y"].any()

@@ -73,3 +73,66 @@ def format_count(value: float) -> str:
     if pd.isna(value):
         return f"<{threshold()}"
     return f"{int(round(value)):,}".replace(",", "\u00a0")
+
+
+def complementary_flags(
+    table: pd.DataFrame,
+    count_columns: Sequence[str],
+    primary: Sequence[bool] | np.ndarray,
+    group_by: str | Sequence[str] | None = None,
+    min_cell: int | None = None,
+) -> np.ndarray:
+    """Secondary suppression: which rows must be hidden so no hidden count can be recovered by subtraction.
+
+    ``table`` holds the unsuppressed counts of the parts of a total the reader can see (regions of the
+    nation, municipalities of a region); ``primary`` marks the rows hidden for their own small counts.
+    With one hidden row its counts are the total minus the visible rows; with several, their sum is. So in
+    each group the smallest visible rows (by the first count column) are hidden as well until the group
+    has no hidden row, or at least two whose counts add up, in every count column, to zero or at least the
+    threshold.
+    """
+    limit = threshold() if min_cell is None else min_cell
+    hidden = np.asarray(primary, dtype=bool).copy()
+    if len(hidden) != len(table):
+        raise ValueError(f"complementary_flags: {len(hidden)} flags for {len(table)} rows")
+    counts = table[list(count_columns)].apply(pd.to_numeric, errors="coerce").fillna(0).to_numpy(dtype=float)
+    if group_by is None:
+        groups = [np.arange(len(table))]
+    else:
+        keys = [group_by] if isinstance(group_by, str) else list(group_by)
+        groups = [np.asarray(ix) for ix in table.reset_index(drop=True).groupby(keys, sort=False).indices.values()]
+
+    def safe(ix: np.ndarray) -> bool:
+        h = ix[hidden[ix]]
+        if len(h) == 0:
+            return True
+        sums = counts[h].sum(axis=0)
+        return len(h) >= 2 and bool(np.all((sums == 0) | (sums >= limit)))
+
+    for ix in groups:
+        while not safe(ix):
+            visible = ix[~hidden[ix]]
+            if len(visible) == 0:
+                break
+            hidden[visible[np.argmin(counts[visible, 0])]] = True
+    return hidden
+
+
+def secondary_suppress(
+    table: pd.DataFrame,
+    count_columns: Sequence[str],
+    value_columns: Iterable[str] = (),
+    group_by: str | Sequence[str] | None = None,
+    min_cell: int | None = None,
+    flag_column: str = "suppressed",
+) -> pd.DataFrame:
+    """``suppress`` plus complementary suppression for the parts of a published total (see ``complementary_flags``)."""
+    limit = threshold() if min_cell is None else min_cell
+    primary = suppress(table, count_columns, (), min_cell=limit, flag_column=flag_column)[flag_column].to_numpy()
+    hidden = complementary_flags(table, count_columns, primary, group_by, limit)
+    out = table.copy()
+    out[flag_column] = hidden
+    for col in [*count_columns, *value_columns]:
+        out[col] = out[col].astype("float64")
+        out.loc[hidden, col] = np.nan
+    return out

@@ -6,7 +6,7 @@ and labels in Swedish (outcome names from ``outcomes.yml``, titles from the text
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import altair as alt
@@ -128,14 +128,18 @@ def trend_chart(
     )
 
 
-def funnel_frames(funnel: Funnel, region: str, thin: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
+def funnel_frames(funnel: Funnel, region: str, thin: int = 5, hidden: Collection[str] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(points, limit lines) for a ratio funnel: suppressed points removed, limits in long format.
+
+    ``hidden`` names regions the results hide (secondary suppression included): they are left out
+    too, so the chart never shows a point the published totals would let a reader subtract.
 
     Limit curves are thinned to every ``thin``-th grid point (smooth on a log axis,
     smaller pages); random-effects limits are added when the data are overdispersed,
     because the points are then judged against those.
     """
-    pts = funnel.points[~funnel.points["suppressed"].astype(bool)].copy()
+    drop = funnel.points["suppressed"].astype(bool) | funnel.points["region"].astype(str).isin(list(hidden))
+    pts = funnel.points[~drop].copy()
     pts["region"] = pts["region"].astype(str)
     pts["Region"] = [region_name(r) for r in pts["region"]]
     pts["Hemregion"] = pts["region"] == region
@@ -167,9 +171,11 @@ def funnel_frames(funnel: Funnel, region: str, thin: int = 5) -> tuple[pd.DataFr
     return pts, limits
 
 
-def funnel_chart(funnel: Funnel, region: str, title: str, width: int = 300, height: int = 220) -> alt.LayerChart | alt.FacetChart:
+def funnel_chart(
+    funnel: Funnel, region: str, title: str, width: int = 300, height: int = 220, hidden: Collection[str] = ()
+) -> alt.LayerChart | alt.FacetChart:
     """O/E against expected events for all regions with 95 % and 99,8 % limits; the home region highlighted."""
-    pts, limits = funnel_frames(funnel, region)
+    pts, limits = funnel_frames(funnel, region, hidden=hidden)
     lo = float(min(pts["oe"].min(), 1.0)) if len(pts) else 0.5
     hi = float(max(pts["oe"].max(), 1.0)) if len(pts) else 1.5
     pad = 0.15 * max(hi - lo, 0.3)
@@ -227,9 +233,16 @@ def funnel_chart(funnel: Funnel, region: str, title: str, width: int = 300, heig
     return alt.layer(lines, target, others, home, label).properties(width=width, height=height, title=title)
 
 
-def funnel_grid(funnels: Mapping[str, Funnel], region: str, columns: int = 2, synthetic: bool = False) -> alt.ConcatChart:
-    """One funnel per outcome, side by side (independent scales)."""
-    charts_ = [funnel_chart(f, region, outcome_label(key)) for key, f in funnels.items()]
+def funnel_grid(
+    funnels: Mapping[str, Funnel],
+    region: str,
+    columns: int = 2,
+    synthetic: bool = False,
+    hidden: Mapping[str, Collection[str]] | None = None,
+) -> alt.ConcatChart:
+    """One funnel per outcome, side by side (independent scales); ``hidden[key]``: regions the results hide."""
+    hidden = hidden or {}
+    charts_ = [funnel_chart(f, region, outcome_label(key), hidden=hidden.get(key, ())) for key, f in funnels.items()]
     title = text.chart_title("funnel", synthetic)
     return (
         alt.concat(*charts_, columns=columns)
@@ -311,7 +324,8 @@ def trend(nb: NulliparaPage) -> alt.FacetChart:
 
 
 def funnels(nb: NulliparaPage) -> alt.ConcatChart:
-    return funnel_grid({key: nb.analyses[key].funnel for key in nb.fitted}, nb.region, synthetic=nb.synthetic)
+    hidden = {key: [r for r, e in nb.results["outcomes"][key]["regions"].items() if e.get("suppressed")] for key in nb.fitted}
+    return funnel_grid({key: nb.analyses[key].funnel for key in nb.fitted}, nb.region, synthetic=nb.synthetic, hidden=hidden)
 
 
 def decomposition(nb: NulliparaPage) -> alt.LayerChart | alt.FacetChart:

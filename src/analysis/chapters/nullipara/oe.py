@@ -19,7 +19,7 @@ from analysis.chapters.nullipara.outcomes import (
     outcome_rows,
     resolve_config,
 )
-from analysis.common.disclosure import suppress
+from analysis.common.disclosure import complementary_flags, suppress, threshold
 from analysis.common.home import HOME_REGION
 
 # --------------------------------------------------------------------------- O/E
@@ -176,3 +176,19 @@ def displayable(table: pd.DataFrame, min_cell: int | None = None) -> pd.DataFram
     values = [c for c in work.columns if c not in counts and c not in keep and pd.api.types.is_float_dtype(work[c])]
     out = suppress(work, counts, values, min_cell=min_cell)
     return out.drop(columns=[c for c in ("_non_events",) if c in out.columns])
+
+
+def region_suppression(table: pd.DataFrame, min_cell: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Which regions of an ``observed_expected`` table hide their figures, and which hide their n too.
+
+    A region is hidden when its women, events or non-events are below the threshold; because the
+    national totals are published, more regions are hidden until no hidden count can be recovered by
+    subtracting the visible regions from the nation (``disclosure.complementary_flags``). ``n`` alone is
+    hidden for regions with fewer women than the threshold, with the same complementary rule.
+    """
+    limit = threshold() if min_cell is None else min_cell
+    work = table[["n", "observed"]].astype(float).assign(non_events=lambda t: t["n"] - t["observed"])
+    primary = work.min(axis=1).to_numpy() < limit
+    hide = complementary_flags(work, ["observed", "non_events", "n"], primary, min_cell=limit)
+    hide_n = complementary_flags(work, ["n"], work["n"].to_numpy() < limit, min_cell=limit)
+    return hide, hide_n
