@@ -7,8 +7,11 @@ reader sees *that* something was hidden, never *what*.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -136,3 +139,85 @@ def secondary_suppress(
         out[col] = out[col].astype("float64")
         out.loc[hidden, col] = np.nan
     return out
+
+
+# --------------------------------------------------------------------------- what a chart may receive
+
+# Content digests of datasets approved for charts (digest -> what it is). The chart renderer refuses any
+# inline dataset whose digest is not here, so a chart can only show data that went through this module.
+_APPROVED: dict[str, str] = {}
+# Column names that read as counts of individuals when ``chart_data`` is not told which columns are counts.
+COUNT_NAMES = frozenset({"n", "observed", "events", "cases", "count", "antal", "deliveries", "births", "women"})
+
+
+def chart_values(data: Any) -> list[Any]:
+    """The rows a chart embeds for ``data`` exactly as Altair serialises them (frames, geo frames or a list)."""
+    if isinstance(data, list):
+        return data
+    from altair.utils.data import to_values
+
+    return list(to_values(data)["values"])
+
+
+def values_digest(values: list[Any]) -> str:
+    payload = json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def chart_data(frame: pd.DataFrame, counts: Sequence[str] | None = None, min_cell: int | None = None) -> pd.DataFrame:
+    """Approve an aggregate of people for a chart: its visible counts are checked, then it is registered.
+
+    ``counts`` names the count columns (default: columns named like counts, ``COUNT_NAMES``); a visible
+    count of 1..threshold-1 raises. Rows suppressed upstream carry NaN counts and pass. Returns ``frame``.
+    """
+    limit = threshold() if min_cell is None else min_cell
+    columns = [c for c in frame.columns if str(c).lower() in COUNT_NAMES] if counts is None else list(counts)
+    for col in columns:
+        values = pd.to_numeric(frame[col], errors="coerce")
+        bad = values[(values > 0) & (values < limit)]
+        if len(bad):
+            raise ValueError(
+                f"disclosure: chart data column {col!r} has {len(bad)} visible count(s) below {limit} "
+                f"(rows {list(bad.index[:5])}); suppress before charting"
+            )
+    _APPROVED[values_digest(chart_values(frame))] = "aggregate"
+    return frame
+
+
+def non_person(data: Any, what: str) -> Any:
+    """Approve data that describes no person for a chart: boundaries, sites, travel grids, published statistics,
+    model limit lines or constants (``what`` says which, for error messages and review). Returns ``data``."""
+    if not what:
+        raise ValueError("non_person: say what the data is (e.g. 'municipality boundaries')")
+    _APPROVED[values_digest(chart_values(data))] = f"non-person: {what}"
+    return data
+
+
+def approval(values: list[Any]) -> str | None:
+    """What an embedded dataset was approved as, or None when it never went through this module."""
+    return _APPROVED.get(values_digest(values))
+
+
+# --------------------------------------------------------------------------- notebook outputs
+
+
+def stream_tracebacks(path: Any) -> list[str]:
+    """Stream outputs (stdout/stderr) of an executed notebook that carry a Python traceback.
+
+    A traceback printed by a library (a caught exception logged to stderr) would otherwise be published
+    with the page and can show paths and data values. One entry per output: cell number and last line.
+    """
+    from pathlib import Path
+
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    found = []
+    for number, cell in enumerate(nb.get("cells", []), start=1):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") != "stream":
+                continue
+            text = out.get("text", "")
+            text = "".join(text) if isinstance(text, list) else str(text)
+            if "Traceback (most recent call last)" in text:
+                last = [line for line in text.strip().splitlines() if line.strip()][-1]
+                found.append(f"cell {number}: traceback in {out.get('name', 'stream')} output ({last.strip()})")
+    return found

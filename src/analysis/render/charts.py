@@ -91,10 +91,49 @@ def inline_datasets(spec: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return datasets
 
 
-def check_aggregated(spec: dict[str, Any]) -> None:
-    """Raise if any inline dataset is too large or carries an identifying column."""
+def chart_name(spec: dict[str, Any]) -> str:
+    """The chart's title (or its description) for error messages."""
+    title = spec.get("title") or spec.get("description") or ""
+    if isinstance(title, dict):
+        title = title.get("text", "")
+    if isinstance(title, list):
+        title = " ".join(str(t) for t in title)
+    return str(title) or "(untitled chart)"
+
+
+def _transitional(rows: list[Any]) -> bool:
+    """Datasets render/maps.py builds itself (boundary polygons, label points from boundaries).
+
+    TRANSITIONAL until maps.py wraps them in ``disclosure.non_person`` (diff in the disclosure report): polygon
+    features only (no person is a polygon; their properties come from suppressed tables), and the
+    municipality-label frame (name and a point inside each polygon).
+    """
+    if not rows or not all(isinstance(r, dict) for r in rows):
+        return False
+    if all(r.get("type") == "Feature" and (r.get("geometry") or {}).get("type") in ("Polygon", "MultiPolygon") for r in rows):
+        return True
+    return all(set(r) == {"kommun", "x", "y"} for r in rows)
+
+
+def check_approved(spec: dict[str, Any]) -> None:
+    """Raise unless every inline dataset was approved by ``analysis.common.disclosure`` (positive guard)."""
+    from analysis.common import disclosure
+
     for name, rows in inline_datasets(spec).items():
-        if len(rows) > MAX_ROWS_PER_DATASET:
+        if disclosure.approval(rows) is None and not _transitional(rows):
+            columns = sorted(rows[0]) if rows and isinstance(rows[0], dict) else []
+            raise IndividualDataError(
+                f"chart {chart_name(spec)!r}: dataset {name!r} ({len(rows)} rows, columns {columns[:8]}) did not come "
+                "from the disclosure helper; wrap it in analysis.common.disclosure.chart_data(...) (an aggregate of "
+                "people, counts checked) or non_person(..., what) (boundaries, sites, grids, published statistics)"
+            )
+
+
+def check_aggregated(spec: dict[str, Any]) -> None:
+    """Raise if any inline dataset was not approved, is too large or carries an identifying column."""
+    check_approved(spec)
+    for name, rows in inline_datasets(spec).items():
+        if len(rows) > MAX_ROWS_PER_DATASET and not str(approval_of(rows)).startswith("non-person"):
             raise IndividualDataError(
                 f"chart dataset {name!r} has {len(rows)} rows (limit {MAX_ROWS_PER_DATASET}); aggregate before charting"
             )
@@ -102,6 +141,12 @@ def check_aggregated(spec: dict[str, Any]) -> None:
             bad = FORBIDDEN_COLUMNS.intersection(rows[0])
             if bad:
                 raise IndividualDataError(f"chart dataset {name!r} has identifying column(s) {sorted(bad)}")
+
+
+def approval_of(rows: list[Any]) -> str | None:
+    from analysis.common import disclosure
+
+    return disclosure.approval(rows)
 
 
 def _chart_html(spec: dict[str, Any]) -> str:

@@ -10,7 +10,7 @@ import pandas as pd
 from analysis.chapters.lanet import text
 from analysis.chapters.lanet.config import load
 from analysis.chapters.lanet.page import LanetPage
-from analysis.common import geodata
+from analysis.common import disclosure, geodata
 from analysis.render import maps
 from analysis.render.charts import ACCENT_COLOURS
 
@@ -29,7 +29,7 @@ def _site_layer(sites: pd.DataFrame) -> alt.Chart:
     cfg = load()
     labels = cfg.map
     return (
-        alt.Chart(labelled_sites(sites, dict(cfg.site_categories)))
+        alt.Chart(disclosure.non_person(labelled_sites(sites, dict(cfg.site_categories)), "care sites"))
         .mark_point(filled=True, size=120, opacity=0.95, stroke="white", strokeWidth=0.8, shape="diamond")
         .encode(
             longitude="sweref99tm_x:Q",
@@ -66,7 +66,7 @@ def overview_map(data: LanetPage) -> alt.LayerChart:
     )
     localities = data.county.localities
     town_layer = maps.point_layer(
-        localities[["locality", "pop_2020", "sweref99tm_x", "sweref99tm_y"]],
+        disclosure.non_person(localities[["locality", "pop_2020", "sweref99tm_x", "sweref99tm_y"]], "tätorter (SCB)"),
         size="pop_2020",
         colour="#4a4a4a",
         label="locality",
@@ -78,6 +78,6 @@ def overview_map(data: LanetPage) -> alt.LayerChart:
         base,
         town_layer,
         _site_layer(data.county.sites),
-        maps.label_layer(hubs, "locality", dy=-14),
+        maps.label_layer(disclosure.non_person(hubs, "hub towns"), "locality", dy=-14),
         title=text.map_title(),
     )

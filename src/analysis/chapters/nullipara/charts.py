@@ -17,6 +17,7 @@ from analysis.chapters.nullipara import text
 from analysis.chapters.nullipara.funnel import Funnel
 from analysis.chapters.nullipara.labels import outcome_label
 from analysis.chapters.nullipara.outcomes import OUTCOME_KEYS
+from analysis.common import disclosure
 from analysis.common.regions import region_name
 from analysis.render.charts import HOME_COLOUR, NATION_COLOUR, OTHER_COLOUR
 
@@ -66,7 +67,7 @@ def crude_rate_chart(
     if outcomes is not None:
         frame = frame[frame["outcome"].isin(list(outcomes))]
     order = [outcome_label(k) for k in (outcomes or OUTCOME_KEYS)]
-    base = alt.Chart(frame).encode(
+    base = alt.Chart(disclosure.chart_data(frame)).encode(
         y=alt.Y("Utfall:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)),
         yOffset=alt.YOffset("Område:N", sort=[region_name(region), NATION_LABEL]),
         color=_area_colour(region),
@@ -190,7 +191,7 @@ def funnel_chart(
     y = alt.Y("value:Q", title="Observerat / förväntat", scale=alt.Scale(domain=y_domain))
     labels = [LIMIT_EXACT_95, LIMIT_EXACT_998, LIMIT_ADJUSTED_95, LIMIT_ADJUSTED_998]
     lines = (
-        alt.Chart(limits)
+        alt.Chart(disclosure.non_person(limits, "funnel limits"))
         .mark_line(clip=True, strokeWidth=1.2)
         .encode(
             x=x,
@@ -206,7 +207,11 @@ def funnel_chart(
             ),
         )
     )
-    target = alt.Chart(pd.DataFrame({"value": [1.0]})).mark_rule(color=NATION_COLOUR, strokeWidth=1).encode(y=alt.Y("value:Q"))
+    target = (
+        alt.Chart(disclosure.non_person(pd.DataFrame({"value": [1.0]}), "reference line"))
+        .mark_rule(color=NATION_COLOUR, strokeWidth=1)
+        .encode(y=alt.Y("value:Q"))
+    )
     tooltip = [
         alt.Tooltip("Region:N"),
         alt.Tooltip("oe:Q", title="O/E", format=".2f"),
@@ -215,18 +220,18 @@ def funnel_chart(
         alt.Tooltip("Läge:N"),
     ]
     others = (
-        alt.Chart(pts[~pts["Hemregion"]])
+        alt.Chart(disclosure.chart_data(pts[~pts["Hemregion"]]))
         .mark_circle(size=42, color=OTHER_COLOUR, opacity=0.9, clip=True)
         .encode(x=alt.X("expected:Q"), y=alt.Y("oe:Q"), tooltip=tooltip)
     )
     home_pts = pts[pts["Hemregion"]]
     home = (
-        alt.Chart(home_pts)
+        alt.Chart(disclosure.chart_data(home_pts))
         .mark_circle(size=120, color=HOME_COLOUR, opacity=1, stroke="white", strokeWidth=1, clip=True)
         .encode(x=alt.X("expected:Q"), y=alt.Y("oe:Q"), tooltip=tooltip)
     )
     label = (
-        alt.Chart(home_pts)
+        alt.Chart(disclosure.chart_data(home_pts))
         .mark_text(align="left", dx=8, dy=-8, fontWeight="bold", color=HOME_COLOUR)
         .encode(x="expected:Q", y="oe:Q", text="Region:N")
     )
@@ -275,7 +280,7 @@ def decomposition_frame(results: Mapping[str, Any], region: str, outcomes: Seque
 def decomposition_chart(frame: pd.DataFrame, synthetic: bool = False) -> alt.LayerChart | alt.FacetChart:
     """Diverging bars around zero: total gap, case-mix part and practice part per outcome, with 95 % intervals."""
     order = [outcome_label(k) for k in OUTCOME_KEYS]
-    base = alt.Chart(frame).encode(
+    base = alt.Chart(disclosure.chart_data(frame)).encode(
         y=alt.Y("Utfall:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)),
         yOffset=alt.YOffset("Del:N", sort=list(COMPONENTS)),
         color=alt.Color(
@@ -295,7 +300,7 @@ def decomposition_chart(frame: pd.DataFrame, synthetic: bool = False) -> alt.Lay
         x=alt.X("value:Q", title="Skillnad mot riket (procentenheter)"), tooltip=tooltip
     )
     whiskers = (
-        alt.Chart(frame)
+        alt.Chart(disclosure.chart_data(frame))
         .mark_rule(color="#1b1b1b", strokeWidth=1.3)
         .encode(
             y=alt.Y("Utfall:N", sort=order),
@@ -304,7 +309,9 @@ def decomposition_chart(frame: pd.DataFrame, synthetic: bool = False) -> alt.Lay
             x2="high:Q",
         )
     )
-    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#1b1b1b").encode(x="x:Q")
+    zero = (
+        alt.Chart(disclosure.non_person(pd.DataFrame({"x": [0.0]}), "reference line")).mark_rule(color="#1b1b1b").encode(x="x:Q")
+    )
     return alt.layer(bars, whiskers, zero).properties(
         width=480,
         height=alt.Step(18),
