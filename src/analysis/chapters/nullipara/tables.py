@@ -330,7 +330,7 @@ class RobsonTable(Table):
 
     def to_html(self) -> str:
         assert self.table is not None
-        return robson_html(self.table, self.region, self.caption)
+        return robson_html(self.table, self.region, self.caption) + self.download_link()
 
 
 @dataclass(frozen=True)
