@@ -208,6 +208,10 @@ def chart_datasets(spec: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
 
 
 def scan_chart(spec: Mapping[str, Any], where: str, limit: int = 5) -> list[Finding]:
+    """A chart's datasets; the renderer's guard runs first (an unapproved dataset raises)."""
+    from analysis.render.charts import check_aggregated
+
+    check_aggregated(dict(spec))
     return [f for name, rows in chart_datasets(spec).items() for f in scan_records(rows, f"{where}:{name}", limit)]
 
 

@@ -121,7 +121,7 @@ def trend_chart(
         )
     )
     return (
-        alt.layer(band, line, data=frame)
+        alt.layer(band, line, data=disclosure.chart_data(frame))
         .properties(width=190, height=130)
         .facet(facet=alt.Facet("Utfall:N", sort=order, title=None), columns=columns)
         .resolve_scale(y="independent")
