@@ -99,3 +99,21 @@ def test_scanner_finds_the_issue_example() -> None:
     parts = {"a": {"n": 10}, "b": {"n": None}}
     assert scan_parts_of_total(parts, {"n": 13}, "x")[0].value == 3
     assert scan_results({"regions": {"a": {"n": 10, "observed": 5}, "b": {"n": None}}, "national": {"n": 12}})
+
+
+def test_crude_years_cannot_be_recovered_from_the_pooled_row() -> None:
+    from analysis.chapters.nullipara.oe import displayable
+
+    table = pd.DataFrame(
+        {
+            "outcome": "emergency_cs",
+            "area": "19",
+            "year": pd.array([pd.NA, 2022, 2023], dtype="Int64"),
+            "n": [40, 37, 3],
+            "events": [12, 11, 1],
+            "rate": [0.3, 11 / 37, 1 / 3],
+        }
+    )
+    out = displayable(table, min_cell=5)
+    assert not out.loc[0, "suppressed"] and out.loc[1:, "suppressed"].all()  # 2022 hidden as 2023's complement
+    assert out.loc[1:, ["n", "events", "rate"]].isna().all().all()

@@ -175,7 +175,24 @@ def displayable(table: pd.DataFrame, min_cell: int | None = None) -> pd.DataFram
     keep = {"year", "group", "decile"}
     values = [c for c in work.columns if c not in counts and c not in keep and pd.api.types.is_float_dtype(work[c])]
     out = suppress(work, counts, values, min_cell=min_cell)
+    if "year" in work.columns and work["year"].isna().any() and work["year"].notna().any():
+        out = _complementary_years(work, out, counts, values, min_cell)
     return out.drop(columns=[c for c in ("_non_events",) if c in out.columns])
+
+
+def _complementary_years(
+    work: pd.DataFrame, out: pd.DataFrame, counts: list[str], values: list[str], min_cell: int | None
+) -> pd.DataFrame:
+    """Per-year rows are parts of the pooled row: hide more years so the pooled minus the visible years reveals nothing."""
+    years = work["year"].notna().to_numpy()
+    group = [c for c in ("outcome", "area") if c in work.columns]
+    part = work[years].reset_index(drop=True)
+    flags = complementary_flags(part, counts, out["suppressed"].to_numpy()[years], group or None, min_cell)
+    hidden = np.zeros(len(out), dtype=bool)
+    hidden[np.flatnonzero(years)[flags]] = True
+    out.loc[hidden, [*counts, *values]] = np.nan
+    out.loc[hidden, "suppressed"] = True
+    return out
 
 
 def region_suppression(table: pd.DataFrame, min_cell: int | None = None) -> tuple[np.ndarray, np.ndarray]:
