@@ -28,11 +28,13 @@ from typing import Any
 import pandas as pd
 
 # Table headings (lower case, Swedish) whose cells are counts of individuals.
-COUNT_HEADINGS = ("antal", "observerat", "kvinnor", "händelser", "förlossningar", "utan matchning", "fall")
+COUNT_HEADINGS = ("antal", "observerat", "kvinnor", "händelser", "förlossningar", "utan matchning")
+# Headings with a count word that count something other than people.
+NOT_PEOPLE_HEADINGS = ("platser", "enheter", "orter", "strata", "regioner", "dragningar", "parametrar", "mönster")
 # Results/chart keys that are counts of individuals.
 COUNT_KEYS = re.compile(r"^(n|observed|events|cases|count|antal|deliveries|n_region|cases_region|n_[a-z_]*|[a-z_]*_n)$")
 NOT_COUNT_KEYS = re.compile(
-    r"(n_boot|n_strata|n_parameters|n_patterns|n_units|n_regions|n_ranked|n_outcomes|n_judged|min_cell|df)"
+    r"(n_sites|n_sets|n_boot|n_strata|n_parameters|n_patterns|n_units|n_regions|n_ranked|n_outcomes|n_judged|min_cell|df)"
 )
 NBSP = "\u00a0"
 
@@ -74,6 +76,10 @@ def _small(value: float | None, limit: int) -> bool:
 
 def _is_count_heading(heading: str) -> bool:
     h = heading.lower()
+    if COUNT_KEYS.match(h) and not NOT_COUNT_KEYS.search(h):
+        return True
+    if any(word in h for word in NOT_PEOPLE_HEADINGS):
+        return False
     return any(word in h for word in COUNT_HEADINGS) and "andel" not in h and "%" not in h
 
 
@@ -207,11 +213,12 @@ def chart_datasets(spec: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return inline_datasets(dict(spec))
 
 
-def scan_chart(spec: Mapping[str, Any], where: str, limit: int = 5) -> list[Finding]:
-    """A chart's datasets; the renderer's guard runs first (an unapproved dataset raises)."""
+def scan_chart(spec: Mapping[str, Any], where: str, limit: int = 5, guard: bool = True) -> list[Finding]:
+    """A chart's datasets; in-process (``guard``) the renderer's guard runs first (an unapproved dataset raises)."""
     from analysis.render.charts import check_aggregated
 
-    check_aggregated(dict(spec))
+    if guard:
+        check_aggregated(dict(spec))
     return [f for name, rows in chart_datasets(spec).items() for f in scan_records(rows, f"{where}:{name}", limit)]
 
 
@@ -255,6 +262,18 @@ def scan_page(template: Path, namespace: Mapping[str, Any], limit: int = 5) -> l
     return found
 
 
+def csv_downloads(html: str) -> list[pd.DataFrame]:
+    """The 'Ladda ner data (CSV)' files embedded in a cell's HTML (every table and chart has one), as strings."""
+    from io import StringIO
+    from urllib.parse import unquote
+
+    frames = []
+    for m in re.finditer(r'href="data:text/csv;charset=utf-8,([^"]*)"', html):
+        text = unquote(m.group(1)).lstrip("\ufeff")
+        frames.append(pd.read_csv(StringIO(text), sep=";", dtype=str, keep_default_na=False))
+    return frames
+
+
 def scan_notebook(path: Path, limit: int = 5) -> list[Finding]:
     """An executed notebook: HTML tables, embedded chart specs and glued text values."""
     nb = json.loads(path.read_text(encoding="utf-8"))
@@ -268,10 +287,8 @@ def scan_notebook(path: Path, limit: int = 5) -> list[Finding]:
                 glued[key] = "".join(data["text/plain"])
             html = "".join(data.get("text/html", ""))
             for m in re.finditer(r"var spec=(\{.*?\});var opt=", html):
-                found += scan_chart(json.loads(m.group(1).replace("<\\/", "</")), f"{path.name} cell {c}", limit)
-            if "<table" in html:
-                from io import StringIO
-
-                for t, frame in enumerate(pd.read_html(StringIO(html), thousands=None, decimal="\x00")):
-                    found += scan_table(frame.astype(str), f"{path.name} cell {c} table {t}", limit)
+                spec = json.loads(m.group(1).replace("<\\/", "</"))
+                found += scan_chart(spec, f"{path.name} cell {c}", limit, guard=False)
+            for t, frame in enumerate(csv_downloads(html)):
+                found += scan_table(frame, f"{path.name} cell {c} CSV {t + 1}", limit)
     return found + scan_glue(glued, f"{path.name} glue", limit)

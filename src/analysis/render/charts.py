@@ -155,7 +155,7 @@ def chart_description(spec: dict[str, Any]) -> str:
 
 
 def _download(spec: dict[str, Any]) -> str:
-    """The chart's 'Ladda ner data (CSV)' link: the approved datasets it shows (none over the size limit)."""
+    """The chart's 'Ladda ner data (CSV)' link: the approved datasets it shows (no link above download.MAX_ROWS)."""
     from analysis.render import download
 
     datasets = inline_datasets(spec)
