@@ -117,3 +117,15 @@ def test_crude_years_cannot_be_recovered_from_the_pooled_row() -> None:
     out = displayable(table, min_cell=5)
     assert not out.loc[0, "suppressed"] and out.loc[1:, "suppressed"].all()  # 2022 hidden as 2023's complement
     assert out.loc[1:, ["n", "events", "rate"]].isna().all().all()
+
+
+def test_hide_outcomes_blanks_the_region_rows_of_hidden_outcomes() -> None:
+    from analysis.chapters.nullipara.oe import displayable, hide_outcomes
+
+    table = pd.DataFrame(
+        {"outcome": ["a", "a", "b"], "area": ["19", "nation", "19"], "year": pd.array([pd.NA] * 3, dtype="Int64"),
+         "n": [40, 900, 40], "events": [12, 300, 20], "rate": [0.3, 1 / 3, 0.5]}
+    )  # fmt: skip
+    out = hide_outcomes(displayable(table, min_cell=5), "19", ["a"])
+    assert out["suppressed"].tolist() == [True, False, False]
+    assert out.loc[0, ["n", "events", "rate"]].isna().all() and out.loc[2, "n"] == 40

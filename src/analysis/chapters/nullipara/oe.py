@@ -209,3 +209,20 @@ def region_suppression(table: pd.DataFrame, min_cell: int | None = None) -> tupl
     hide = complementary_flags(work, ["observed", "non_events", "n"], primary, min_cell=limit)
     hide_n = complementary_flags(work, ["n"], work["n"].to_numpy() < limit, min_cell=limit)
     return hide, hide_n
+
+
+def hide_outcomes(table: pd.DataFrame, area: str, outcomes: Sequence[str]) -> pd.DataFrame:
+    """Blank ``area``'s rows of a displayable crude table for ``outcomes`` the results hide.
+
+    A region hidden in the results only as another region's complement must not show its counts here
+    either, or the other region's count is the national total minus what is visible.
+    """
+    hide = (table["area"].astype(str) == area).to_numpy() & table["outcome"].isin(list(outcomes)).to_numpy()
+    out = table.copy()
+    numeric = [
+        c for c in out.columns if c not in ("outcome", "area", "year", "suppressed") and pd.api.types.is_numeric_dtype(out[c])
+    ]
+    out[numeric] = out[numeric].astype("float64")
+    out.loc[hide, numeric] = np.nan
+    out.loc[hide, "suppressed"] = True
+    return out

@@ -184,13 +184,13 @@ def indirect_comparison(births: pd.DataFrame, region: str, outcomes: Sequence[st
             continue
         full = stratum_oe_all_regions(births, key)
         full_row = full[full["region"] == region].iloc[0]
-        if min(full_row["n"], full_row["observed"], full_row["n"] - full_row["observed"]) < limit:
-            continue
+        home = results["outcomes"][key]["regions"][region]
+        if home.get("suppressed") or min(full_row["n"], full_row["observed"], full_row["n"] - full_row["observed"]) < limit:
+            continue  # hidden in the results (perhaps as another region's complement): hidden here too
         reference = national_reference_rates(births, key)
         via_table = indirect_standardise(own, reference, outcome=key)
         published_ref = displayable(reference)
         via_published = indirect_standardise(own, published_ref, outcome=key)
-        home = results["outcomes"][key]["regions"][region]
         rows.append(
             {
                 "outcome": key,
