@@ -11,6 +11,7 @@ embeds chart data verbatim in the published page.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -28,7 +29,9 @@ FORBIDDEN_COLUMNS = frozenset({"delivery_id", "personnummer", "person_id", "pati
 HOME_COLOUR = "#b2182b"
 OTHER_COLOUR = "#8c96a6"
 NATION_COLOUR = "#1b1b1b"
-ACCENT_COLOURS = ["#2166ac", "#b2182b", "#4d9221", "#e08214", "#762a83", "#35978f"]
+# Categorical colours: the Okabe–Ito palette (distinguishable with the common colour-vision deficiencies):
+# blue, vermillion, bluish green, orange, reddish purple, sky blue.
+ACCENT_COLOURS = ["#0072b2", "#d55e00", "#009e73", "#e69f00", "#cc79a7", "#56b4e9"]
 
 
 class IndividualDataError(ValueError):
@@ -91,10 +94,35 @@ def inline_datasets(spec: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return datasets
 
 
-def check_aggregated(spec: dict[str, Any]) -> None:
-    """Raise if any inline dataset is too large or carries an identifying column."""
+def chart_name(spec: dict[str, Any]) -> str:
+    """The chart's title (or its description) for error messages."""
+    title = spec.get("title") or spec.get("description") or ""
+    if isinstance(title, dict):
+        title = title.get("text", "")
+    if isinstance(title, list):
+        title = " ".join(str(t) for t in title)
+    return str(title) or "(untitled chart)"
+
+
+def check_approved(spec: dict[str, Any]) -> None:
+    """Raise unless every inline dataset was approved by ``analysis.common.disclosure`` (positive guard)."""
+    from analysis.common import disclosure
+
     for name, rows in inline_datasets(spec).items():
-        if len(rows) > MAX_ROWS_PER_DATASET:
+        if disclosure.approval(rows) is None:
+            columns = sorted(rows[0]) if rows and isinstance(rows[0], dict) else []
+            raise IndividualDataError(
+                f"chart {chart_name(spec)!r}: dataset {name!r} ({len(rows)} rows, columns {columns[:8]}) did not come "
+                "from the disclosure helper; wrap it in analysis.common.disclosure.chart_data(...) (an aggregate of "
+                "people, counts checked) or non_person(..., what) (boundaries, sites, grids, published statistics)"
+            )
+
+
+def check_aggregated(spec: dict[str, Any]) -> None:
+    """Raise if any inline dataset was not approved, is too large or carries an identifying column."""
+    check_approved(spec)
+    for name, rows in inline_datasets(spec).items():
+        if len(rows) > MAX_ROWS_PER_DATASET and not str(approval_of(rows)).startswith("non-person"):
             raise IndividualDataError(
                 f"chart dataset {name!r} has {len(rows)} rows (limit {MAX_ROWS_PER_DATASET}); aggregate before charting"
             )
@@ -102,6 +130,31 @@ def check_aggregated(spec: dict[str, Any]) -> None:
             bad = FORBIDDEN_COLUMNS.intersection(rows[0])
             if bad:
                 raise IndividualDataError(f"chart dataset {name!r} has identifying column(s) {sorted(bad)}")
+
+
+def chart_description(spec: dict[str, Any]) -> str:
+    """One sentence saying what the chart shows: its ``description`` when given, else its title."""
+    described = spec.get("description")
+    if isinstance(described, str) and described.strip() and described != "(untitled chart)":
+        return described.strip()
+    return chart_name({k: v for k, v in spec.items() if k != "description"})
+
+
+def _download(spec: dict[str, Any]) -> str:
+    """The chart's 'Ladda ner data (CSV)' link: the approved datasets it shows (no link above download.MAX_ROWS)."""
+    from analysis.render import download
+
+    datasets = inline_datasets(spec)
+    records = download.chart_records(datasets, {n: approval_of(r) for n, r in datasets.items()})
+    if not records or len(records) > download.MAX_ROWS:
+        return ""
+    return download.link(download.records_csv(records))
+
+
+def approval_of(rows: list[Any]) -> str | None:
+    from analysis.common import disclosure
+
+    return disclosure.approval(rows)
 
 
 def _chart_html(spec: dict[str, Any]) -> str:
@@ -113,8 +166,13 @@ def _chart_html(spec: dict[str, Any]) -> str:
         ensure_ascii=False,
     )
     safe_payload = payload.replace("</", "<\\/")
+    described = chart_description(spec)
+    label = html.escape(described, quote=True)
+    # A description the chart passed is shown under it; a title alone is already drawn in the chart.
+    caption = f'<figcaption class="chart-description">{label}</figcaption>' if described != chart_name(spec) else ""
     return (
-        f'<div class="vega-chart" id="{chart_id}"></div>\n'
+        f'<figure class="vega-figure"><div class="vega-chart" id="{chart_id}" role="img" aria-label="{label}"></div>'
+        f"{caption}{_download(spec)}</figure>\n"
         "<script>(function(){"
         f"var spec={safe_payload};var opt={options};"
         f'function draw(){{var el=document.getElementById("{chart_id}");'

@@ -17,6 +17,7 @@ import altair as alt
 import geopandas as gpd
 import pandas as pd
 
+from analysis.common import disclosure
 from analysis.render.charts import HOME_COLOUR, NATION_COLOUR
 
 PROJECTION: dict[str, Any] = {"type": "identity", "reflectY": True}
@@ -57,7 +58,9 @@ def municipality_layer(
     if values is not None:
         gdf = gdf.merge(values, on="kommun_kod", how="left")
         props += [c for c in values.columns if c != "kommun_kod"]
-    data = alt.Data(values=_features(gdf, props))
+    data = alt.Data(
+        values=disclosure.non_person(_features(gdf, props), "municipality areas (values from suppressed or published tables)")
+    )
     base = alt.Chart(data).mark_geoshape(stroke="white", strokeWidth=1.2).project(**PROJECTION)
     tooltips = [alt.Tooltip("kommun:N", title="Kommun")]
     for name, label in tooltip_fields or []:
@@ -92,7 +95,9 @@ def point_layer(
     extra_tooltips: list[tuple[str, str]] | None = None,
 ) -> alt.Chart:
     """Points (tätorter, sites) given in SWEREF 99 TM metres."""
-    chart = alt.Chart(points).mark_point(filled=True, shape=shape, opacity=0.85, stroke="white", strokeWidth=0.6)
+    chart = alt.Chart(disclosure.non_person(points, "places (sites or towns)")).mark_point(
+        filled=True, shape=shape, opacity=0.85, stroke="white", strokeWidth=0.6
+    )
     enc: dict[str, Any] = {
         "longitude": alt.Longitude(f"{x}:Q"),
         "latitude": alt.Latitude(f"{y}:Q"),
@@ -113,7 +118,7 @@ def municipality_labels(boundaries: gpd.GeoDataFrame, font_size: int = 9) -> alt
     inner = points.geometry.representative_point()
     data = pd.DataFrame({"kommun": points["kommun"], "x": inner.x.round(0), "y": inner.y.round(0)})
     return (
-        alt.Chart(data)
+        alt.Chart(disclosure.non_person(data, "municipality names"))
         .mark_text(fontSize=font_size, color="#222222", fontWeight="bold")
         .encode(longitude="x:Q", latitude="y:Q", text="kommun:N")
         .project(**PROJECTION)
@@ -122,7 +127,7 @@ def municipality_labels(boundaries: gpd.GeoDataFrame, font_size: int = 9) -> alt
 
 def label_layer(points: pd.DataFrame, label: str, x: str = "sweref99tm_x", y: str = "sweref99tm_y", dy: int = -10) -> alt.Chart:
     return (
-        alt.Chart(points)
+        alt.Chart(disclosure.non_person(points, "place names"))
         .mark_text(dy=dy, fontSize=11, fontWeight="bold", color=NATION_COLOUR)
         .encode(longitude=f"{x}:Q", latitude=f"{y}:Q", text=f"{label}:N")
         .project(**PROJECTION)
@@ -204,7 +209,7 @@ def marker_layer(
         labelFontSize=font_size, titleFontSize=font_size,
     )  # fmt: skip
     return (
-        alt.Chart(data.drop(columns="_order"))
+        alt.Chart(disclosure.non_person(data.drop(columns="_order"), "places (sites or units)"))
         .mark_point(filled=True, opacity=1.0, stroke="white", strokeWidth=0.8)
         .encode(
             longitude=f"{x}:Q",
@@ -229,7 +234,7 @@ def marker_layer(
 
 def outline_layer(boundaries: gpd.GeoDataFrame, fill: str = "#eef1f4", stroke: str = "#8a8a8a") -> alt.Chart:
     """Municipality polygons in one pale fill with visible borders (the background of a marker map)."""
-    data = alt.Data(values=_features(boundaries, ["kommun_kod", "kommun"]))
+    data = alt.Data(values=disclosure.non_person(_features(boundaries, ["kommun_kod", "kommun"]), "municipality boundaries"))
     return (
         alt.Chart(data)
         .mark_geoshape(fill=fill, stroke=stroke, strokeWidth=0.9)
@@ -242,7 +247,10 @@ def municipality_names(boundaries: gpd.GeoDataFrame, font_size: int = 11, dy: in
     """Every municipality's name just below an interior point (``dy`` pixels: the seat's markers often sit on that
     point), dark text with a white halo."""
     inner = boundaries.geometry.representative_point()
-    data = pd.DataFrame({"kommun": boundaries["kommun"].to_numpy(), "x": inner.x.round(0), "y": inner.y.round(0)})
+    data = disclosure.non_person(
+        pd.DataFrame({"kommun": boundaries["kommun"].to_numpy(), "x": inner.x.round(0), "y": inner.y.round(0)}),
+        "municipality names",
+    )
     halo = (
         alt.Chart(data)
         .mark_text(fontSize=font_size, fontWeight="bold", color="white", stroke="white", strokeWidth=3, dy=dy)

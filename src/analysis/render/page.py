@@ -104,7 +104,13 @@ class Table:
         styler = self.frame.style.hide(axis="index")
         if self.caption:
             styler = styler.set_caption(self.caption)
-        return str(styler.to_html())
+        return str(styler.to_html()) + self.download_link()
+
+    def download_link(self) -> str:
+        """'Ladda ner data (CSV)': the cells the table shows (suppressed and formatted as on the page)."""
+        from analysis.render import download
+
+        return download.link(download.frame_csv(self.frame))
 
     def _repr_html_(self) -> str:
         return self.to_html()
@@ -127,9 +133,11 @@ def build(
     template's prose refers to with ``{glue:}`key```; ``results(data)`` the page's key figures.
     """
     from analysis.pipeline.params import check_in_notebook
+    from analysis.render import download
 
     check_in_notebook(page_name, params, chapter=chapter)
     setup()
+    download.set_page(page_name)
     data = compute(**params)
     for key, value in glue_values(data).items():
         glue(key, value)

@@ -10,7 +10,7 @@ import pandas as pd
 from analysis.chapters.lanet import text
 from analysis.chapters.lanet.config import load
 from analysis.chapters.lanet.page import LanetPage
-from analysis.common import geodata
+from analysis.common import disclosure, geodata
 from analysis.render import maps
 
 # One marker per site category (keys of data/lanet.yml's site_categories): colour-blind-safe colours and a
@@ -56,7 +56,7 @@ def _site_layer(sites: pd.DataFrame) -> alt.Chart:
 def _town_layer(localities: pd.DataFrame, title: str, tooltip: str) -> alt.Chart:
     """Tätorter as hollow grey circles sized by population (drawn under the care sites)."""
     return (
-        alt.Chart(localities[["locality", "pop_2020", "sweref99tm_x", "sweref99tm_y"]])
+        alt.Chart(disclosure.non_person(localities[["locality", "pop_2020", "sweref99tm_x", "sweref99tm_y"]], "tätorter (SCB)"))
         .mark_point(filled=False, shape="circle", color="#555555", strokeWidth=1.0, opacity=0.8)
         .encode(
             longitude="sweref99tm_x:Q",

@@ -6,7 +6,7 @@ and labels in Swedish (outcome names from ``outcomes.yml``, titles from the text
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import altair as alt
@@ -17,6 +17,7 @@ from analysis.chapters.nullipara import text
 from analysis.chapters.nullipara.funnel import Funnel
 from analysis.chapters.nullipara.labels import outcome_label
 from analysis.chapters.nullipara.outcomes import OUTCOME_KEYS
+from analysis.common import disclosure
 from analysis.common.regions import region_name
 from analysis.render.charts import HOME_COLOUR, NATION_COLOUR, OTHER_COLOUR
 
@@ -66,7 +67,7 @@ def crude_rate_chart(
     if outcomes is not None:
         frame = frame[frame["outcome"].isin(list(outcomes))]
     order = [outcome_label(k) for k in (outcomes or OUTCOME_KEYS)]
-    base = alt.Chart(frame).encode(
+    base = alt.Chart(disclosure.chart_data(frame)).encode(
         y=alt.Y("Utfall:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)),
         yOffset=alt.YOffset("Område:N", sort=[region_name(region), NATION_LABEL]),
         color=_area_colour(region),
@@ -120,7 +121,7 @@ def trend_chart(
         )
     )
     return (
-        alt.layer(band, line, data=frame)
+        alt.layer(band, line, data=disclosure.chart_data(frame))
         .properties(width=190, height=130)
         .facet(facet=alt.Facet("Utfall:N", sort=order, title=None), columns=columns)
         .resolve_scale(y="independent")
@@ -128,14 +129,18 @@ def trend_chart(
     )
 
 
-def funnel_frames(funnel: Funnel, region: str, thin: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
+def funnel_frames(funnel: Funnel, region: str, thin: int = 5, hidden: Collection[str] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(points, limit lines) for a ratio funnel: suppressed points removed, limits in long format.
+
+    ``hidden`` names regions the results hide (secondary suppression included): they are left out
+    too, so the chart never shows a point the published totals would let a reader subtract.
 
     Limit curves are thinned to every ``thin``-th grid point (smooth on a log axis,
     smaller pages); random-effects limits are added when the data are overdispersed,
     because the points are then judged against those.
     """
-    pts = funnel.points[~funnel.points["suppressed"].astype(bool)].copy()
+    drop = funnel.points["suppressed"].astype(bool) | funnel.points["region"].astype(str).isin(list(hidden))
+    pts = funnel.points[~drop].copy()
     pts["region"] = pts["region"].astype(str)
     pts["Region"] = [region_name(r) for r in pts["region"]]
     pts["Hemregion"] = pts["region"] == region
@@ -167,9 +172,11 @@ def funnel_frames(funnel: Funnel, region: str, thin: int = 5) -> tuple[pd.DataFr
     return pts, limits
 
 
-def funnel_chart(funnel: Funnel, region: str, title: str, width: int = 300, height: int = 220) -> alt.LayerChart | alt.FacetChart:
+def funnel_chart(
+    funnel: Funnel, region: str, title: str, width: int = 300, height: int = 220, hidden: Collection[str] = ()
+) -> alt.LayerChart | alt.FacetChart:
     """O/E against expected events for all regions with 95 % and 99,8 % limits; the home region highlighted."""
-    pts, limits = funnel_frames(funnel, region)
+    pts, limits = funnel_frames(funnel, region, hidden=hidden)
     lo = float(min(pts["oe"].min(), 1.0)) if len(pts) else 0.5
     hi = float(max(pts["oe"].max(), 1.0)) if len(pts) else 1.5
     pad = 0.15 * max(hi - lo, 0.3)
@@ -184,7 +191,7 @@ def funnel_chart(funnel: Funnel, region: str, title: str, width: int = 300, heig
     y = alt.Y("value:Q", title="Observerat / förväntat", scale=alt.Scale(domain=y_domain))
     labels = [LIMIT_EXACT_95, LIMIT_EXACT_998, LIMIT_ADJUSTED_95, LIMIT_ADJUSTED_998]
     lines = (
-        alt.Chart(limits)
+        alt.Chart(disclosure.non_person(limits, "funnel limits"))
         .mark_line(clip=True, strokeWidth=1.2)
         .encode(
             x=x,
@@ -200,7 +207,11 @@ def funnel_chart(funnel: Funnel, region: str, title: str, width: int = 300, heig
             ),
         )
     )
-    target = alt.Chart(pd.DataFrame({"value": [1.0]})).mark_rule(color=NATION_COLOUR, strokeWidth=1).encode(y=alt.Y("value:Q"))
+    target = (
+        alt.Chart(disclosure.non_person(pd.DataFrame({"value": [1.0]}), "reference line"))
+        .mark_rule(color=NATION_COLOUR, strokeWidth=1)
+        .encode(y=alt.Y("value:Q"))
+    )
     tooltip = [
         alt.Tooltip("Region:N"),
         alt.Tooltip("oe:Q", title="O/E", format=".2f"),
@@ -209,27 +220,34 @@ def funnel_chart(funnel: Funnel, region: str, title: str, width: int = 300, heig
         alt.Tooltip("Läge:N"),
     ]
     others = (
-        alt.Chart(pts[~pts["Hemregion"]])
+        alt.Chart(disclosure.chart_data(pts[~pts["Hemregion"]]))
         .mark_circle(size=42, color=OTHER_COLOUR, opacity=0.9, clip=True)
         .encode(x=alt.X("expected:Q"), y=alt.Y("oe:Q"), tooltip=tooltip)
     )
     home_pts = pts[pts["Hemregion"]]
     home = (
-        alt.Chart(home_pts)
+        alt.Chart(disclosure.chart_data(home_pts))
         .mark_circle(size=120, color=HOME_COLOUR, opacity=1, stroke="white", strokeWidth=1, clip=True)
         .encode(x=alt.X("expected:Q"), y=alt.Y("oe:Q"), tooltip=tooltip)
     )
     label = (
-        alt.Chart(home_pts)
+        alt.Chart(disclosure.chart_data(home_pts))
         .mark_text(align="left", dx=8, dy=-8, fontWeight="bold", color=HOME_COLOUR)
         .encode(x="expected:Q", y="oe:Q", text="Region:N")
     )
     return alt.layer(lines, target, others, home, label).properties(width=width, height=height, title=title)
 
 
-def funnel_grid(funnels: Mapping[str, Funnel], region: str, columns: int = 2, synthetic: bool = False) -> alt.ConcatChart:
-    """One funnel per outcome, side by side (independent scales)."""
-    charts_ = [funnel_chart(f, region, outcome_label(key)) for key, f in funnels.items()]
+def funnel_grid(
+    funnels: Mapping[str, Funnel],
+    region: str,
+    columns: int = 2,
+    synthetic: bool = False,
+    hidden: Mapping[str, Collection[str]] | None = None,
+) -> alt.ConcatChart:
+    """One funnel per outcome, side by side (independent scales); ``hidden[key]``: regions the results hide."""
+    hidden = hidden or {}
+    charts_ = [funnel_chart(f, region, outcome_label(key), hidden=hidden.get(key, ())) for key, f in funnels.items()]
     title = text.chart_title("funnel", synthetic)
     return (
         alt.concat(*charts_, columns=columns)
@@ -262,7 +280,7 @@ def decomposition_frame(results: Mapping[str, Any], region: str, outcomes: Seque
 def decomposition_chart(frame: pd.DataFrame, synthetic: bool = False) -> alt.LayerChart | alt.FacetChart:
     """Diverging bars around zero: total gap, case-mix part and practice part per outcome, with 95 % intervals."""
     order = [outcome_label(k) for k in OUTCOME_KEYS]
-    base = alt.Chart(frame).encode(
+    base = alt.Chart(disclosure.chart_data(frame)).encode(
         y=alt.Y("Utfall:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)),
         yOffset=alt.YOffset("Del:N", sort=list(COMPONENTS)),
         color=alt.Color(
@@ -282,7 +300,7 @@ def decomposition_chart(frame: pd.DataFrame, synthetic: bool = False) -> alt.Lay
         x=alt.X("value:Q", title="Skillnad mot riket (procentenheter)"), tooltip=tooltip
     )
     whiskers = (
-        alt.Chart(frame)
+        alt.Chart(disclosure.chart_data(frame))
         .mark_rule(color="#1b1b1b", strokeWidth=1.3)
         .encode(
             y=alt.Y("Utfall:N", sort=order),
@@ -291,7 +309,9 @@ def decomposition_chart(frame: pd.DataFrame, synthetic: bool = False) -> alt.Lay
             x2="high:Q",
         )
     )
-    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#1b1b1b").encode(x="x:Q")
+    zero = (
+        alt.Chart(disclosure.non_person(pd.DataFrame({"x": [0.0]}), "reference line")).mark_rule(color="#1b1b1b").encode(x="x:Q")
+    )
     return alt.layer(bars, whiskers, zero).properties(
         width=480,
         height=alt.Step(18),
@@ -311,7 +331,8 @@ def trend(nb: NulliparaPage) -> alt.FacetChart:
 
 
 def funnels(nb: NulliparaPage) -> alt.ConcatChart:
-    return funnel_grid({key: nb.analyses[key].funnel for key in nb.fitted}, nb.region, synthetic=nb.synthetic)
+    hidden = {key: [r for r, e in nb.results["outcomes"][key]["regions"].items() if e.get("suppressed")] for key in nb.fitted}
+    return funnel_grid({key: nb.analyses[key].funnel for key in nb.fitted}, nb.region, synthetic=nb.synthetic, hidden=hidden)
 
 
 def decomposition(nb: NulliparaPage) -> alt.LayerChart | alt.FacetChart:

@@ -19,7 +19,7 @@ from analysis.chapters.nullipara.outcomes import (
     outcome_rows,
     resolve_config,
 )
-from analysis.common.disclosure import suppress
+from analysis.common.disclosure import complementary_flags, suppress, threshold
 from analysis.common.home import HOME_REGION
 
 # --------------------------------------------------------------------------- O/E
@@ -175,4 +175,54 @@ def displayable(table: pd.DataFrame, min_cell: int | None = None) -> pd.DataFram
     keep = {"year", "group", "decile"}
     values = [c for c in work.columns if c not in counts and c not in keep and pd.api.types.is_float_dtype(work[c])]
     out = suppress(work, counts, values, min_cell=min_cell)
+    if "year" in work.columns and work["year"].isna().any() and work["year"].notna().any():
+        out = _complementary_years(work, out, counts, values, min_cell)
     return out.drop(columns=[c for c in ("_non_events",) if c in out.columns])
+
+
+def _complementary_years(
+    work: pd.DataFrame, out: pd.DataFrame, counts: list[str], values: list[str], min_cell: int | None
+) -> pd.DataFrame:
+    """Per-year rows are parts of the pooled row: hide more years so the pooled minus the visible years reveals nothing."""
+    years = work["year"].notna().to_numpy()
+    group = [c for c in ("outcome", "area") if c in work.columns]
+    part = work[years].reset_index(drop=True)
+    flags = complementary_flags(part, counts, out["suppressed"].to_numpy()[years], group or None, min_cell)
+    hidden = np.zeros(len(out), dtype=bool)
+    hidden[np.flatnonzero(years)[flags]] = True
+    out.loc[hidden, [*counts, *values]] = np.nan
+    out.loc[hidden, "suppressed"] = True
+    return out
+
+
+def region_suppression(table: pd.DataFrame, min_cell: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Which regions of an ``observed_expected`` table hide their figures, and which hide their n too.
+
+    A region is hidden when its women, events or non-events are below the threshold; because the
+    national totals are published, more regions are hidden until no hidden count can be recovered by
+    subtracting the visible regions from the nation (``disclosure.complementary_flags``). ``n`` alone is
+    hidden for regions with fewer women than the threshold, with the same complementary rule.
+    """
+    limit = threshold() if min_cell is None else min_cell
+    work = table[["n", "observed"]].astype(float).assign(non_events=lambda t: t["n"] - t["observed"])
+    primary = work.min(axis=1).to_numpy() < limit
+    hide = complementary_flags(work, ["observed", "non_events", "n"], primary, min_cell=limit)
+    hide_n = complementary_flags(work, ["n"], work["n"].to_numpy() < limit, min_cell=limit)
+    return hide, hide_n
+
+
+def hide_outcomes(table: pd.DataFrame, area: str, outcomes: Sequence[str]) -> pd.DataFrame:
+    """Blank ``area``'s rows of a displayable crude table for ``outcomes`` the results hide.
+
+    A region hidden in the results only as another region's complement must not show its counts here
+    either, or the other region's count is the national total minus what is visible.
+    """
+    hide = (table["area"].astype(str) == area).to_numpy() & table["outcome"].isin(list(outcomes)).to_numpy()
+    out = table.copy()
+    numeric = [
+        c for c in out.columns if c not in ("outcome", "area", "year", "suppressed") and pd.api.types.is_numeric_dtype(out[c])
+    ]
+    out[numeric] = out[numeric].astype("float64")
+    out.loc[hide, numeric] = np.nan
+    out.loc[hide, "suppressed"] = True
+    return out

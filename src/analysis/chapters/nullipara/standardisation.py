@@ -22,6 +22,7 @@ from analysis.chapters.nullipara.outcomes import (
     outcome_rows,
     resolve_config,
 )
+from analysis.common.disclosure import threshold
 
 # --------------------------------------------------------------------------- indirect standardisation
 
@@ -171,23 +172,30 @@ def indirect_comparison(births: pd.DataFrame, region: str, outcomes: Sequence[st
 
     ``n_unmatched_published`` counts the region's women whose stratum would lose
     its rate if the national table were published with small-cell suppression.
+    Outcomes whose region rests on fewer than the disclosure threshold of women, events
+    or non-events are left out: their O/E times the expected count gives the observed
+    count back (``indirect_suppressed`` lists them for the table's '<5' rows).
     """
     own = births[births["region"].astype(str) == region]
+    limit = threshold()
     rows = []
     for key in outcomes:
         if key not in results["outcomes"]:
             continue
         full = stratum_oe_all_regions(births, key)
         full_row = full[full["region"] == region].iloc[0]
+        home = results["outcomes"][key]["regions"][region]
+        if home.get("suppressed") or min(full_row["n"], full_row["observed"], full_row["n"] - full_row["observed"]) < limit:
+            continue  # hidden in the results (perhaps as another region's complement): hidden here too
         reference = national_reference_rates(births, key)
         via_table = indirect_standardise(own, reference, outcome=key)
         published_ref = displayable(reference)
         via_published = indirect_standardise(own, published_ref, outcome=key)
-        home = results["outcomes"][key]["regions"][region]
         rows.append(
             {
                 "outcome": key,
                 "n_strata": len(reference),
+                "n": int(full_row["n"]),
                 "observed": int(full_row["observed"]),
                 "expected_full": float(full_row["expected"]),
                 "oe_full": float(full_row["oe"]),
@@ -201,4 +209,16 @@ def indirect_comparison(births: pd.DataFrame, region: str, outcomes: Sequence[st
                 "oe_model": home["oe"],
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=INDIRECT_COLUMNS)
+
+
+INDIRECT_COLUMNS = [
+    "outcome", "n_strata", "n", "observed", "expected_full", "oe_full", "expected_table", "oe_table", "oe_table_low",
+    "oe_table_high", "n_unmatched_table", "n_unmatched_published", "oe_published", "oe_model",
+]  # fmt: skip
+
+
+def indirect_suppressed(indirect: pd.DataFrame, outcomes: Sequence[str]) -> list[str]:
+    """Outcomes that were computed but left out of ``indirect_comparison`` by disclosure control."""
+    shown = set(indirect["outcome"])
+    return [k for k in outcomes if k not in shown]

@@ -168,9 +168,17 @@ def dispersion_table(nb: NulliparaPage) -> pd.DataFrame:
 
 
 def indirect_table(nb: NulliparaPage) -> pd.DataFrame:
-    """Model O/E vs stratified O/E computed two ways (national microdata; rate table + own data)."""
+    """Model O/E vs stratified O/E computed two ways (national microdata; rate table + own data).
+
+    Outcomes left out by disclosure control keep a row that shows only the mark.
+    """
     rows = []
-    for r in nb.indirect.itertuples(index=False):
+    shown = {r.outcome: r for r in nb.indirect.itertuples(index=False)}
+    for key in nb.fitted:
+        if key not in shown:
+            rows.append({"Utfall": outcome_label(key), "Observerat": text.suppressed_mark()})
+            continue
+        r = shown[key]
         rows.append(
             {
                 "Utfall": outcome_label(r.outcome),
@@ -181,10 +189,10 @@ def indirect_table(nb: NulliparaPage) -> pd.DataFrame:
                     f"({sv_number(r.oe_table_low, 2)}–{sv_number(r.oe_table_high, 2)})"
                 ),
                 "O/E, fallmixmodell": sv_number(r.oe_model, 3),
-                "Utan matchning vid småcellsskydd": text.count_or_mark(r.n_unmatched_published),
+                "Utan matchning vid småcellsskydd": text.count_or_mark(r.n_unmatched_published, r.n),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).fillna("")
 
 
 def model_statistics_table(nb: NulliparaPage) -> pd.DataFrame:
@@ -322,7 +330,7 @@ class RobsonTable(Table):
 
     def to_html(self) -> str:
         assert self.table is not None
-        return robson_html(self.table, self.region, self.caption)
+        return robson_html(self.table, self.region, self.caption) + self.download_link()
 
 
 @dataclass(frozen=True)

@@ -260,6 +260,8 @@ def suppressed_mark() -> str:
     return f"<{threshold()}"
 
 
-def count_or_mark(count: float | int) -> str:
-    """A count of women, '<5' when it is 1–4 (a zero reveals nothing and is shown)."""
-    return suppressed_mark() if 0 < count < threshold() else sv_number(count)
+def count_or_mark(count: float | int, total: float | int | None = None) -> str:
+    """A count of women, '<5' when it (or the rest of a shown ``total``) is 1–4; a zero reveals nothing and is shown."""
+    rest = None if total is None else total - count
+    small = 0 < count < threshold() or (rest is not None and 0 < rest < threshold())
+    return suppressed_mark() if small else sv_number(count)

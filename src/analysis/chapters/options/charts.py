@@ -9,6 +9,7 @@ import altair as alt
 import pandas as pd
 
 from analysis.chapters.options.config import load_config
+from analysis.common import disclosure
 from analysis.render.charts import ACCENT_COLOURS, HOME_COLOUR, NATION_COLOUR
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ def tornado_chart(table: pd.DataFrame, metric_label: str, top: int = 10) -> alt.
         rows.append({"Antagande": key, "Namn": r.label_sv, "Nivå": "Högt värde", "start": base, "slut": r.result_high})
     data = pd.DataFrame(rows)
     order = list(dict.fromkeys(data["Antagande"]))
-    bars = alt.Chart(data).mark_bar(height=12).encode(
+    bars = alt.Chart(disclosure.chart_data(data)).mark_bar(height=12).encode(
         y=alt.Y("Antagande:N", sort=order, title=None,
                 axis=alt.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, labelFontSize=11)),
         x=alt.X("start:Q", title=metric_label, scale=alt.Scale(zero=False)),
@@ -78,7 +79,11 @@ def tornado_chart(table: pd.DataFrame, metric_label: str, top: int = 10) -> alt.
         color=alt.Color("Nivå:N", scale=alt.Scale(domain=["Lågt värde", "Högt värde"], range=[ACCENT_COLOURS[0], HOME_COLOUR]), legend=alt.Legend(orient="bottom", title="Antagandet satt till")),
         tooltip=[alt.Tooltip("Namn:N", title="Antagande"), alt.Tooltip("Nivå:N"), alt.Tooltip("slut:Q", title="Resultat", format=",.1f")],
     )  # fmt: skip
-    rule = alt.Chart(pd.DataFrame({"bas": [base]})).mark_rule(color=NATION_COLOUR).encode(x="bas:Q")
+    rule = (
+        alt.Chart(disclosure.non_person(pd.DataFrame({"bas": [base]}), "base value line"))
+        .mark_rule(color=NATION_COLOUR)
+        .encode(x="bas:Q")
+    )
     return alt.layer(bars, rule).properties(width=300, height=alt.Step(46), title=f"Känslighet: {metric_label}")
 
 
@@ -100,9 +105,13 @@ def access_chart(
     data["max"] = data[["I dag", *cols]].max(axis=1)
     domain = ["I dag", *cols]
     colours = [NATION_COLOUR, HOME_COLOUR, ACCENT_COLOURS[0], ACCENT_COLOURS[1]][: len(domain)]
-    line = alt.Chart(data).mark_rule(color="#bbbbbb").encode(y=alt.Y("Kommun:N", sort=order, title=None), x="min:Q", x2="max:Q")
+    line = (
+        alt.Chart(disclosure.chart_data(data))
+        .mark_rule(color="#bbbbbb")
+        .encode(y=alt.Y("Kommun:N", sort=order, title=None), x="min:Q", x2="max:Q")
+    )
     points = (
-        alt.Chart(long)
+        alt.Chart(disclosure.chart_data(long))
         .mark_point(filled=True, size=80, opacity=0.85)
         .encode(
             y=alt.Y("Kommun:N", sort=order),
@@ -128,7 +137,7 @@ def units_chart(vuln: pd.DataFrame, title: str = "Sårbarhet per enhet och filia
     data["Barnmorskor"] = data["midwives"].map(lambda m: "från huvudmottagningen" if pd.isna(m) else f"{int(m)}")
     roles = list(ROLE_TITLE_SV.values())  # one fixed colour per role on every chart of the page
     return (
-        alt.Chart(data)
+        alt.Chart(disclosure.chart_data(data))
         .mark_bar()
         .encode(
             y=alt.Y("Enhet:N", sort="-x", title=None, axis=alt.Axis(labelLimit=0)),
@@ -165,10 +174,12 @@ def scorecard_multiples(card: pd.DataFrame, metrics: list[str], tier_sv: Mapping
         d["Alternativ"] = d["row"].astype(str)
         label = str(d["label_sv"].iloc[0])
         direction = load_config().direction_sv.get(str(d["direction"].iloc[0]), "")
-        base = alt.Chart(d).encode(y=alt.Y("Alternativ:N", title=None, sort=list(dict.fromkeys(d["Alternativ"]))))
-        rule = base.mark_rule(strokeWidth=3, color="#999999").encode(x=alt.X("low:Q", title=None), x2="high:Q")
         d["Nivå"] = [tier_sv.get(str(t), "") for t in d["tier"]] if "tier" in d else ""
         ranked = bool(d["Nivå"].astype(bool).any()) if "tier" in d else False
+        base = alt.Chart(disclosure.chart_data(d)).encode(
+            y=alt.Y("Alternativ:N", title=None, sort=list(dict.fromkeys(d["Alternativ"])))
+        )
+        rule = base.mark_rule(strokeWidth=3, color="#999999").encode(x=alt.X("low:Q", title=None), x2="high:Q")
         colour = (
             alt.Color("Nivå:N", scale=alt.Scale(domain=[tier_sv[t] for t in TIER_COLOURS], range=list(TIER_COLOURS.values())),
                       legend=alt.Legend(title="Nivå", orient="right"))

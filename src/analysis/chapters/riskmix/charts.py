@@ -14,6 +14,7 @@ import pandas as pd
 
 from analysis.chapters.riskmix.config import NO_RISK_KEY
 from analysis.chapters.riskmix.text import label
+from analysis.common import disclosure
 from analysis.render import maps
 from analysis.render.charts import HOME_COLOUR, NATION_COLOUR, OTHER_COLOUR
 
@@ -29,7 +30,7 @@ def published_ranking_chart(ranking: pd.DataFrame, title: str, unit: str = "%") 
     data["grupp"] = data["highlight"].map({True: "Vald region", False: "Övriga regioner"})
     order = data.sort_values("value", ascending=False)["region"].tolist()
     bars = (
-        alt.Chart(data)
+        alt.Chart(disclosure.non_person(data, "published statistics"))
         .mark_bar()
         .encode(
             y=alt.Y("region:N", sort=order, title=None),
@@ -43,9 +44,13 @@ def published_ranking_chart(ranking: pd.DataFrame, title: str, unit: str = "%") 
         )
     )
     nation = pd.DataFrame({"national_value": [float(data["national_value"].iloc[0])], "etikett": ["Riket"]})
-    rule = alt.Chart(nation).mark_rule(color=NATION_COLOUR, strokeDash=[4, 3]).encode(x="national_value:Q")
+    rule = (
+        alt.Chart(disclosure.non_person(nation, "published statistics"))
+        .mark_rule(color=NATION_COLOUR, strokeDash=[4, 3])
+        .encode(x="national_value:Q")
+    )
     text = (
-        alt.Chart(nation)
+        alt.Chart(disclosure.non_person(nation, "published statistics"))
         .mark_text(align="left", dx=4, dy=-6, color=NATION_COLOUR)
         .encode(x="national_value:Q", y=alt.value(0), text="etikett:N")
     )
@@ -57,7 +62,7 @@ def prevalence_chart(table: pd.DataFrame, region_label: str, note: str = "") -> 
     data = table[(~table["suppressed"]) & (table["status"] == "ok")][["label_sv", "area", "pct", "ci_low", "ci_high"]].copy()
     data["Område"] = data["area"].map({"region": region_label, "nation": "Riket"})
     order = data[data["area"] == "region"].sort_values("pct", ascending=False)["label_sv"].tolist()
-    base = alt.Chart(data).encode(
+    base = alt.Chart(disclosure.chart_data(data)).encode(
         y=alt.Y("label_sv:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
         yOffset=alt.YOffset("Område:N", sort=[region_label, "Riket"]),
         color=alt.Color(
@@ -85,7 +90,7 @@ def combinations_chart(combos: pd.DataFrame, note: str = "") -> alt.Chart:
     data = combos[~combos["suppressed"].astype(bool)][["rank", "label_sv", "share", "count"]].copy()
     data["rank"] = data["rank"].fillna(data["rank"].max() + 1)  # the folded "other" row goes last
     return (
-        alt.Chart(data)
+        alt.Chart(disclosure.chart_data(data))
         .mark_bar(color=HOME_COLOUR)
         .encode(
             y=alt.Y("label_sv:N", sort=alt.SortField("rank"), title=None, axis=alt.Axis(labelLimit=380)),
@@ -107,7 +112,7 @@ def standardisation_chart(frames: dict[str, pd.DataFrame]) -> alt.Chart:
     data = data[["Mått", "measure_sv", "pct"]]
     order = list(STANDARDISATION_MEASURES.values())
     return (
-        alt.Chart(data)
+        alt.Chart(disclosure.chart_data(data))
         .mark_bar()
         .encode(
             x=alt.X("pct:Q", title="Andel (%)"),
@@ -158,7 +163,7 @@ def stratified_chart(table: pd.DataFrame, by_label: str) -> alt.Chart:
         ["stratum_sv", "label_sv", "pct", "ci_low", "ci_high"]
     ].copy()
     return (
-        alt.Chart(data)
+        alt.Chart(disclosure.chart_data(data))
         .mark_bar()
         .encode(
             x=alt.X("pct:Q", title="Andel (%)", axis=alt.Axis(tickCount=3)),

@@ -39,7 +39,10 @@ def by_municipality(
     ``municipalities`` lists codes to show even without deliveries (they appear suppressed),
     so a map has a row for every polygon. Unavailable factors are left out (see
     prevalence_table). Columns: municipality (4-digit text), factor, label_sv, label_en, n,
-    cases, pct, ci_low, ci_high, missing, suppressed, status.
+    cases, pct, ci_low, ci_high, missing, suppressed, status, deliveries (the municipality's
+    deliveries, NaN when hidden). Suppression is complementary: within each factor, and for the
+    deliveries, more municipalities are hidden until the region's total minus the visible
+    municipalities reveals no count below the threshold.
     """
     cfg = config or load_config()
     code = region_code(region)
@@ -71,8 +74,24 @@ def by_municipality(
         parts.append(counts)
     if not parts:
         return pd.DataFrame(columns=["municipality", "factor", "label_sv", "label_en", *PREVALENCE_COLUMNS])
-    out = finish(pd.concat(parts, ignore_index=True))
+    raw = pd.concat(parts, ignore_index=True)
+    out = _complementary(finish(raw), raw)
     out["municipality"] = out["municipality"].astype(str)
+    deliveries = groups.value_counts().reindex(order, fill_value=0).astype(float)
+    hide_n = disclosure.complementary_flags(deliveries.to_frame("n"), ["n"], deliveries.to_numpy() < disclosure.threshold())
+    out["deliveries"] = out["municipality"].map(deliveries.mask(hide_n))
+    return out
+
+
+def _complementary(out: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
+    """Hide more municipalities per factor so the region's figures minus the visible ones reveal no small count."""
+    counts = raw[["factor", "n", "cases"]].assign(non_cases=raw["n"] - raw["cases"])
+    hide = disclosure.complementary_flags(counts, ["n", "cases", "non_cases"], out["suppressed"].to_numpy(), group_by="factor")
+    extra = hide & ~out["suppressed"].to_numpy()
+    out = out.copy()
+    out.loc[extra, ["n", "cases", "pct", "ci_low", "ci_high"]] = np.nan
+    out.loc[extra, "suppressed"] = True
+    out.loc[extra, "status"] = "suppressed"
     return out
 
 
@@ -108,13 +127,13 @@ def has_municipalities(births: pd.DataFrame, region: str) -> bool:
 
 
 def municipality_figures(table: pd.DataFrame) -> dict[str, dict[str, Any]]:
-    """Per municipality: each factor's share (None when suppressed) and the largest unsuppressed n."""
+    """Per municipality: each factor's share (None when suppressed) and its deliveries (None when hidden)."""
     out: dict[str, dict[str, Any]] = {}
     if not len(table):
         return out
     for code, grp in table.groupby("municipality"):
         entry: dict[str, Any] = {row.factor: (None if row.suppressed else float(row.pct)) for row in grp.itertuples()}
-        n_values = grp.loc[~grp["suppressed"], "n"]
+        n_values = grp["deliveries"].dropna() if "deliveries" in grp else grp.loc[~grp["suppressed"], "n"]
         entry["n"] = int(n_values.max()) if len(n_values) else None
         out[str(code)] = entry
     return out

@@ -9,6 +9,7 @@ from analysis.chapters.options.charts import TIER_COLOURS
 from analysis.chapters.options.config import load_config
 from analysis.chapters.summary import text
 from analysis.chapters.summary.page import SummaryPage
+from analysis.common import disclosure
 
 DARK_TIERS = ("best", "worst")
 
@@ -45,7 +46,7 @@ def overview(data: SummaryPage) -> alt.LayerChart:
     order = [tier_sv[t] for t in TIER_COLOURS]
     measures = list(dict.fromkeys(frame["Mått"]))
     rows = list(dict.fromkeys(frame["Alternativ"]))
-    base = alt.Chart(frame).encode(
+    base = alt.Chart(disclosure.non_person(frame, "modelled option figures and their tiers")).encode(
         x=alt.X(
             "Alternativ:N", sort=rows, title=None, axis=alt.Axis(orient="top", labelAngle=0, labelFontSize=11, labelLimit=110)
         ),

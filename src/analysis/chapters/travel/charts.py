@@ -10,6 +10,7 @@ from analysis.chapters.travel import labels, scenarios, text
 from analysis.chapters.travel.labels import SET_KEYS
 from analysis.chapters.travel.page import TravelPage
 from analysis.chapters.travel.scenarios import TravelInputs, hub_towns, municipal_rows, scenario_keys, site_points
+from analysis.common import disclosure
 from analysis.common.formatting import sv_pct
 from analysis.render import maps as render_maps
 from analysis.render.charts import ACCENT_COLOURS, NATION_COLOUR
@@ -52,7 +53,7 @@ def threshold_chart(table: pd.DataFrame, weight_label: str) -> alt.TopLevelMixin
     data = threshold_data(table)
     order = [labels.set_short(k) for k in SET_KEYS]
     x_order = [labels.threshold_label(t) for t in scenarios.thresholds()]
-    base = alt.Chart(data).encode(
+    base = alt.Chart(disclosure.chart_data(data)).encode(
         x=alt.X("threshold:N", sort=x_order, title=None, axis=alt.Axis(labelAngle=0)),
         xOffset=alt.XOffset("set:N", sort=order),
         y=alt.Y("pct:Q", title=f"Andel {weight_label} (%)", scale=alt.Scale(domain=[0, 100])),
@@ -87,7 +88,7 @@ def _base_layer(boundaries: gpd.GeoDataFrame) -> alt.Chart:
 
 def _sites_layer(sites: pd.DataFrame, show_names: bool = True) -> list[alt.Chart]:
     marks = (
-        alt.Chart(sites)
+        alt.Chart(disclosure.non_person(sites, "care sites"))
         .mark_point(shape="diamond", filled=True, size=160, color=NATION_COLOUR, stroke="white", strokeWidth=1)
         .encode(
             longitude="x:Q", latitude="y:Q", tooltip=[alt.Tooltip("name:N", title="Plats"), alt.Tooltip("town:N", title="Ort")]
@@ -98,7 +99,7 @@ def _sites_layer(sites: pd.DataFrame, show_names: bool = True) -> list[alt.Chart
     if show_names:
         for style in ({"stroke": "white", "strokeWidth": 3, "color": "white"}, {"color": NATION_COLOUR}):
             layers.append(
-                alt.Chart(sites)
+                alt.Chart(disclosure.non_person(sites, "care sites"))
                 .mark_text(dy=-14, fontSize=12, fontWeight="bold", **style)
                 .encode(longitude="x:Q", latitude="y:Q", text="town:N")
                 .project(**render_maps.PROJECTION)
@@ -137,7 +138,7 @@ def travel_time_maps(
     panels = []
     for key in keys:
         dots = (
-            alt.Chart(points[points["set_key"] == key])
+            alt.Chart(disclosure.non_person(points[points["set_key"] == key], "travel grid"))
             .mark_circle(opacity=0.9, stroke="#4a4a4a", strokeWidth=0.4)
             .encode(
                 longitude="x:Q",
@@ -176,7 +177,7 @@ def catchment_map(points: pd.DataFrame, inputs: TravelInputs, key: str = "four_h
     colour_of = dict(zip(towns, HUB_COLOURS, strict=False))
     colours = [colour_of.get(h, ACCENT_COLOURS[4]) for h in hubs]
     dots = (
-        alt.Chart(data)
+        alt.Chart(disclosure.non_person(data, "travel grid"))
         .mark_circle(opacity=0.85, stroke="white", strokeWidth=0.5)
         .encode(
             longitude="x:Q",
@@ -206,10 +207,10 @@ def _dumbbell(
 ) -> alt.TopLevelMixin:
     """Dots per site set on one row per ``category`` with a grey rule from the smallest to the largest."""
     span = data.groupby(category)["mean_minutes"].agg(["min", "max"]).reset_index()
-    rule = alt.Chart(span).mark_rule(color=rule_colour, strokeWidth=2).encode(y=y, x="min:Q", x2="max:Q")
+    rule = alt.Chart(disclosure.chart_data(span)).mark_rule(color=rule_colour, strokeWidth=2).encode(y=y, x="min:Q", x2="max:Q")
     sets = [labels.set_short(k) for k in SET_KEYS]
     dots = (
-        alt.Chart(data)
+        alt.Chart(disclosure.chart_data(data))
         .mark_point(filled=True, size=90, opacity=1)
         .encode(
             y=y,
@@ -271,7 +272,7 @@ def distribution_chart(dist: pd.DataFrame, weight_label: str) -> alt.Chart:
     """Stacked horizontal bars: share of the weight per minute band, one bar per site set."""
     data = dist[["set", "band_sv", "lower", "pct"]].copy()
     return (
-        alt.Chart(data)
+        alt.Chart(disclosure.chart_data(data))
         .mark_bar(stroke="white", strokeWidth=0.5)
         .encode(
             y=alt.Y("set:N", sort=[labels.set_short(k) for k in SET_KEYS], title=None),
