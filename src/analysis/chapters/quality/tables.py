@@ -10,9 +10,15 @@ import pandas as pd
 
 from analysis.chapters.quality import text
 from analysis.chapters.quality.page import QualityPage, reason_text
-from analysis.chapters.quality.thresholds import Thresholds, load_thresholds
+from analysis.chapters.quality.thresholds import Thresholds, VariableRule, load_thresholds
 from analysis.common.regions import region_name
 from analysis.render.page import Table, notice
+
+
+def _rule(v: VariableRule) -> str:
+    if v.implausible is None:
+        return text.label("no_rule")
+    return text.label("rule_limit", rule=v.implausible.label_sv, limit=text.pct(v.max_implausible))
 
 
 def thresholds(data: QualityPage) -> Table:
@@ -25,10 +31,7 @@ def thresholds(data: QualityPage) -> Table:
                 text.label(f"{h}.variable"): [v.label_sv for v in variables],
                 text.label(f"{h}.pages"): [text.pages(v.used_by) for v in variables],
                 text.label(f"{h}.min_complete"): [text.pct(v.min_complete) for v in variables],
-                text.label(f"{h}.rule"): [v.implausible.label_sv if v.implausible else text.label("no_rule") for v in variables],
-                text.label(f"{h}.max_implausible"): [
-                    text.pct(v.max_implausible) if v.implausible else text.label("no_rule") for v in variables
-                ],
+                text.label(f"{h}.rule"): [_rule(v) for v in variables],
             }
         )
     )
