@@ -6,8 +6,10 @@ quote them back; conversion to numbers happens in :mod:`.validate`.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +41,8 @@ class BirthsReadError(ValueError):
 
 
 PARQUET_MAGIC = b"PAR1"
+HEAD_BYTES = 4096
+BLOCK_BYTES = 1 << 24  # 16 MB: the streaming reader never holds the whole file
 _OTHER_SEPARATORS = {"\t": "tab", "|": "pipe ('|')"}
 
 
@@ -48,20 +52,28 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
     UTF-16 (Excel's "Unicode text") and binary content are refused with a clear reason instead of
     being misread as Latin-1.
     """
-    head = data[:4096]
+    _check_head(data[:HEAD_BYTES], path)
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    _check_latin1_head(text[:HEAD_BYTES], path)
+    return text, "latin-1"
+
+
+def _check_head(head: bytes, path: Path) -> None:
+    """UTF-16 and binary content, judged on the file's first bytes."""
     zeros = sorted((head[0::2].count(0), head[1::2].count(0)))
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (zeros[0] == 0 and zeros[1] >= max(2, len(head) // 4)):
         raise BirthsReadError(path, "the file is UTF-16 encoded (Excel 'Unicode text'); export it as CSV in UTF-8 or Latin-1")
     if b"\x00" in head:
         raise BirthsReadError(path, "the file is binary, not a CSV text file (it contains NUL bytes)")
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-    controls = sum(1 for ch in text[:4096] if (ord(ch) < 32 and ch not in "\r\n\t") or 0x7F <= ord(ch) < 0xA0)
-    if controls > max(2, len(text[:4096]) // 100):
+
+
+def _check_latin1_head(head: str, path: Path) -> None:
+    controls = sum(1 for ch in head if (ord(ch) < 32 and ch not in "\r\n\t") or 0x7F <= ord(ch) < 0xA0)
+    if controls > max(2, len(head) // 100):
         raise BirthsReadError(path, "the file is binary, not a CSV text file (control characters in its first lines)")
-    return text, "latin-1"
 
 
 def _sniff_separator(text: str, path: Path) -> str:
@@ -78,9 +90,12 @@ def _sniff_separator(text: str, path: Path) -> str:
     return sep
 
 
-def _check_shape(text: str, sep: str, path: Path) -> list[str]:
-    """The header's column names; every data row must have exactly as many fields as the header."""
-    reader = csv.reader(io.StringIO(text), delimiter=sep, skipinitialspace=True)
+def _check_shape(lines: Iterable[str], sep: str, path: Path) -> list[str]:
+    """The header's column names; every data row must have exactly as many fields as the header.
+
+    ``lines`` is the decoded text split at ``\\n`` only (a string's lines or a file opened with ``newline="\\n"``).
+    """
+    reader = csv.reader(lines, delimiter=sep, skipinitialspace=True)
     try:
         header = next(reader)
     except StopIteration:
@@ -121,7 +136,7 @@ def read_csv_text(path: Path) -> tuple[pd.DataFrame, ReadInfo]:
         raise BirthsReadError(path, f"the file is Parquet, not CSV; rename it to {path.stem}.parquet")
     text, encoding = _decode(data, path)
     sep = _sniff_separator(text, path)
-    header = _check_shape(text, sep, path)
+    header = _check_shape(io.StringIO(text), sep, path)
     frame = pd.read_csv(
         io.StringIO(text),
         sep=sep,
@@ -134,6 +149,83 @@ def read_csv_text(path: Path) -> tuple[pd.DataFrame, ReadInfo]:
     # pandas renames a repeated header ("mode", "mode.1"); keep the names as written so duplicates are reported.
     frame.columns = header
     return frame, ReadInfo(str(path), "csv", encoding, sep)
+
+
+@dataclass(frozen=True)
+class CsvLayout:
+    """What a first streaming pass learned about a CSV file: encoding, separator and the header's names."""
+
+    path: Path
+    encoding: str  # "utf-8" or "latin-1"
+    separator: str
+    header: list[str]
+
+    @property
+    def codec(self) -> str:
+        return "utf-8-sig" if self.encoding == "utf-8" else "latin-1"
+
+    def info(self) -> ReadInfo:
+        return ReadInfo(str(self.path), "csv", self.encoding, self.separator)
+
+
+def _is_utf8(path: Path) -> bool:
+    """The whole file decodes as UTF-8 (checked block by block, never all in memory)."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    with path.open("rb") as f:
+        try:
+            while block := f.read(BLOCK_BYTES):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+def _is_blank(path: Path) -> bool:
+    with path.open("rb") as f:
+        while block := f.read(BLOCK_BYTES):
+            if block.strip():
+                return False
+    return True
+
+
+def sniff_csv(path: Path) -> CsvLayout:
+    """The checks of :func:`read_csv_text` without reading the file into memory (same errors, same row numbers)."""
+    if _is_blank(path):
+        raise BirthsReadError(path, "the file is empty")
+    with path.open("rb") as f:
+        head = f.read(HEAD_BYTES)
+    if head.startswith(PARQUET_MAGIC):
+        raise BirthsReadError(path, f"the file is Parquet, not CSV; rename it to {path.stem}.parquet")
+    _check_head(head, path)
+    encoding = "utf-8" if _is_utf8(path) else "latin-1"
+    if encoding == "latin-1":
+        _check_latin1_head(head.decode("latin-1"), path)
+    layout = CsvLayout(path, encoding, ",", [])
+    with path.open(encoding=layout.codec, newline="\n") as f:
+        sep = _sniff_separator(f.readline(), path)
+    with path.open(encoding=layout.codec, newline="\n") as f:
+        header = _check_shape(f, sep, path)
+    return CsvLayout(path, encoding, sep, header)
+
+
+def iter_csv_chunks(layout: CsvLayout, rows: int) -> Iterator[pd.DataFrame]:
+    """The data rows in chunks of ``rows``, every cell a string as :func:`read_csv_text` gives them."""
+    reader = pd.read_csv(
+        layout.path,
+        sep=layout.separator,
+        encoding=layout.codec,
+        dtype=str,
+        keep_default_na=False,
+        na_filter=False,
+        quoting=csv.QUOTE_MINIMAL,
+        skipinitialspace=True,
+        chunksize=rows,
+    )
+    with reader:
+        for chunk in reader:
+            chunk.columns = layout.header
+            yield chunk
 
 
 def read_parquet(path: Path) -> tuple[pd.DataFrame, ReadInfo]:

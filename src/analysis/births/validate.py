@@ -29,6 +29,7 @@ from analysis.births.readers import BirthsReadError, ReadInfo, read_any
 from analysis.common.regions import HOME_REGION
 
 MAX_LISTED = 5
+SAMPLED = 200  # offending values looked at for the distinct ones quoted in an issue
 MISSING_TOKENS: frozenset[str] = frozenset({"", "na", "nan", "null", "none", "<na>"})
 ROW_CONVENTION = "Row numbers are data rows counted from 1 under the header (spreadsheet row = data row + 1)."
 
@@ -49,6 +50,9 @@ class Issue:
     values: tuple[str, ...] = ()
     allowed: str = ""
     values_column: str = ""  # set when the quoted values come from another column (cross-column rules)
+    # The first SAMPLED offending values as written (``values`` are the distinct ones among them); kept so that
+    # issues found in consecutive chunks of a file merge into exactly the issue the whole file gives.
+    sample: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     def format(self) -> str:
         where = "file" if self.column == FILE_LEVEL else f"column '{self.column}'"
@@ -129,16 +133,9 @@ def _issue(
     allowed: str = "",
 ) -> Issue:
     idx = np.flatnonzero(mask)
-    values: tuple[str, ...] = ()
+    sample: tuple[str, ...] = ()
     if raw is not None and len(idx):
-        seen: list[str] = []
-        for v in raw.iloc[idx[:200]]:
-            text = str(v)
-            if text not in seen:
-                seen.append(text)
-            if len(seen) == MAX_LISTED:
-                break
-        values = tuple(seen)
+        sample = tuple(str(v) for v in raw.iloc[idx[:SAMPLED]])
     return Issue(
         severity=severity,
         code=code,
@@ -146,9 +143,15 @@ def _issue(
         message=message,
         rows=tuple(int(i) + 1 for i in idx[:MAX_LISTED]),
         count=len(idx),
-        values=values,
+        values=distinct_values(sample),
         allowed=allowed,
+        sample=sample,
     )
+
+
+def distinct_values(sample: tuple[str, ...]) -> tuple[str, ...]:
+    """The first MAX_LISTED distinct values, in order of appearance."""
+    return tuple(dict.fromkeys(sample))[:MAX_LISTED]
 
 
 def _is_text(series: pd.Series) -> bool:
@@ -288,7 +291,7 @@ def _check_column(col: Column, raw: pd.Series, report: ValidationReport) -> pd.S
     return text.mask(pd.Series(missing, index=text.index))
 
 
-def _row_rules(typed: pd.DataFrame, raw: pd.DataFrame, report: ValidationReport) -> None:
+def _row_rules(typed: pd.DataFrame, raw: pd.DataFrame, report: ValidationReport, duplicates: bool = True) -> None:
     """Cross-column consistency; rows whose inputs are invalid or missing are not judged twice."""
     mode = typed["mode"].astype("string") if "mode" in typed else None
     onset = typed["onset"].astype("string") if "onset" in typed else None
@@ -354,7 +357,7 @@ def _row_rules(typed: pd.DataFrame, raw: pd.DataFrame, report: ValidationReport)
             muni.notna() & region.notna() & (muni.str.slice(0, 2) != region),
             "municipality",
         )
-    if "delivery_id" in typed:
+    if duplicates and "delivery_id" in typed:
         ids = typed["delivery_id"]
         dup = ids.notna() & ids.duplicated(keep=False)
         add("duplicate_delivery_id", "delivery_id", "delivery_id occurs more than once", dup, "delivery_id")
@@ -363,30 +366,29 @@ def _row_rules(typed: pd.DataFrame, raw: pd.DataFrame, report: ValidationReport)
 # --------------------------------------------------------------------------- public API
 
 
-def validate_frame(
-    raw: pd.DataFrame, source: str = "<frame>", read_info: ReadInfo | None = None
-) -> tuple[ValidationReport, pd.DataFrame]:
-    """Check a frame against the contract; return the report and the converted frame (canonical dtypes)."""
-    raw = raw.reset_index(drop=True)
-    raw.columns = [str(c).strip().lower() for c in raw.columns]
-    report = ValidationReport(source=source, n_rows=len(raw), read_info=read_info)
+def header_checks(columns: list[str], report: ValidationReport) -> None:
+    """Problems with the header alone: required columns missing, repeated or unknown names, absent optional ones."""
     for name in REQUIRED:
-        if name not in raw.columns:
+        if name not in columns:
             report.errors.append(
                 Issue("error", "missing_column", name, "required column is missing", allowed=COLUMNS[name].allowed_text())
             )
-    dup_cols = [c for c in pd.Index(raw.columns)[pd.Index(raw.columns).duplicated()]]
-    for name in dict.fromkeys(dup_cols):
+    index = pd.Index(columns)
+    for name in dict.fromkeys(index[index.duplicated()]):
         report.errors.append(Issue("error", "duplicate_column", name, "column appears more than once in the header"))
-    raw = raw.loc[:, ~pd.Index(raw.columns).duplicated()]
-    unknown = [c for c in raw.columns if c not in COLUMNS]
-    for name in unknown:
+    for name in dict.fromkeys(c for c in columns if c not in COLUMNS):
         report.warnings.append(Issue("warning", "unknown_column", name, "not in the contract; ignored"))
+    report.absent_optional += [c.name for c in CONTRACT if not c.required and c.name not in columns]
+
+
+def check_rows(raw: pd.DataFrame, report: ValidationReport, duplicates: bool = True) -> pd.DataFrame:
+    """Convert and check the rows of ``raw`` (unique column names); issues and missing counts go to ``report``.
+
+    ``duplicates=False`` leaves the duplicate-``delivery_id`` rule to the caller (a file read in chunks).
+    """
     typed: dict[str, pd.Series] = {}
     for col in CONTRACT:
         if col.name not in raw.columns:
-            if not col.required:
-                report.absent_optional.append(col.name)
             continue
         series = raw[col.name]
         missing = _missing_mask(series)
@@ -397,10 +399,23 @@ def validate_frame(
             )
         elif not col.required and missing.any():
             report.missing[col.name] = int(missing.sum())
+    frame = pd.DataFrame(typed, index=raw.index)
+    _row_rules(frame, raw, report, duplicates)
+    return frame
+
+
+def validate_frame(
+    raw: pd.DataFrame, source: str = "<frame>", read_info: ReadInfo | None = None
+) -> tuple[ValidationReport, pd.DataFrame]:
+    """Check a frame against the contract; return the report and the converted frame (canonical dtypes)."""
+    raw = raw.reset_index(drop=True)
+    raw.columns = [str(c).strip().lower() for c in raw.columns]
+    report = ValidationReport(source=source, n_rows=len(raw), read_info=read_info)
+    header_checks(list(raw.columns), report)
+    raw = raw.loc[:, ~pd.Index(raw.columns).duplicated()]
+    frame = check_rows(raw, report)
     if len(raw) == 0:
         report.errors.append(Issue("error", "no_rows", FILE_LEVEL, "the file has a header but no data rows"))
-    frame = pd.DataFrame(typed, index=raw.index)
-    _row_rules(frame, raw, report)
     report.errors.sort(key=lambda i: list(COLUMNS).index(i.column) if i.column in COLUMNS else 99)
     return report, frame
 
@@ -411,8 +426,14 @@ def unreadable_report(error: BirthsReadError, source: str) -> ValidationReport:
     return ValidationReport(source=source, n_rows=0, errors=[issue])
 
 
-def _read_and_validate(path: str | Path) -> tuple[ValidationReport, pd.DataFrame | None]:
+def _read_and_validate(path: str | Path, keep_frame: bool = True) -> tuple[ValidationReport, pd.DataFrame | None]:
+    """A CSV is checked chunk by chunk (:mod:`.validate_stream`, same report, far less memory); Parquet whole."""
+    from analysis.births.validate_stream import validate_csv
+
+    p = Path(path)
     try:
+        if p.exists() and p.suffix.lower() not in (".parquet", ".pq"):
+            return validate_csv(p, keep_frame=keep_frame)
         raw, info = read_any(path)
     except BirthsReadError as exc:
         return unreadable_report(exc, str(path)), None
@@ -425,7 +446,7 @@ def validate(path: str | Path) -> ValidationReport:
     A file that cannot be read (empty, binary, wrong format for its suffix, UTF-16, tab- or
     pipe-separated, rows with the wrong number of fields) gives a failed report, not an exception.
     """
-    return _read_and_validate(path)[0]
+    return _read_and_validate(path, keep_frame=False)[0]
 
 
 def canonical(frame: pd.DataFrame) -> pd.DataFrame:
