@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -40,6 +40,7 @@ class NulliparaPage:
     robson: pd.DataFrame
     indirect: pd.DataFrame
     synthetic: bool = False
+    excluded: pd.DataFrame = field(default_factory=pd.DataFrame)  # units the data-quality gate left out, with reasons
 
     @property
     def fitted(self) -> list[str]:
@@ -98,12 +99,15 @@ def compute_page(
 def compute(region: str, years: str, births: str, outcomes: str) -> NulliparaPage:
     """The page's parameters as the template passes them: load the births file and run the page."""
     from analysis.births import load_births
+    from analysis.chapters.quality.assessment import gate
     from analysis.pipeline.params import year_range
     from analysis.render.page import is_synthetic
 
     if not births:
         raise ValueError("births: give the path to a births file (the build fills it with the synthetic cohort)")
-    return compute_page(load_births(births), region, year_range(years), parse_outcomes(outcomes), synthetic=is_synthetic(births))
+    gated = gate(load_births(births), "nullipara")  # units failing the Datakvalitet thresholds leave the comparison
+    page = compute_page(gated.frame, region, year_range(years), parse_outcomes(outcomes), synthetic=is_synthetic(births))
+    return replace(page, excluded=gated.excluded)
 
 
 # --------------------------------------------------------------------------- glued prose values

@@ -58,6 +58,7 @@ class RiskmixPage:
     map_tables: dict[str, gpd.GeoDataFrame]
     strata: dict[str, pd.DataFrame]
     figures: dict[str, Any]
+    excluded: pd.DataFrame  # units the data-quality gate left out, with reasons
 
     @property
     def note(self) -> str:
@@ -100,12 +101,14 @@ def _municipalities(
 def compute(region: str, years: str, births: str) -> RiskmixPage:
     """Read the births file and compute every table, chart input and key figure of the page."""
     from analysis.births import load_births
+    from analysis.chapters.quality.assessment import gate
     from analysis.pipeline import params
     from analysis.render.page import is_synthetic
 
     cfg = load_config()
     year_list = params.year_range(years)
-    df = load_births(births)
+    gated = gate(load_births(births), "riskmix")  # units failing the Datakvalitet thresholds leave the comparison
+    df = gated.frame
     indicators = published.indicators()
     rankings = {ind.key: published_ranking(indicators, ind.key, highlight_region=region) for ind in cfg.published_indicators}
     standardised = {key: direct_standardise(df, region, key, year_list, cfg) for key in cfg.page.standardised}
@@ -128,6 +131,7 @@ def compute(region: str, years: str, births: str) -> RiskmixPage:
         map_tables=map_tables,
         strata={view.by: stratified(df, region, view.by, year_list, cfg) for view in cfg.page.stratified},
         figures=key_figures(df, region, year_list, cfg, indicators),
+        excluded=gated.excluded,
     )
 
 
