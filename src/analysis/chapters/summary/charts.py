@@ -48,9 +48,9 @@ def overview(data: SummaryPage) -> alt.LayerChart:
     rows = list(dict.fromkeys(frame["Alternativ"]))
     base = alt.Chart(disclosure.non_person(frame, "modelled option figures and their tiers")).encode(
         x=alt.X(
-            "Alternativ:N", sort=rows, title=None, axis=alt.Axis(orient="top", labelAngle=0, labelFontSize=11, labelLimit=110)
+            "Alternativ:N", sort=rows, title=None, axis=alt.Axis(orient="top", labelAngle=0, labelFontSize=11, labelLimit=84)
         ),
-        y=alt.Y("Mått:N", sort=measures, title=None, axis=alt.Axis(labelLimit=320, labelFontSize=12)),
+        y=alt.Y("Mått:N", sort=measures, title=None, axis=alt.Axis(labelLimit=250, labelFontSize=11)),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color("Nivå:N", scale=alt.Scale(domain=order, range=list(TIER_COLOURS.values())),
