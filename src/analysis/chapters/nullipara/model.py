@@ -14,8 +14,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
+from statsmodels.genmod.families import Binomial
+from statsmodels.genmod.generalized_linear_model import GLM
 
 from analysis.chapters.nullipara.outcomes import (
     CovariateSpec,
@@ -203,7 +204,7 @@ def model_terms(frame: pd.DataFrame, covariates: Sequence[str], weight: np.ndarr
 def fit_glm(endog: np.ndarray, exog: np.ndarray, offset: np.ndarray | None = None) -> tuple[Any, tuple[str, ...]]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        model = sm.GLM(endog, exog, family=sm.families.Binomial(), offset=offset)
+        model = GLM(endog, exog, family=Binomial(), offset=offset)  # not statsmodels.api: it imports every model
         result = model.fit(tol=1e-10, maxiter=100)
     return result, tuple(sorted({str(w.message).splitlines()[0] for w in caught}))
 
