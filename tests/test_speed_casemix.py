@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from analysis.chapters.nullipara.decomposition import BootstrapInputs, bootstrap_parts, distinct_rows
+from analysis.chapters.nullipara.model import _code_one, _text_codes
+from analysis.chapters.nullipara.outcomes import resolve_config
 from analysis.pipeline import runner
 
 
@@ -39,3 +42,25 @@ def test_kernels_get_one_blas_thread_unless_the_user_chose(monkeypatch: pytest.M
     monkeypatch.setattr(runner.os, "environ", env)
     runner.limit_kernel_threads()
     assert env == {"OMP_NUM_THREADS": "2", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def test_coding_a_categorical_equals_coding_its_text() -> None:
+    cfg = resolve_config(None)
+    values = ["tertiary", None, "compulsory", "upper_secondary", "tertiary", None]
+    cat = pd.Series(pd.Categorical(values, categories=["compulsory", "tertiary", "upper_secondary", "unused"]))
+    text = pd.Series(values, dtype=object)
+    spec = cfg.covariates["education"]
+    np.testing.assert_array_equal(_code_one(cat, spec, "missing"), _code_one(text, spec, "missing"))
+    assert _code_one(cat, spec, "missing").dtype == np.int16
+    with pytest.raises(ValueError, match="bogus"):
+        _code_one(pd.Series(pd.Categorical(["bogus", "tertiary"])), spec, "missing")
+
+
+@pytest.mark.parametrize("values", [["19", "03", None, "19", "1"], ["nan", None, "a"], ["b", "a"], [None]])
+def test_group_codes_of_a_categorical_equal_those_of_its_text(values: list[str | None]) -> None:
+    series = pd.Series(pd.Categorical(values, categories=sorted({v for v in values if v} | {"unused"}, reverse=True)))
+    codes, labels = _text_codes(series)
+    plain_codes, plain_labels = pd.factorize(series.astype(str).to_numpy(), sort=True)
+    np.testing.assert_array_equal(codes, plain_codes)
+    np.testing.assert_array_equal(labels, np.asarray(plain_labels).astype(str))
+    assert labels.dtype == np.asarray(plain_labels).astype(str).dtype
