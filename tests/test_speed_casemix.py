@@ -6,9 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.births.synth import generate
 from analysis.chapters.nullipara.decomposition import BootstrapInputs, bootstrap_parts, distinct_rows
-from analysis.chapters.nullipara.model import _code_one, _text_codes
+from analysis.chapters.nullipara.model import _code_one, _text_codes, code_covariates
 from analysis.chapters.nullipara.outcomes import resolve_config
+from analysis.chapters.nullipara.secondary import secondary_results
 from analysis.pipeline import runner
 
 
@@ -64,3 +66,12 @@ def test_group_codes_of_a_categorical_equal_those_of_its_text(values: list[str |
     np.testing.assert_array_equal(codes, plain_codes)
     np.testing.assert_array_equal(labels, np.asarray(plain_labels).astype(str))
     assert labels.dtype == np.asarray(plain_labels).astype(str).dtype
+
+
+def test_secondary_results_reuse_the_coded_covariates_without_moving_a_figure() -> None:
+    births = generate(years=[2023], seed=5, scale=0.1).data
+    cfg = resolve_config(None)
+    coded = code_covariates(births, list(cfg.outcomes["pph_1000"].covariates), cfg)
+    reused = secondary_results(births, "19", cfg, coded)
+    assert reused  # the secondary analyses ran
+    assert reused == secondary_results(births, "19", cfg)
