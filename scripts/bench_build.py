@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -32,11 +34,19 @@ sys.path.insert(0, str(REPO))
 
 from tests.conftest import make_project_copy, run_cli  # noqa: E402
 
+CPU: dict[str, float] = {}  # CPU seconds (user + system) of every process a step started: robust on a busy machine
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
 
 def _timed(root: Path, *args: str) -> tuple[float, str]:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _children_cpu()
     result = run_cli(root, *args)
     seconds = time.perf_counter() - start
+    CPU[" ".join(args)] = _children_cpu() - cpu
     if result.returncode != 0:
         raise SystemExit(f"`analysis {' '.join(args)}` failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
     return seconds, result.stdout
@@ -73,15 +83,16 @@ def _jupyter_book_serial(root: Path) -> float:
         shutil.copy2(data, work / "book" / "generated" / data.name)
     shutil.copytree(root / "_build" / "results", work / "_build" / "results")
     jb = Path(sys.executable).parent / "jupyter-book"
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _children_cpu()
     proc = subprocess.run(
         [str(jb), "build", str(work), "--path-output", str(work / "_build" / "jb")],
         cwd=work,
         capture_output=True,
         text=True,
-        env={**__import__("os").environ, "ANALYSIS_ROOT": str(work), "ANALYSIS_RESULTS_DIR": str(work / "_build" / "results")},
+        env={**os.environ, "ANALYSIS_ROOT": str(work), "ANALYSIS_RESULTS_DIR": str(work / "_build" / "results")},
     )
     seconds = time.perf_counter() - start
+    CPU["jupyter-book"] = _children_cpu() - cpu
     output = proc.stdout + proc.stderr
     if proc.returncode != 0 or "Executing notebook failed" in output:
         raise SystemExit(f"jupyter-book serial execution failed:\n{output[-4000:]}")
@@ -93,6 +104,7 @@ def main() -> int:
     parser.add_argument("--scale", default="1.0", help="synthetic cohort scale (1.0 = the default book)")
     parser.add_argument("--skip-jb", action="store_true", help="leave out Jupyter Book's serial execution")
     args = parser.parse_args()
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         root = make_project_copy(Path(tmp) / "project")
         plan = root / "book" / "runplan.yml"
@@ -108,6 +120,15 @@ def main() -> int:
         template.write_text(template.read_text(encoding="utf-8").replace("# Länet idag", "# Länet idag\n\nEn ändrad mening.", 1))
         edit, _ = _timed(root, "build")
         serial = None if args.skip_jb else _jupyter_book_serial(root)
+    load_after = os.getloadavg()
+    print(
+        f"load average (1, 5, 15 min) before: {load_before[0]:.1f} {load_before[1]:.1f} {load_before[2]:.1f}, "
+        f"after: {load_after[0]:.1f} {load_after[1]:.1f} {load_after[2]:.1f} ({os.cpu_count()} cores)"
+    )
+    print(
+        f"CPU seconds: clean build {CPU.get('build --force', 0):.1f}, "
+        f"Jupyter Book serial {CPU.get('jupyter-book', float('nan')):.1f}"
+    )
     print(f"cohort generation (scale {args.scale}):   {cohort:6.1f} s")
     print(f"clean build (all pages + HTML):       {clean:6.1f} s")
     print(f"no-op rebuild:                        {noop:6.1f} s")

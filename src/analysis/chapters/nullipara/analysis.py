@@ -181,7 +181,7 @@ def nullipara_analysis(
             "n_boot": res.decomposition.n_boot,
         }
     if "pph_1000" in analyses and not out["outcomes"]["pph_1000"]["regions"].get(region, {}).get("suppressed", True):
-        out["secondary"] = secondary_results(data, region, cfg)
+        out["secondary"] = secondary_results(data, region, cfg, coded)
     return NulliparaAnalysis(results=out, analyses=analyses)
 
 

@@ -151,8 +151,8 @@ class BootstrapInputs:
     n_k: np.ndarray  # the region's women per pattern
     e_k: np.ndarray  # the region's events per pattern
     x_region: np.ndarray  # design rows of the region's patterns
-    n_all: np.ndarray  # women per pattern, whole nation (region included)
-    x_all: np.ndarray  # design rows of the nation's patterns
+    n_all: np.ndarray  # women per pattern (or per distinct design row), whole nation (region included)
+    x_all: np.ndarray  # design rows of the nation's patterns (``distinct_rows`` pools identical ones)
     params: np.ndarray
     cov: np.ndarray
 
@@ -182,6 +182,13 @@ def bootstrap_parts(inp: BootstrapInputs, n_boot: int, rng: np.random.Generator)
     return np.column_stack([gap, casemix, gap - casemix])
 
 
+def distinct_rows(x: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Identical design rows pooled, their women summed: the national model has no region term, so the patterns
+    of different regions share rows and every bootstrap draw needs each distinct row only once (about 5x fewer)."""
+    rows, inverse = np.unique(x, axis=0, return_inverse=True)
+    return rows, np.bincount(inverse.ravel(), weights=n, minlength=len(rows))
+
+
 def percentile_mc_error(draws: np.ndarray, q: Sequence[float], rng: np.random.Generator, reps: int = 200) -> np.ndarray:
     """Monte Carlo standard error of percentile limits (columns x limits), by resampling the draws."""
     idx = rng.integers(0, len(draws), size=(reps, len(draws)))
@@ -208,12 +215,13 @@ def decompose(
     sub = pat[(pat[region_column] == region).to_numpy()]
     if sub.empty:
         raise ValueError(f"decompose: region {region!r} has no deliveries for {prepared.spec.key}")
+    x_all, n_all = distinct_rows(fit.design(pat), pat["n"].to_numpy(dtype=float))
     inp = BootstrapInputs(
         n_k=sub["n"].to_numpy(dtype=float),
         e_k=sub["events"].to_numpy(dtype=float),
         x_region=fit.design(sub),
-        n_all=pat["n"].to_numpy(dtype=float),
-        x_all=fit.design(pat),
+        n_all=n_all,
+        x_all=x_all,
         params=fit.params,
         cov=fit.cov,
     )

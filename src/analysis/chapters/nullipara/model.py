@@ -14,8 +14,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
+from statsmodels.genmod.families import Binomial
+from statsmodels.genmod.generalized_linear_model import GLM
 
 from analysis.chapters.nullipara.outcomes import (
     CovariateSpec,
@@ -49,8 +50,7 @@ class CodedCovariates:
         six times is most of the collapse's cost.
         """
         if column not in self._groups:
-            codes, labels = pd.factorize(births[column].astype(str).to_numpy(), sort=True)
-            self._groups[column] = (codes.astype(np.int64), np.asarray(labels).astype(str))
+            self._groups[column] = _text_codes(births[column])
         return self._groups[column]
 
     def frame(self, mask: np.ndarray | None = None) -> pd.DataFrame:
@@ -60,6 +60,24 @@ class CodedCovariates:
             c = self.codes[name] if mask is None else self.codes[name][mask]
             cols[name] = pd.Categorical.from_codes(c, categories=list(self.levels[name]))
         return pd.DataFrame(cols)
+
+
+def _text_categorical(series: pd.Series) -> bool:
+    return isinstance(series.dtype, pd.CategoricalDtype) and pd.api.types.is_string_dtype(series.cat.categories.dtype)
+
+
+def _text_codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(series.astype(str), sort=True)`` (missing: -1): a categorical of text is done on its categories."""
+    if _text_categorical(series):
+        row_codes = series.cat.codes.to_numpy()
+        used = np.unique(row_codes[row_codes >= 0])
+        names = np.asarray(series.cat.categories.astype(str), dtype=object)[used]
+        order = np.argsort(names, kind="stable")  # the labels sorted as factorize(sort=True) sorts them
+        lookup = np.full(len(series.cat.categories) + 1, -1, dtype=np.int64)  # the last entry: code -1 stays -1
+        lookup[used[order]] = np.arange(len(used))
+        return lookup[row_codes], names[order].astype(str)
+    codes, labels = pd.factorize(series.astype(str).to_numpy(), sort=True)
+    return codes.astype(np.int64), np.asarray(labels).astype(str)
 
 
 def _code_one(series: pd.Series, spec: CovariateSpec, missing_label: str) -> np.ndarray:
@@ -78,6 +96,12 @@ def _code_one(series: pd.Series, spec: CovariateSpec, missing_label: str) -> np.
         codes = np.where(flags.fillna(False).to_numpy(dtype=bool), position[spec.labels[1]], position[spec.labels[0]])
         codes[flags.isna().to_numpy()] = missing_code
         return codes.astype(np.int16)
+    if _text_categorical(series):  # classify the few categories, then look every row up by its category code
+        row_codes = series.cat.codes.to_numpy()
+        used = np.zeros(len(series.cat.categories), dtype=bool)
+        used[row_codes[row_codes >= 0]] = True  # an unused category is not checked, as no row has it
+        per_category = _code_one(pd.Series(series.cat.categories).where(used), spec, missing_label)
+        return np.where(row_codes < 0, missing_code, per_category[row_codes]).astype(np.int16)
     text = series.astype("string")
     unknown = text.notna() & ~text.isin(list(spec.labels))
     if unknown.any():
@@ -203,7 +227,7 @@ def model_terms(frame: pd.DataFrame, covariates: Sequence[str], weight: np.ndarr
 def fit_glm(endog: np.ndarray, exog: np.ndarray, offset: np.ndarray | None = None) -> tuple[Any, tuple[str, ...]]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        model = sm.GLM(endog, exog, family=sm.families.Binomial(), offset=offset)
+        model = GLM(endog, exog, family=Binomial(), offset=offset)  # not statsmodels.api: it imports every model
         result = model.fit(tol=1e-10, maxiter=100)
     return result, tuple(sorted({str(w.message).splitlines()[0] for w in caught}))
 

@@ -9,7 +9,7 @@ import pandas as pd
 from analysis.chapters.riskmix.config import NO_RISK_KEY, RiskConfig, Years, load_config
 from analysis.chapters.riskmix.prevalence import no_risk_share, prevalence_table
 from analysis.chapters.riskmix.published import published_no_risk, published_overview
-from analysis.chapters.riskmix.rules import no_risk_definition, region_code, select
+from analysis.chapters.riskmix.rules import no_risk_definition, region_code, select, shared_work
 from analysis.chapters.riskmix.standardisation import RESULT_DIGITS, direct_standardise
 from analysis.common.regions import region_name
 from analysis.common.results import plain
@@ -23,7 +23,22 @@ def key_figures(
     indicators_df: pd.DataFrame | None = None,
     published_year: str = "2023",
 ) -> dict[str, Any]:
-    """Headline numbers for ``_build/results/riskmix.json`` (JSON-serialisable, NaN -> None)."""
+    """Headline numbers for ``_build/results/riskmix.json`` (JSON-serialisable, NaN -> None).
+
+    The tables it reads share one row selection and one set of factor flags (``shared_work``).
+    """
+    with shared_work():
+        return _key_figures(births, region, years, config, indicators_df, published_year)
+
+
+def _key_figures(
+    births: pd.DataFrame,
+    region: str,
+    years: Years,
+    config: RiskConfig | None,
+    indicators_df: pd.DataFrame | None,
+    published_year: str,
+) -> dict[str, Any]:
     cfg = config or load_config()
     code = region_code(region)
     sel, codes = select(births, years)

@@ -21,6 +21,8 @@ from analysis.chapters.riskmix.rules import (
     no_risk_flag,
     region_code,
     select,
+    shared,
+    year_key,
 )
 from analysis.common import disclosure
 from analysis.common.published import RIKET as NATION_CODE
@@ -30,17 +32,25 @@ PREVALENCE_COLUMNS = ["n", "cases", "pct", "ci_low", "ci_high", "missing", "supp
 
 
 def count_flags(flag: pd.Series, groups: pd.Series | None = None) -> pd.DataFrame:
-    """n (known), cases and missing, overall or per group."""
-    frame = pd.DataFrame({"known": flag.notna().to_numpy(), "case": flag.fillna(False).astype(bool).to_numpy()}, index=flag.index)
+    """n (known), cases and missing, overall or per group (groups in order of first appearance, NA groups left out).
+
+    One pass over integer group codes (``np.bincount``): grouping by the values themselves turned a categorical
+    into half a million Python strings for every factor.
+    """
+    known = flag.notna().to_numpy()
+    case = flag.fillna(False).astype(bool).to_numpy()
     if groups is None:
-        return pd.DataFrame(
-            {"n": [int(frame["known"].sum())], "cases": [int(frame["case"].sum())], "missing": [int((~frame["known"]).sum())]}
-        )
-    frame["group"] = groups.to_numpy()
-    g = frame.groupby("group", observed=False, sort=False)
-    out = pd.DataFrame({"n": g["known"].sum(), "cases": g["case"].sum(), "total": g.size()})
-    out["missing"] = out["total"] - out["n"]
-    return out.drop(columns="total").astype(int)
+        return pd.DataFrame({"n": [int(known.sum())], "cases": [int(case.sum())], "missing": [int((~known).sum())]})
+    codes, uniques = pd.factorize(groups, sort=False)
+    in_group = codes >= 0
+    size = len(uniques)
+    n = np.bincount(codes[in_group & known], minlength=size)
+    total = np.bincount(codes[in_group], minlength=size)
+    out = pd.DataFrame(
+        {"n": n, "cases": np.bincount(codes[in_group & case], minlength=size), "missing": total - n},
+        index=pd.Index(list(uniques), name="group"),
+    )
+    return out.astype(int)
 
 
 def finish(table: pd.DataFrame) -> pd.DataFrame:
@@ -92,14 +102,19 @@ def prevalence_table(births: pd.DataFrame, region: str, years: Years = None, con
     """
     cfg = config or load_config()
     code = region_code(region)
+    return shared("prevalence", births, (code, year_key(years), id(cfg)), lambda: _prevalence(births, code, years, cfg))
+
+
+def _prevalence(births: pd.DataFrame, code: str, years: Years, cfg: RiskConfig) -> pd.DataFrame:
     sel, codes = select(births, years)
     flags = factor_flags(sel, cfg)
     avail = factor_availability(sel, cfg).set_index("factor")["available"]
     in_region = (codes == code).to_numpy()
+    name_region = region_name(code)
     rows = []
     for f in cfg.factors:
         for area, area_code, name, mask in (
-            ("region", code, region_name(code), in_region),
+            ("region", code, name_region, in_region),
             ("nation", NATION_CODE, cfg.nation_label_sv, None),
         ):
             base = {
@@ -125,6 +140,10 @@ def no_risk_share(births: pd.DataFrame, region: str, years: Years = None, config
     """
     cfg = config or load_config()
     code = region_code(region)
+    return shared("no_risk", births, (code, year_key(years), id(cfg)), lambda: _no_risk(births, code, years, cfg))
+
+
+def _no_risk(births: pd.DataFrame, code: str, years: Years, cfg: RiskConfig) -> pd.DataFrame:
     sel, codes = select(births, years)
     definition = no_risk_definition(sel, cfg)
     flag = no_risk_flag(factor_flags(sel, cfg), definition.factors)

@@ -11,7 +11,7 @@ from analysis.chapters.riskmix.config import RiskConfig, load_config
 from analysis.chapters.riskmix.rules import region_code
 from analysis.common.home import HOME_REGION
 from analysis.common.published import RIKET as NATION_CODE
-from analysis.common.regions import region_codes, region_name, regions
+from analysis.common.regions import region_codes, regions
 
 # How the reference CSV (names only, no codes) spells the nation.
 MFR_NATION_NAME = "Riket"
@@ -58,7 +58,8 @@ def published_ranking(
     national = float(nat.iloc[0]) if len(nat) else math.nan
     base = df[(df["indicator"] == indicator) & (df["year"] == str(baseline_year))].set_index("region_code")["value"]
     out = pd.DataFrame({"region_code": region_codes()})
-    out["region"] = out["region_code"].map(region_name)
+    names = dict(zip(regions()["code"], regions()["name_mfr"].map(str)))  # what region_name() returns, per code
+    out["region"] = out["region_code"].map(names)
     vals = this.set_index("region_code")
     out["value"] = out["region_code"].map(vals["value"]).astype(float)
     out["unit"] = out["region_code"].map(vals["unit"]) if "unit" in vals else None

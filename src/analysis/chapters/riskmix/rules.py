@@ -7,8 +7,10 @@ a missing value, so that woman drops out of that factor's denominator.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -28,10 +30,60 @@ from analysis.chapters.riskmix.config import (
 )
 from analysis.common.regions import region_codes
 
+T = TypeVar("T")
+# Results shared inside ``shared_work()``: key -> (the frame they were computed from, result).
+_SHARED: dict[tuple[Any, ...], tuple[pd.DataFrame, Any]] | None = None
+
+
+@contextmanager
+def shared_work() -> Iterator[None]:
+    """Inside this block the row selection, factor flags, availability and strata of a births frame are computed
+    once and shared by every table of the page (a page computes a dozen tables from the same frame).
+
+    Only for code that does not modify the frames it is given or gets back; outside the block nothing is kept.
+    """
+    global _SHARED
+    outer = _SHARED
+    _SHARED = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _SHARED = outer
+
+
+def shared(name: str, frame: pd.DataFrame, extra: Any, compute: Callable[[], T]) -> T:
+    """``compute()``, or inside ``shared_work()`` the value already computed for this frame, ``name`` and ``extra``."""
+    if _SHARED is None:
+        return compute()
+    key = (name, id(frame), extra)
+    hit = _SHARED.get(key)
+    if hit is not None and hit[0] is frame:
+        return hit[1]  # type: ignore[no-any-return]
+    value = compute()
+    _SHARED[key] = (frame, value)  # the frame is kept alive, so its id cannot be reused meanwhile
+    return value
+
+
+def as_text(s: pd.Series, strip: bool = True) -> pd.Series:
+    """``s`` as pandas' nullable string dtype (stripped by default).
+
+    Same values as ``s.astype("string")``, but a categorical of text converts its few categories once instead of
+    every row (numeric categories keep the plain conversion, which writes 1 as "1.0" when a value is missing).
+    """
+    if isinstance(s.dtype, pd.CategoricalDtype) and pd.api.types.is_string_dtype(s.cat.categories.dtype):
+        categories = pd.Series(s.cat.categories).astype("string")
+        if strip:
+            categories = categories.str.strip()
+        return pd.Series(categories.array.take(s.cat.codes.to_numpy(), allow_fill=True), index=s.index, name=s.name)
+    text = s.astype("string")
+    return text.str.strip() if strip else text
+
 
 def numeric(s: pd.Series, column: str) -> pd.Series:
+    if pd.api.types.is_numeric_dtype(s):  # nothing to coerce: no value can be non-numeric text
+        return s.astype("float64")
     x = pd.to_numeric(s, errors="coerce")
-    bad = x.isna() & s.notna() & (s.astype("string").str.strip() != "")
+    bad = x.isna() & s.notna() & (as_text(s) != "")
     if bad.any():
         raise ValueError(f"column {column!r}: non-numeric value(s) {s[bad].unique()[:5].tolist()}")
     return x.astype("float64")
@@ -45,7 +97,7 @@ def _boolean(s: pd.Series, column: str) -> pd.Series:
         bad = s.notna() & ~s.isin([0, 1])
         mapped = s.map({1: True, 0: False})
     else:
-        text = s.astype("string").str.strip().str.lower()
+        text = as_text(s).str.lower()
         mapped = text.map(TRUTH_VALUES)
         bad = text.notna() & (text != "") & mapped.isna()
     if bad.any():
@@ -54,7 +106,7 @@ def _boolean(s: pd.Series, column: str) -> pd.Series:
 
 
 def categorical(s: pd.Series, column: str) -> pd.Series:
-    text = s.astype("string").str.strip().str.lower()
+    text = as_text(s).str.lower()
     text = text.mask(text == "")
     allowed = FIXED_CATEGORIES.get(column)
     if allowed is not None:
@@ -98,7 +150,7 @@ def all_missing(s: pd.Series) -> bool:
         return True
     if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
         return False
-    return bool((s.astype("string").str.strip().fillna("") == "").all())
+    return bool((as_text(s).fillna("") == "").all())
 
 
 def factor_availability(births: pd.DataFrame, config: RiskConfig | None = None) -> pd.DataFrame:
@@ -108,6 +160,10 @@ def factor_availability(births: pd.DataFrame, config: RiskConfig | None = None) 
     absent optional columns as all-missing), makes the factor unavailable.
     """
     cfg = config or load_config()
+    return shared("availability", births, id(cfg), lambda: _availability(births, cfg))
+
+
+def _availability(births: pd.DataFrame, cfg: RiskConfig) -> pd.DataFrame:
     rows = []
     for f in cfg.factors:
         reasons = [
@@ -130,6 +186,10 @@ def factor_availability(births: pd.DataFrame, config: RiskConfig | None = None) 
 def factor_flags(births: pd.DataFrame, config: RiskConfig | None = None) -> pd.DataFrame:
     """One nullable-boolean column per factor (NA = unknown); unavailable factors are all NA."""
     cfg = config or load_config()
+    return shared("flags", births, id(cfg), lambda: _flags(births, cfg))
+
+
+def _flags(births: pd.DataFrame, cfg: RiskConfig) -> pd.DataFrame:
     out = {}
     for f in cfg.factors:
         if all(c in births.columns for c in f.requires) and len(births):
@@ -190,6 +250,10 @@ def no_risk_flag(flags: pd.DataFrame, factors: Sequence[str]) -> pd.Series:
 def add_strata(births: pd.DataFrame, config: RiskConfig | None = None) -> pd.DataFrame:
     """Add ``age_group`` and ``parity_group`` (ordered categoricals from the config bands)."""
     cfg = config or load_config()
+    return shared("strata", births, id(cfg), lambda: _with_strata(births, cfg))
+
+
+def _with_strata(births: pd.DataFrame, cfg: RiskConfig) -> pd.DataFrame:
     out = births.copy()
     out["age_group"] = _band(numeric(births["maternal_age"], "maternal_age"), cfg.age_groups)
     out["parity_group"] = _band(numeric(births["parity"], "parity"), cfg.parity_groups)
@@ -202,6 +266,12 @@ def _band(x: pd.Series, bands: Sequence[Category]) -> pd.Series:
 
 
 # --------------------------------------------------------------------------- row selection
+
+
+def year_key(years: Years) -> tuple[int, ...] | None:
+    """The selected years as a hashable key (None: all years)."""
+    ys = _years(years)
+    return None if ys is None else tuple(ys)
 
 
 def _years(years: Years) -> list[int] | None:
@@ -225,10 +295,14 @@ def select(births: pd.DataFrame, years: Years) -> tuple[pd.DataFrame, pd.Series]
     if missing:
         raise KeyError(f"births lacks required column(s) {missing}")
     ys = _years(years)
+    return shared("select", births, year_key(ys), lambda: _select(births, ys))
+
+
+def _select(births: pd.DataFrame, ys: list[int] | None) -> tuple[pd.DataFrame, pd.Series]:
     sel = births if ys is None else births[births["year"].astype(int).isin(ys)]
     if sel.empty:
         raise ValueError(f"no deliveries in the selected years {ys}")
-    codes = sel["region"].astype("string").str.strip().str.zfill(2)
+    codes = as_text(sel["region"]).str.zfill(2)
     return sel, codes
 
 

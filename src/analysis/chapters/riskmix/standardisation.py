@@ -12,7 +12,17 @@ import pandas as pd
 from scipy import stats
 
 from analysis.chapters.riskmix.config import NO_RISK_KEY, RiskConfig, Years, load_config
-from analysis.chapters.riskmix.rules import add_strata, factor_flags, no_risk_definition, no_risk_flag, region_code, select
+from analysis.chapters.riskmix.rules import (
+    add_strata,
+    as_text,
+    factor_flags,
+    no_risk_definition,
+    no_risk_flag,
+    region_code,
+    select,
+    shared,
+    year_key,
+)
 from analysis.common import disclosure
 from analysis.common.results import plain
 
@@ -99,13 +109,32 @@ def direct_standardise(
     """
     cfg = config or load_config()
     code = region_code(region)
+    if not isinstance(standard, str):  # a custom standard population is not shared
+        return _standardise(births, code, outcome, years, cfg, by, standard, ci_method, alpha)
+    key = (code, outcome, year_key(years), id(cfg), tuple(by), standard, ci_method, alpha)
+    return shared(
+        "standardised", births, key, lambda: _standardise(births, code, outcome, years, cfg, by, standard, ci_method, alpha)
+    )
+
+
+def _standardise(
+    births: pd.DataFrame,
+    code: str,
+    outcome: str,
+    years: Years,
+    cfg: RiskConfig,
+    by: Sequence[str],
+    standard: Literal["nation"] | pd.DataFrame,
+    ci_method: Literal["normal", "gamma"],
+    alpha: float,
+) -> StandardisationResult:
     sel, codes = select(births, years)
     flag, label_sv, label_en = _outcome_flag(sel, outcome, cfg)
     data = add_strata(sel, cfg) if {"age_group", "parity_group"} & set(by) else sel.copy()
     missing_cols = [c for c in by if c not in data.columns]
     if missing_cols:
         raise KeyError(f"direct_standardise: stratum column(s) {missing_cols} not in data")
-    frame = data[list(by)].astype("string").copy()
+    frame = pd.DataFrame({c: as_text(data[c], strip=False) for c in by}, index=data.index)
     frame["y"] = flag.to_numpy()
     frame["in_region"] = (codes == code).to_numpy()
     usable = frame["y"].notna() & frame[list(by)].notna().all(axis=1)

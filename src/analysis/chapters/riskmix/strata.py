@@ -12,6 +12,7 @@ from analysis.chapters.riskmix.prevalence import count_flags, finish, mask_small
 from analysis.chapters.riskmix.rules import (
     add_strata,
     all_missing,
+    as_text,
     categorical,
     factor_availability,
     factor_flags,
@@ -70,13 +71,13 @@ def stratified(
     ]
     if by in ("age_group", "parity_group"):
         sel = add_strata(sel, cfg)
-        stratum = sel[by].astype("string")
+        stratum = as_text(sel[by], strip=False)
     elif by in sel.columns and not all_missing(sel[by]):
         stratum = categorical(sel[by], by)
     else:
         return pd.DataFrame(columns=columns)
     cats = _strata_labels(by, cfg)
-    order = [c.key for c in cats] + sorted(set(stratum.dropna()) - {c.key for c in cats})
+    order = [c.key for c in cats] + sorted(set(stratum.dropna().unique()) - {c.key for c in cats})
     names = {c.key: (c.label_sv, c.label_en) for c in cats}
     avail = factor_availability(sel, cfg).set_index("factor")["available"]
     source_column = {"age_group": "maternal_age", "parity_group": "parity"}.get(by, by)
@@ -85,10 +86,9 @@ def stratified(
     in_region = (codes == code).to_numpy()
     parts = []
     for area, area_code, mask in (("region", code, in_region), ("nation", NATION_CODE, np.ones(len(sel), bool))):
-        s = stratum[mask]
-        groups = pd.Series(pd.Categorical(s.to_numpy(), categories=order), index=s.index)
+        s = stratum[mask]  # every value is in ``order``: the strata themselves group the counts
         for k in keys:
-            counts = count_flags(flags[k][mask], groups).reindex(order, fill_value=0)
+            counts = count_flags(flags[k][mask], s).reindex(order, fill_value=0)
             counts.index.name = "stratum"
             counts = counts.reset_index()
             counts["area"], counts["area_code"], counts["factor"] = area, area_code, k
