@@ -32,7 +32,6 @@ def test_published_pages_reveal_no_small_count_and_carry_their_data(small_book: 
         assert len(csv_downloads(html)) >= shown, f"{page.name}: a chart or table without 'Ladda ner data (CSV)'"
 
 
-@pytest.mark.xfail(strict=False, reason="until the secondary suppression call in nullipara/analysis.py (disclosure report)")
 def test_results_reveal_no_small_count(small_book: Path) -> None:
     found = []
     for path in sorted((small_book / "_build" / "results").glob("*.json")):

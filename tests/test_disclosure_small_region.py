@@ -61,7 +61,6 @@ def test_nullipara_indirect_table_hides_the_small_region(nullipara_page) -> None
     assert not hidden.drop(columns=["Utfall", "Observerat"]).apply(lambda c: c.str.contains(r"\d")).any().any()
 
 
-@pytest.mark.xfail(strict=True, reason="needs the secondary suppression call in nullipara/analysis.py (disclosure report)")
 def test_nullipara_results_reveal_no_small_count(nullipara_page) -> None:  # type: ignore[no-untyped-def]
     from analysis.chapters.nullipara import page
 

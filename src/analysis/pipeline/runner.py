@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from analysis.common.disclosure import stream_tracebacks
 from analysis.common.paths import PACKAGE_DIR, build_dir, project_root
 from analysis.pipeline.params import read_template
 from analysis.pipeline.runplan import Page
@@ -310,7 +311,7 @@ def _execute(page: Page, out_path: Path, births: Path | None) -> None:
         raise PageFailed(
             f"page {page.name!r} ({page.template}) failed in cell {exc.exec_count} [{first[:80]}]: {exc.ename}: {exc.evalue}"
         ) from None
-    errors = _notebook_errors(out_path)
+    errors = _notebook_errors(out_path) + stream_tracebacks(out_path)
     if errors:
         raise PageFailed(f"page {page.name!r}: executed notebook contains error output(s): {errors[:3]}")
     _finalise_notebook(out_path, page.params, births)
@@ -472,7 +473,7 @@ def html_inputs_digest() -> str:
     h = hashlib.sha256()
     files = [root / "_config.yml", root / "_toc.yml", root / "requirements.lock", *(root / "book").rglob("*")]
     for path in sorted(files):
-        if not path.is_file() or "__pycache__" in path.parts or ".ipynb_checkpoints" in path.parts:
+        if not path.is_file() or "__pycache__" in path.parts or ".ipynb_checkpoints" in path.parts or path.suffix == ".mo":
             continue
         data = path.read_bytes()
         if path.name == "provenance.md":

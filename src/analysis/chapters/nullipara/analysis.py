@@ -22,7 +22,7 @@ from analysis.chapters.nullipara.model import (
     fit_national,
     prepare_outcome,
 )
-from analysis.chapters.nullipara.oe import observed_expected, variance_kind
+from analysis.chapters.nullipara.oe import observed_expected, region_suppression, variance_kind
 from analysis.chapters.nullipara.outcomes import (
     OUTCOME_KEYS,
     OutcomeConfig,
@@ -127,10 +127,11 @@ def nullipara_analysis(
             continue
         analyses[key] = res
         regions: dict[str, dict[str, Any]] = {}
-        for row in res.oe.itertuples(index=False):
-            small = min(row.n, row.observed, row.n - row.observed) < limit
+        hide, hide_n = region_suppression(res.oe, limit)  # own small counts, and complements of a visible total
+        for i, row in enumerate(res.oe.itertuples(index=False)):
+            small = bool(hide[i])
             entry: dict[str, Any] = {
-                "n": int(row.n) if row.n >= limit else None,
+                "n": None if hide_n[i] else int(row.n),
                 "observed": None if small else int(row.observed),
                 "expected": None if small else plain(row.expected),
                 "oe": None if small else plain(row.oe),

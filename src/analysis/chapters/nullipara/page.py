@@ -13,7 +13,7 @@ from analysis.chapters.nullipara import robson, sources, text
 from analysis.chapters.nullipara.analysis import OutcomeAnalysis, nullipara_analysis
 from analysis.chapters.nullipara.funnel import DEFAULT_LEVELS
 from analysis.chapters.nullipara.labels import labels, outcome_kinds, outcome_label
-from analysis.chapters.nullipara.oe import COMMON_RATE, crude_rates, displayable
+from analysis.chapters.nullipara.oe import COMMON_RATE, crude_rates, displayable, hide_outcomes
 from analysis.chapters.nullipara.outcomes import OUTCOME_KEYS
 from analysis.chapters.nullipara.standardisation import indirect_comparison
 from analysis.chapters.nullipara.verdicts import CLEAR_LEVEL, SIGNAL_LEVEL, Verdict, judge_funnel
@@ -80,7 +80,7 @@ def compute_page(
     data = births[births["year"].isin(list(years))]
     if data.empty:
         raise ValueError(f"no deliveries in years {list(years)}")
-    if region not in set(data["region"].astype(str)):
+    if region not in set(data["region"].astype(str).unique()):
         raise ValueError(f"region {region!r} has no deliveries in years {list(years)}")
     analysis = nullipara_analysis(data, region, outcomes=list(outcomes), n_boot=n_boot, seed=seed)
     return NulliparaPage(
@@ -89,11 +89,18 @@ def compute_page(
         outcomes=tuple(outcomes),
         results=analysis.results,
         analyses=dict(analysis.analyses),
-        crude=displayable(crude_rates(data, region, outcomes=list(outcomes))),
+        crude=hide_outcomes(
+            displayable(crude_rates(data, region, outcomes=list(outcomes))), region, _hidden(analysis.results, region)
+        ),
         robson=robson.robson_display(robson.robson_comparison(data, region)),
         indirect=indirect_comparison(data, region, list(outcomes), analysis.results),
         synthetic=synthetic,
     )
+
+
+def _hidden(results: Mapping[str, Any], region: str) -> list[str]:
+    """Outcomes whose region entry the results hide (for its own small counts or as another region's complement)."""
+    return [k for k, e in results["outcomes"].items() if e["regions"].get(region, {}).get("suppressed")]
 
 
 def compute(region: str, years: str, births: str, outcomes: str) -> NulliparaPage:

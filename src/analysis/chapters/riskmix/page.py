@@ -99,7 +99,15 @@ def _municipalities(
 
 
 def compute(region: str, years: str, births: str) -> RiskmixPage:
-    """Read the births file and compute every table, chart input and key figure of the page."""
+    """Read the births file and compute every table, chart input and key figure of the page (the row selection
+    and factor flags are computed once for all of them)."""
+    from analysis.chapters.riskmix.rules import shared_work
+
+    with shared_work():
+        return _compute(region, years, births)
+
+
+def _compute(region: str, years: str, births: str) -> RiskmixPage:
     from analysis.births import load_births
     from analysis.chapters.quality.assessment import gate
     from analysis.pipeline import params
