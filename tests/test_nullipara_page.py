@@ -129,7 +129,7 @@ def test_every_glue_key_in_the_template_is_provided(small_page: page.NulliparaPa
     provided = set(page.prose_values(small_page)) | {"pub_link"}
     assert len(used) > 50 and used <= provided, sorted(used - provided)
     # No hand-typed numbers in prose: only citation years and Robson group names may contain digits.
-    bare = re.sub(r"\{glue(?::\w*)?\}`[^`]+`", "", prose)
+    bare = re.sub(r"\{(?:glue|cite)(?::\w*)?\}`[^`]+`", "", prose)  # glued values and citation keys
     digits = set(re.findall(r"\d+[a-z]?", bare))
     assert digits <= {"2005", "2023", "2025", "1", "2", "2a", "2b"}, digits
     values = page.prose_values(small_page)
