@@ -80,3 +80,10 @@ def test_a_several_case_option_leads_each_case_with_its_name() -> None:
 def test_municipality_minutes_per_row() -> None:
     c = _option("C", {"base": {"municipalities": [{"municipality": "Norberg", "net_minutes_per_birth": -104.0}]}})
     assert municipality_net_minutes([c], COMPARISON) == {"C": {"Norberg": pytest.approx(-104.0)}}
+
+
+def test_a_case_below_its_own_staffing_rule_says_so_in_the_summary() -> None:
+    d = _option("D", {"worst": {"figures": _figures(units_below_min=8), "ranges": _ranges()}}, main="worst")
+    d["staffing"] = {"min": 4, "max": 10}
+    (c,) = case_facts(d, COMPARISON)
+    assert text.structure(c).endswith("8 av enheterna har färre barnmorskor än alternativets eget krav på minst 4.")

@@ -83,7 +83,8 @@ def midwives_sentence(case: str, vc: CaseVardcentraler, today: int) -> Sentence:
 def equity_sentence(case: str, low_income: float, everyone: float, tolerance: float) -> Sentence:
     """Low-income residents against everyone: shorter, longer or about the same (within ``tolerance`` minutes)."""
     key = by_sign(low_income - everyone, tolerance)
-    return TEXTS(f"decision.text.equity.{key}", case=case, low_income=sv_number(low_income, 1), all=sv_number(everyone, 1))
+    return TEXTS(f"decision.text.equity.{key}", case=case, low_income=sv_number(low_income, 1), all=sv_number(everyone, 1),
+                 tolerance=sv_number(tolerance))  # fmt: skip
 
 
 def equity_method(eq: Equity) -> Sentence:

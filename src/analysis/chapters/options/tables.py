@@ -99,6 +99,12 @@ def _fmt(x: float) -> str:
     return sv_number(x, 2 if abs(x) < 1 else 1)
 
 
+def _span(low: float, high: float) -> str:
+    """'low–high', or 'low till high' when a bound is negative (a dash would read as a minus)."""
+    lo, hi = _fmt(low), _fmt(high)
+    return f"{lo} till {hi}" if "\u2212" in lo + hi else f"{lo}–{hi}"
+
+
 def scorecard_table(card: pd.DataFrame, config: Config | None = None) -> pd.DataFrame:
     """Display table: one row per metric, one column per option case; 'base (low–high) – tier'.
 
@@ -111,7 +117,7 @@ def scorecard_table(card: pd.DataFrame, config: Config | None = None) -> pd.Data
     def cell(r: pd.Series) -> str:
         text = _fmt(r["base"])
         if _fmt(r["low"]) != _fmt(r["high"]):
-            text += f" ({_fmt(r['low'])}–{_fmt(r['high'])})"
+            text += f" ({_span(r['low'], r['high'])})"
         if r["tier"]:
             text += f" – {cfg.tier_sv[str(r['tier'])]}"
         return text
@@ -161,7 +167,7 @@ def case_table(option: str, config: Config | None = None, model: str = "graph") 
             lo, base, hi = float(sv[m].min()), float(sv[m]["base"]), float(sv[m].max())
             text = _fmt(base)
             if _fmt(lo) != _fmt(hi):
-                text += f" ({_fmt(lo)}–{_fmt(hi)})"
+                text += f" ({_span(lo, hi)})"
             cells.append(text)
         cols[c.label_sv if len(opt.cases) > 1 else f"Alternativ {option}"] = cells
     return pd.DataFrame({"Mått": [m.label_sv for m in cfg.metrics.values()], **cols})

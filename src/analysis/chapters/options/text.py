@@ -69,6 +69,7 @@ def moved_tasks_text(option: Option, case: Case, f: Any, config: Config) -> Sent
         return TEXTS("tasks.none")
     a = config.assumptions[option.share_key]
     return TEXTS("tasks.moved", n_tasks=_n(f.tasks_moved), visits=_n(f.visits_moved_from_kk + f.visits_moved_from_bmm),
+                 visits_kk=_n(f.visits_moved_from_kk), visits_bmm=_n(f.visits_moved_from_bmm),
                  site=case.tasks_site_sv, share=_p(a.base), share_low=_p(a.low), share_high=_p(a.high),
                  source=source_sv(a))  # fmt: skip
 

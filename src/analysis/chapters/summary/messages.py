@@ -38,6 +38,7 @@ class CaseFacts:
     figures: Mapping[str, Any]
     ranges: Mapping[str, Sequence[float]]
     tiers: Mapping[str, str] = field(default_factory=dict)  # metric -> tier of this row
+    staffing_min: int = 0  # the option's own minimum midwives per unit
 
     def range(self, metric: str) -> Range:
         return Range.of(self.ranges, metric)
@@ -70,7 +71,9 @@ def case_facts(option_results: Mapping[str, Any], comparison: Mapping[str, Any])
     for key in keys:
         case = option_results["cases"][key]
         row = labels.get((option, key), option)
-        out.append(CaseFacts(key, row, case["figures"], case["ranges"], {m: str(t.get(row, "")) for m, t in tiers.items()}))
+        staffing = option_results.get("staffing") or {}
+        out.append(CaseFacts(key, row, case["figures"], case["ranges"], {m: str(t.get(row, "")) for m, t in tiers.items()},
+                             int(staffing.get("min") or 0)))  # fmt: skip
     return tuple(out)
 
 

@@ -37,8 +37,12 @@ def structure(c: CaseFacts) -> str:
                   midwives=sv_number(mw.base), midwives_low=sv_number(mw.low), midwives_high=sv_number(mw.high))  # fmt: skip
     lo, hi, today = f["vardcentraler_bmm_keep_min"], f["vardcentraler_bmm_keep_max"], f["bmm_units_today"]
     keep = "range" if lo != hi else "all" if lo == today else "none" if lo == 0 else "some"
-    return f"{units} " + TEXTS(f"structure.keep.{keep}", keep=sv_number(lo), keep_min=sv_number(lo),
-                                keep_max=sv_number(hi), today=sv_number(today))  # fmt: skip
+    out = f"{units} " + TEXTS(f"structure.keep.{keep}", keep=sv_number(lo), keep_min=sv_number(lo),
+                               keep_max=sv_number(hi), today=sv_number(today))  # fmt: skip
+    below = int(f.get("units_below_min") or 0)
+    if below:  # a case outside the option's own staffing rule says so (options.yml staffing_note_sv)
+        out += " " + TEXTS("structure.below_min", n=sv_number(below), min=sv_number(c.staffing_min))
+    return out
 
 
 def travel(c: CaseFacts, resolution_hours: float) -> str:
