@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from analysis.chapters.options.config import Config, load_config
@@ -70,7 +70,14 @@ def results(data: SummaryPage) -> dict[str, Any]:
     """Key figures for ``summary.json``: every message (kind, certainty, sentence) per option, and the tiers shown."""
     return {
         "messages": {
-            key: [{"kind": m.kind, "certainty": m.certainty, "text_sv": sentence(data, m)} for m in msgs]
+            key: [
+                {
+                    "kind": m.kind,
+                    "certainty": m.certainty,
+                    "text_sv": {c.row: sentence(data, replace(m, cases=(c,))) for c in m.cases},
+                }
+                for m in msgs
+            ]
             for key, msgs in data.messages.items()
         },
         "overview": {metric: data.comparison.get("tiers", {}).get(metric, {}) for metric in data.config.overview_measures},
