@@ -63,3 +63,13 @@ def regional(indicator: str, year: str = "2023") -> pd.Series:
     table = _table()
     rows = table[(table["indicator"] == indicator) & (table["year"] == year) & (table["region_code"] != RIKET)]
     return rows.set_index("region_code")["value"].sort_index()
+
+
+def latest(indicator: str, region_code: str) -> tuple[float, str]:
+    """The last published value of an indicator for a region and its years as the book prints them
+    ('2023–2024', without the data file's '(not stated)' note); raises ``KeyError`` when there is none."""
+    table = _table()
+    rows = table[(table["indicator"] == indicator) & (table["region_code"] == region_code)]
+    if rows.empty:
+        raise KeyError(f"published_indicators.csv: no row for indicator {indicator!r} and region {region_code}")
+    return float(rows["value"].iloc[-1]), str(rows["year"].iloc[-1]).split("(")[0].strip().replace("-", "–")

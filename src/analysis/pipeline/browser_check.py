@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from analysis.pipeline.devtools import CHROMIUM_FLAGS
+
 BOOK_HOST = "book.invalid"
 # Chromium's own service traffic (updates, sign-in, time sync). It is refused like everything
 # else but reported separately: it is the browser talking, not the page.
@@ -102,18 +104,7 @@ def _server(root: Path, log: list[tuple[str, str]]) -> http.server.ThreadingHTTP
 def _chromium(binary: str, port: int, profile: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     cmd = [
         binary,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-default-apps",
-        "--disable-extensions",
-        "--metrics-recording-only",
-        "--mute-audio",
+        *CHROMIUM_FLAGS,
         f"--user-data-dir={profile}",
         f"--proxy-server=http://127.0.0.1:{port}",
         "--proxy-bypass-list=<-loopback>",

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+# The flags every headless Chromium run of the project uses (the browser check adds its own proxy and budget).
 CHROMIUM_FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -29,7 +30,6 @@ CHROMIUM_FLAGS = (
     "--disable-extensions",
     "--metrics-recording-only",
     "--mute-audio",
-    "--hide-scrollbars",
 )
 
 # True when the page has finished loading and every chart container holds a rendered chart.
@@ -56,7 +56,7 @@ class Browser:
             os.dup2(a, 3)
             os.dup2(b, 4)
 
-        cmd = [binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--remote-debugging-pipe"]
+        cmd = [binary, *CHROMIUM_FLAGS, "--hide-scrollbars", f"--user-data-dir={profile}", "--remote-debugging-pipe"]
         if proxy_port is not None:
             cmd += [f"--proxy-server=http://127.0.0.1:{proxy_port}", "--proxy-bypass-list=<-loopback>"]
         self.proc = subprocess.Popen(

@@ -34,6 +34,7 @@ from analysis.chapters.options.scorecard import (
 from analysis.chapters.options.units import units_for_option
 from analysis.chapters.options.vulnerability import option_vulnerability
 from analysis.chapters.travel.model.within_town import WITHIN_TOWN_MIN_VARDCENTRALER, split_towns
+from analysis.common import published
 from analysis.common.formatting import sv_number, sv_pct, sv_range
 from analysis.common.home import HOME_REGION
 
@@ -172,7 +173,7 @@ def option_glue_values(data: OptionPage) -> dict[str, str]:
         "p_absent": sv_pct(100.0 * v["p_absent"], 0),
         "open_days": sv_number(v["open_days_per_year"]),
         "share_24h_today": sv_pct(100.0 * v["share_24h_today"], 0),
-        "share_24h_period": text.TEXTS("share_24h_period", years=published_years("discharged_within_24h_pct")),
+        "share_24h_period": text.TEXTS("share_24h_period", years=published.latest("discharged_within_24h_pct", HOME_REGION)[1]),
         "bed_days_today": sv_number(main.bed_days_today),
         "beds_today": sv_number(main.beds_today, 1),
         "tornado_visible": sv_pct(100 * charts.VISIBLE_SHARE, 0),
@@ -183,17 +184,6 @@ def option_glue_values(data: OptionPage) -> dict[str, str]:
         "net_travel_text": text.per_case(opt, data.figures, lambda f: text.net_travel_text(f, resolution_hours(cfg))),
         **decision_glue(data),
     }
-
-
-def published_years(indicator: str, region: str = HOME_REGION) -> str:
-    """The years of a published figure as its data file gives them ('2023–2024'), without the '(not stated)' note."""
-    from analysis.common import published
-
-    table = published.indicators()
-    rows = table[(table["indicator"] == indicator) & (table["region_code"].astype(str) == region)]
-    if rows.empty:
-        raise KeyError(f"published_indicators.csv: no row for indicator {indicator!r} and region {region}")
-    return str(rows["year"].iloc[-1]).split("(")[0].strip().replace("-", "–")
 
 
 def resolution_hours(cfg: Config) -> float:

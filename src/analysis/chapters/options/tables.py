@@ -15,7 +15,7 @@ from analysis.chapters.options.config import ASSUMPTION_FIELDS, Config, load_con
 from analysis.chapters.options.evidence import evidence_links, evidence_synthetic
 from analysis.chapters.options.figures import OptionFigures, option_figures
 from analysis.chapters.options.scorecard import scenario_values
-from analysis.common.formatting import sv_number, sv_pct, sv_range
+from analysis.common.formatting import EN_DASH, MINUS, sv_number, sv_pct, sv_range
 from analysis.common.home import HOME_REGION
 from analysis.render.page import Table
 
@@ -102,7 +102,7 @@ def _fmt(x: float) -> str:
 def _span(low: float, high: float) -> str:
     """'low–high', or 'low till high' when a bound is negative (a dash would read as a minus)."""
     lo, hi = _fmt(low), _fmt(high)
-    return f"{lo} till {hi}" if "\u2212" in lo + hi else f"{lo}–{hi}"
+    return f"{lo} till {hi}" if MINUS in lo + hi else f"{lo}{EN_DASH}{hi}"
 
 
 def scorecard_table(card: pd.DataFrame, config: Config | None = None) -> pd.DataFrame:

@@ -117,17 +117,9 @@ def baseline(region: str, bmm_units_today: int) -> Baseline:
     from analysis.common import geodata, published
 
     county = geodata.county()
-    table = published.indicators()
-
-    def pick(indicator: str, code: str) -> tuple[float, str]:
-        rows = table[(table["indicator"] == indicator) & (table["region_code"].astype(str) == code)]
-        if rows.empty:
-            raise KeyError(f"published_indicators.csv: no row for indicator {indicator!r} and region {code}")
-        return float(rows["value"].iloc[-1]), str(rows["year"].iloc[-1]).split("(")[0].strip().replace("-", "–")
-
-    no_risk, year = pick("no_risk_factors_at_pregnancy_start_pct", region)
-    no_risk_nation, _ = pick("no_risk_factors_at_pregnancy_start_pct", "00")
-    early, years = pick("discharged_within_24h_pct", region)
-    early_nation, _ = pick("discharged_within_24h_pct", "00")
+    no_risk, year = published.latest("no_risk_factors_at_pregnancy_start_pct", region)
+    no_risk_nation, _ = published.latest("no_risk_factors_at_pregnancy_start_pct", published.RIKET)
+    early, years = published.latest("discharged_within_24h_pct", region)
+    early_nation, _ = published.latest("discharged_within_24h_pct", published.RIKET)
     return Baseline(float(county["births_per_year"]), str(county["births_year"]), bmm_units_today, no_risk,
                     no_risk_nation, year, early, early_nation, years)  # fmt: skip
