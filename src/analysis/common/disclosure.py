@@ -193,6 +193,11 @@ def non_person(data: Any, what: str) -> Any:
     return data
 
 
+def forget_approvals() -> None:
+    """Start a page with no approved chart data (a kernel reused for several pages approves afresh per page)."""
+    _APPROVED.clear()
+
+
 def approval(values: list[Any]) -> str | None:
     """What an embedded dataset was approved as, or None when it never went through this module."""
     return _APPROVED.get(values_digest(values))

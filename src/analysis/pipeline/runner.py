@@ -33,13 +33,16 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analysis.common.disclosure import stream_tracebacks
 from analysis.common.paths import PACKAGE_DIR, build_dir, project_root
 from analysis.pipeline.params import read_template
 from analysis.pipeline.runplan import Page
 from analysis.pipeline.scheduler import run_in_dependency_order
+
+if TYPE_CHECKING:
+    from analysis.pipeline.kernels import KernelPool
 
 KERNEL = "python3"
 EXECUTION_TIMEOUT_S = 1800
@@ -288,23 +291,29 @@ def _notebook_errors(path: Path) -> list[str]:
     return found
 
 
-def _execute(page: Page, out_path: Path, births: Path | None) -> None:
+def _execute(page: Page, out_path: Path, births: Path | None, pool: KernelPool | None = None) -> None:
+    """Execute ``page`` with papermill into ``out_path``: on a warm kernel from ``pool``, else a fresh one."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
     root = project_root()
     out_path.parent.mkdir(parents=True, exist_ok=True)
+    options: dict[str, Any] = {
+        "parameters": page.params,
+        "kernel_name": KERNEL,
+        "cwd": str(root),
+        "progress_bar": False,
+        "log_output": False,
+        "execution_timeout": EXECUTION_TIMEOUT_S,
+    }
     try:
-        pm.execute_notebook(
-            read_template(root / page.template),
-            str(out_path),
-            parameters=page.params,
-            kernel_name=KERNEL,
-            cwd=str(root),
-            progress_bar=False,
-            log_output=False,
-            execution_timeout=EXECUTION_TIMEOUT_S,
-        )
+        if pool is None:
+            pm.execute_notebook(read_template(root / page.template), str(out_path), **options)
+        else:
+            from analysis.pipeline.kernels import ENGINE
+
+            with pool.kernel() as km:
+                pm.execute_notebook(read_template(root / page.template), str(out_path), engine_name=ENGINE, km=km, **options)
     except PapermillExecutionError as exc:
         source = (exc.source or "").strip().splitlines()
         first = source[0] if source else ""
@@ -356,6 +365,18 @@ def _log(message: str) -> None:
     print(message, flush=True)
 
 
+def share_intermediates(fingerprint: str, force: bool) -> None:
+    """Let the pages share intermediate results (:mod:`analysis.common.shared`) under ``_build/cache/shared``,
+    keyed by the inputs' fingerprint like the pages; results of other inputs are removed, and all of them
+    when the build is forced."""
+    from analysis.common import shared
+
+    folder = build_dir() / "cache" / "shared"
+    shared.prune(folder, "" if force else fingerprint)
+    os.environ[shared.DIR_VARIABLE] = str(folder)
+    os.environ[shared.KEY_VARIABLE] = fingerprint
+
+
 def limit_kernel_threads() -> None:
     """One BLAS/OpenMP thread per kernel (the kernels inherit this environment; a value the user set is kept).
 
@@ -391,6 +412,7 @@ def execute_pages(
     os.environ["ANALYSIS_ROOT"] = str(root)
     limit_kernel_threads()
     fingerprint = input_fingerprint(births)
+    share_intermediates(fingerprint, force)
     jobs = jobs or max(1, os.cpu_count() or 1)
     total = len(pages)
     outcomes: list[PageOutcome] = []
@@ -418,7 +440,7 @@ def execute_pages(
             return PageOutcome(page, "cached", 0.0, key, _recorded_seconds(record))
         _log(f"[ .. /{total}] {page.name}: running {page.template} {page.params}")
         start = time.perf_counter()
-        _execute(page, staged_nb, births)
+        _execute(page, staged_nb, births, pool)
         seconds = time.perf_counter() - start
         if not (stage_results / f"{page.name}.json").exists():
             raise PageFailed(f"page {page.name!r} ran but wrote no results file {page.name}.json")
@@ -428,7 +450,13 @@ def execute_pages(
         return PageOutcome(page, "ran", seconds, key)
 
     estimate = {p.name: _recorded_seconds(published_record(p)) or 10.0 for p in pages}
-    by_name = run_in_dependency_order(pages, run_one, jobs, estimate)
+    from analysis.pipeline.kernels import KernelPool
+
+    pool = KernelPool(min(jobs, total), root, KERNEL)  # kernels start when the first page has to run
+    try:
+        by_name = run_in_dependency_order(pages, run_one, jobs, estimate)
+    finally:
+        pool.close()
     outcomes.extend(by_name[p.name] for p in pages)
     return outcomes, stage_nb, stage_results
 

@@ -40,6 +40,16 @@ def setup() -> None:
     pd.set_option("display.width", 200)
 
 
+def reset_page_state() -> None:
+    """Forget what the previous page in this kernel left in module state: its approved chart data and its
+    download numbering. The build calls this between pages when it reuses a kernel."""
+    from analysis.common import disclosure
+    from analysis.render import download
+
+    disclosure.forget_approvals()
+    download.set_page("")
+
+
 def glue(key: str, value: Any) -> None:
     """Glue a value for ``{glue:}`key``` in prose without showing it where it is computed."""
     from myst_nb import glue as _glue

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.chapters.options.config import ASSUMPTIONS_FILE, Config, Metric, load_config
-from analysis.chapters.options.scorecard import metric_resolution, option_cases, row_label, scenario_values, tie_tolerance
+from analysis.chapters.options.scorecard import all_scenario_figures, metric_resolution, option_cases, row_label, tie_tolerance
 from analysis.chapters.travel.model.assumptions import ASSUMPTIONS_FILE as TRAVEL_ASSUMPTIONS_FILE
 from analysis.common.config import ConfigError, read_yaml
 
@@ -167,7 +167,8 @@ def travel_rows(labels: Mapping[str, Mapping[str, str]], path: Path | None = Non
 def compute(travel_labels: Mapping[str, Mapping[str, str]], config: Config | None = None, model: str = "graph") -> Assumptions:
     """Every assumption with the metrics it moves, for every option row of the scorecard."""
     cfg = config or load_config()
-    scenarios = {row_label(cfg.options[o], c): scenario_values(o, c, cfg, model) for o, c in option_cases(cfg)}
+    every = all_scenario_figures(config, model)
+    scenarios = {row_label(cfg.options[o], c): every[(o, c)][list(cfg.metrics)] for o, c in option_cases(cfg)}
     tolerances = metric_tolerances(scenarios, cfg)
     rows = option_rows(cfg, scenarios, tolerances) + travel_rows(travel_labels)
     return Assumptions(tuple(rows), cfg.metrics, tolerances, tuple(scenarios))

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
 from analysis.chapters.options.config import Config, Metric, Option, load_config
-from analysis.chapters.options.figures import option_figures
+from analysis.chapters.options.figures import OptionFigures, option_figures
 from analysis.chapters.options.geography import geography
 from analysis.chapters.options.tiers import tiers
+from analysis.common import shared
 
 # Values within 1 % of the metric's scale (the largest absolute base value of the metric across the
 # compared rows) are ties: modelled differences that small are noise.
@@ -23,18 +25,20 @@ def tornado(option: str, metric: str, scenario: str = "base", config: Config | N
 
     Columns: assumption, label_sv, unit, low, base, high (assumption values), result_low,
     result_base, result_high, swing (|high − low| of the result); sorted by swing, largest first.
+    ``metric`` is any numeric figure of :class:`OptionFigures`.
     """
     cfg = config or load_config()
-    base = option_figures(option, scenario, config=cfg, model=model)
-    base_value = base.metric(metric)
+    sv = scenario_figures(option, scenario, config, model)
+    if metric not in sv.columns:
+        raise KeyError(f"unknown numeric metric {metric!r}")
+    col = sv[metric]
+    base_value = float(col["base"])
     rows = []
     for a in cfg.assumptions.values():
-        lo = option_figures(option, scenario, {a.key: a.low}, cfg, model).metric(metric) if a.low != a.base else base_value
-        hi = option_figures(option, scenario, {a.key: a.high}, cfg, model).metric(metric) if a.high != a.base else base_value
+        lo, hi = float(col[f"{a.key}:low"]), float(col[f"{a.key}:high"])
         rows.append(
             {"assumption": a.key, "label_sv": a.label_sv, "unit": a.unit, "low": a.low, "base": a.base, "high": a.high,
-             "result_low": float(lo), "result_base": base_value, "result_high": float(hi),
-             "swing": abs(float(hi) - float(lo))}
+             "result_low": lo, "result_base": base_value, "result_high": hi, "swing": abs(hi - lo)}
         )  # fmt: skip
     return pd.DataFrame(rows).sort_values(["swing", "assumption"], ascending=[False, True]).reset_index(drop=True)
 
@@ -55,10 +59,7 @@ def envelope(cfg: Config, option: str, case: str, metric: str, model: str) -> tu
     )
 
 
-def scenario_values(option: str, case: str, config: Config | None = None, model: str = "graph") -> pd.DataFrame:
-    """Every ranked metric in the base scenario and with one assumption at a time at its low or high
-    value: index ``base``, ``<key>:low``, ``<key>:high``; columns the metrics of options.yml."""
-    cfg = config or load_config()
+def _scenario_figures(option: str, case: str, cfg: Config, model: str) -> pd.DataFrame:
     rows = {"base": option_figures(option, case, config=cfg, model=model)}
     for a in cfg.assumptions.values():
         for level in ("low", "high"):
@@ -66,7 +67,46 @@ def scenario_values(option: str, case: str, config: Config | None = None, model:
             rows[f"{a.key}:{level}"] = (
                 rows["base"] if value == a.base else option_figures(option, case, {a.key: value}, cfg, model)
             )
-    return pd.DataFrame({k: {m: f.metric(m) for m in cfg.metrics} for k, f in rows.items()}).T
+    numeric = [f.name for f in fields(OptionFigures) if _is_number(getattr(rows["base"], f.name))]
+    return pd.DataFrame({k: {m: f.metric(m) for m in numeric} for k, f in rows.items()}).T
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _shared(cfg: Config, config: Config | None) -> bool:
+    """Only the book's own configuration (the package files) is shared between pages; a given one is not."""
+    return config is None or config is load_config()
+
+
+def scenario_figures(option: str, case: str, config: Config | None = None, model: str = "graph") -> pd.DataFrame:
+    """Every numeric option figure in the base scenario and with one assumption at a time at its low or high
+    value: index ``base``, ``<key>:low``, ``<key>:high``; one column per numeric field of :class:`OptionFigures`.
+
+    Computed once per build for the book's configuration (:mod:`analysis.common.shared`).
+    """
+    cfg = config or load_config()
+    if not _shared(cfg, config):
+        return _scenario_figures(option, case, cfg, model)
+    return shared.value("option-scenarios", [option, case, model], lambda: _scenario_figures(option, case, cfg, model))
+
+
+def all_scenario_figures(config: Config | None = None, model: str = "graph") -> dict[tuple[str, str], pd.DataFrame]:
+    """:func:`scenario_figures` of every (option, case) of the scorecard; the build's kernels share the work."""
+    cfg = config or load_config()
+    cases = option_cases(cfg)
+    if not _shared(cfg, config):
+        return {(o, c): _scenario_figures(o, c, cfg, model) for o, c in cases}
+    items = [([o, c, model], partial(_scenario_figures, o, c, cfg, model)) for o, c in cases]
+    return dict(zip(cases, shared.values("option-scenarios", items), strict=True))
+
+
+def scenario_values(option: str, case: str, config: Config | None = None, model: str = "graph") -> pd.DataFrame:
+    """Every ranked metric in the base scenario and with one assumption at a time at its low or high
+    value: index ``base``, ``<key>:low``, ``<key>:high``; columns the metrics of options.yml."""
+    cfg = config or load_config()
+    return scenario_figures(option, case, config, model)[list(cfg.metrics)]
 
 
 def tie_tolerance(values: Sequence[float]) -> float:
@@ -111,12 +151,13 @@ def scorecard(options: Sequence[str] | None = None, config: Config | None = None
     keep = list(options) if options is not None else list(cfg.options)
     rows = []
     scenarios: dict[str, pd.DataFrame] = {}
+    every = all_scenario_figures(config, model)
     for option, case in option_cases(cfg):
         if option not in keep:
             continue
         opt = cfg.options[option]
         label = row_label(opt, case)
-        sv = scenario_values(option, case, cfg, model)
+        sv = every[(option, case)][list(cfg.metrics)]
         scenarios[label] = sv
         for m in cfg.metrics.values():
             col = sv[m.key]

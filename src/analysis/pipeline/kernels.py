@@ -1,0 +1,240 @@
+"""Warm Jupyter kernels, reused by the pages of one build.
+
+A fresh kernel per page costs its start plus the imports every page needs (pandas, Altair,
+statsmodels, geopandas and the analysis package): 1,5–3 s of CPU per page, about a third of a
+clean build on two cores. A build therefore keeps one kernel per parallel job and runs its pages
+one after another in it, papermill still executing every page (:data:`ENGINE`).
+
+What a page may rely on is the same as in a fresh kernel: before each page after the first, the
+kernel's namespace is emptied, its execution count restarts at 1 (the published notebook is the
+same as from a fresh kernel) and per-page module state is reset (:data:`RESET`). What is kept are
+imported modules and the per-process caches of inputs that do not change during a build
+(configuration files, geodata, the births file, option figures), which is what makes the reuse
+pay: the four option pages and the comparison share one kernel's option figures.
+
+A kernel that failed a page, timed out or died is shut down and never reused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from jupyter_client.manager import KernelManager
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine, papermill_engines
+from papermill.log import logger
+from papermill.utils import merge_kwargs, remove_args
+
+# papermill engine name: nbclient on a kernel the build started (``km``), kept alive after the page.
+ENGINE = "analysis-warm"
+# Imported right after a kernel starts, while the build is busy elsewhere: what every page imports first.
+WARM_UP = "import analysis.render.page\n"
+# Run before every page but a kernel's first: an empty namespace, counts from 1, per-page state reset.
+RESET = (
+    "get_ipython().run_line_magic('reset', '-f')\n"
+    "import analysis.render.page as _page\n"
+    "_page.reset_page_state()\n"
+    "del _page\n"
+    "get_ipython().execution_count = 1\n"
+)
+START_TIMEOUT_S = 120
+RESET_TIMEOUT_S = 60
+
+
+class WarmEngine(NBClientEngine):
+    """papermill's nbclient engine on a kernel it is given (``km``); the kernel outlives the page."""
+
+    @classmethod
+    def execute_managed_notebook(
+        cls,
+        nb_man: Any,
+        kernel_name: str,
+        log_output: bool = False,
+        stdout_file: Any = None,
+        stderr_file: Any = None,
+        start_timeout: int = 60,
+        execution_timeout: int | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+        client = PapermillNotebookClient(
+            nb_man,
+            **merge_kwargs(
+                kwargs,
+                timeout=execution_timeout,
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=logger,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+            ),
+        )
+        try:
+            return client.execute()
+        finally:
+            if client.kc is not None:  # the client's channels are the page's; the kernel stays
+                client.kc.stop_channels()
+
+
+papermill_engines.register(ENGINE, WarmEngine)
+
+
+class WarmKernel:
+    """One kernel process with its manager; ``used`` once it has run a page."""
+
+    def __init__(self, kernel_name: str, cwd: Path) -> None:
+        self.km = KernelManager(kernel_name=kernel_name)
+        self.km.start_kernel(cwd=str(cwd), extra_arguments=["--HistoryManager.hist_file=:memory:"])
+        self.used = False
+        self.ready = threading.Event()
+        self.warm_up_error: str | None = None
+
+    def run(self, code: str, timeout: float) -> str | None:
+        """Run ``code`` silently; None when it succeeded, else the error (also when the kernel died or timed out)."""
+        deadline = time.monotonic() + timeout
+        kc = self.km.client()
+        kc.start_channels()
+        try:
+            msg_id = kc.execute(code, silent=True, store_history=False)
+            while time.monotonic() < deadline:
+                try:
+                    reply = kc.get_shell_msg(timeout=0.2)
+                except queue.Empty:
+                    if not self.km.is_alive():
+                        return "the kernel died"
+                    continue
+                if reply.get("parent_header", {}).get("msg_id") == msg_id:
+                    content = reply.get("content", {})
+                    return None if content.get("status") == "ok" else f"{content.get('ename')}: {content.get('evalue')}"
+            return f"no reply within {timeout:g} s"
+        finally:
+            kc.stop_channels()
+
+    def warm_up(self) -> None:
+        try:
+            self.warm_up_error = self.run(WARM_UP, START_TIMEOUT_S)
+        except Exception as exc:  # the page that uses the kernel reports the real problem
+            self.warm_up_error = f"{type(exc).__name__}: {exc}"
+        finally:
+            self.ready.set()
+
+    def shutdown(self) -> None:
+        with contextlib.suppress(Exception):
+            self.km.shutdown_kernel(now=True)
+        with contextlib.suppress(Exception):
+            self.km.cleanup_resources()
+
+
+class KernelPool:
+    """Up to ``size`` warm kernels, all started when the first page needs one.
+
+    :meth:`kernel` lends a kernel for one page: a used kernel is reset first; a kernel whose page
+    raised (or that died) is shut down instead of returned, and replaced when a page needs it.
+    :meth:`close` shuts every kernel down.
+    """
+
+    def __init__(self, size: int, cwd: Path, kernel_name: str = "python3") -> None:
+        self.size = max(1, size)
+        self.cwd = cwd
+        self.kernel_name = kernel_name
+        self._idle: queue.Queue[WarmKernel] = queue.Queue()
+        self._all: list[WarmKernel] = []
+        self._count = 0  # kernels started or starting, not discarded
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def _start_one(self) -> WarmKernel:
+        try:
+            kernel = WarmKernel(self.kernel_name, self.cwd)
+        except BaseException:
+            with self._lock:
+                self._count -= 1
+            raise
+        with self._lock:
+            self._all.append(kernel)
+            closed = self._closed
+        if closed:
+            kernel.shutdown()
+            raise RuntimeError("the kernel pool is closed")
+        threading.Thread(target=kernel.warm_up, name="kernel-warm-up", daemon=True).start()
+        return kernel
+
+    def _start_in_background(self) -> None:
+        def start() -> None:
+            with contextlib.suppress(Exception):  # a kernel that cannot start is started again on demand
+                self._idle.put(self._start_one())
+
+        threading.Thread(target=start, name="kernel-start", daemon=True).start()
+
+    def _acquire(self) -> WarmKernel:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the kernel pool is closed")
+            first = self._count == 0
+            if first:  # the first page: start the others too, they warm up while it runs
+                self._count = self.size
+            else:
+                try:
+                    return self._idle.get_nowait()
+                except queue.Empty:
+                    pass
+                start_new = self._count < self.size  # one was discarded after a failure
+                if start_new:
+                    self._count += 1
+        if first:
+            for _ in range(self.size - 1):
+                self._start_in_background()
+            return self._start_one()
+        if start_new:
+            return self._start_one()
+        while True:  # every kernel is busy: wait for one (or for the build to stop)
+            try:
+                return self._idle.get(timeout=0.2)
+            except queue.Empty:
+                if self._closed:
+                    raise RuntimeError("the kernel pool is closed") from None
+
+    @contextlib.contextmanager
+    def kernel(self) -> Iterator[KernelManager]:
+        """A warm kernel for one page (reset if it ran a page before); discarded if the page raised."""
+        kernel = self._acquire()
+        try:
+            while not kernel.ready.wait(0.2):
+                if self._closed:
+                    raise RuntimeError("the kernel pool is closed")
+            if kernel.used:
+                error = kernel.run(RESET, RESET_TIMEOUT_S)
+                if error is not None:
+                    raise RuntimeError(f"could not reset a reused kernel: {error}")
+            kernel.used = True
+            yield kernel.km
+        except BaseException:
+            self._discard(kernel)
+            raise
+        if kernel.km.is_alive():
+            self._idle.put(kernel)
+        else:
+            self._discard(kernel)
+
+    def _discard(self, kernel: WarmKernel) -> None:
+        kernel.shutdown()
+        with self._lock:
+            if kernel in self._all:
+                self._all.remove(kernel)
+                self._count -= 1
+
+    def close(self) -> None:
+        """Shut every kernel down (kernels still starting shut themselves down when they are up)."""
+        with self._lock:
+            self._closed = True
+            kernels = list(self._all)
+            self._all.clear()
+        for kernel in kernels:
+            kernel.shutdown()

@@ -1,0 +1,113 @@
+"""Warm kernels reused across pages, and intermediate results shared by the pages of a build."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import papermill as pm
+import pytest
+
+from analysis.common import shared
+from analysis.pipeline.kernels import ENGINE, KernelPool
+
+
+def _notebook(path: Path, *cells: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+def _run(pool: KernelPool, src: Path, out: Path) -> nbformat.NotebookNode:
+    with pool.kernel() as km:
+        pm.execute_notebook(str(src), str(out), engine_name=ENGINE, km=km, kernel_name="python3", progress_bar=False)
+    return nbformat.read(out, as_version=4)
+
+
+def _text(nb: nbformat.NotebookNode, cell: int) -> str:
+    return "".join(o.get("text", "") or o.get("data", {}).get("text/plain", "") for o in nb.cells[cell].outputs)
+
+
+@pytest.mark.e2e
+def test_reused_kernel_starts_each_page_clean_and_failed_kernel_is_replaced(tmp_path: Path) -> None:
+    first = _notebook(tmp_path / "a.ipynb", "import os\nleft_over = 1\nprint(os.getpid())", "2 + 2")
+    second = _notebook(tmp_path / "b.ipynb", "import os\nprint(os.getpid(), 'left_over' in globals())", "3 + 3")
+    failing = _notebook(tmp_path / "c.ipynb", "raise ValueError('boom')")
+    pool = KernelPool(1, tmp_path)
+    try:
+        a = _run(pool, first, tmp_path / "a.out.ipynb")
+        b = _run(pool, second, tmp_path / "b.out.ipynb")
+        pid_a = _text(a, 0).split()[0]
+        pid_b, leaked = _text(b, 0).split()
+        assert pid_a == pid_b, "the second page ran in the same kernel"
+        assert leaked == "False", "the first page's variables are gone"
+        # execution counts restart, as in a fresh kernel: the published notebook is the same
+        assert [c.execution_count for c in a.cells] == [c.execution_count for c in b.cells] == [1, 2]
+        assert _text(b, 1) == "6"
+        with pytest.raises(pm.PapermillExecutionError):
+            _run(pool, failing, tmp_path / "c.out.ipynb")
+        again = _run(pool, second, tmp_path / "d.out.ipynb")
+        assert _text(again, 0).split()[0] != pid_a, "a kernel whose page failed is replaced"
+    finally:
+        pool.close()
+
+
+@pytest.fixture
+def shared_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv(shared.DIR_VARIABLE, str(tmp_path / "shared"))
+    monkeypatch.setenv(shared.KEY_VARIABLE, "a" * 64)
+    monkeypatch.setattr(shared, "_memo", {})
+    return tmp_path / "shared"
+
+
+def test_without_a_build_every_value_is_computed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(shared.DIR_VARIABLE, raising=False)
+    calls: list[int] = []
+    for _ in range(2):
+        assert shared.value("x", [1], lambda: calls.append(1) or 7) == 7
+    assert calls == [1, 1]
+
+
+def test_value_is_computed_once_per_inputs_and_read_back(shared_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    assert shared.value("x", ["A", 1], lambda: calls.append("A") or {"v": 1.5}) == {"v": 1.5}
+    monkeypatch.setattr(shared, "_memo", {})  # another kernel: reads the file
+    assert shared.value("x", ["A", 1], lambda: calls.append("again") or {"v": 0}) == {"v": 1.5}
+    assert shared.value("x", ["B", 1], lambda: calls.append("B") or 2) == 2  # other arguments
+    monkeypatch.setenv(shared.KEY_VARIABLE, "b" * 64)  # other inputs: computed again
+    assert shared.value("x", ["A", 1], lambda: calls.append("new inputs") or 3) == 3
+    assert calls == ["A", "B", "new inputs"]
+    shared.prune(shared_dir, "b" * 64)
+    assert [p.name for p in shared_dir.iterdir()] == ["b" * 16]
+
+
+def test_items_another_kernel_computes_are_waited_for_last(shared_dir: Path) -> None:
+    """Item 0 is being computed elsewhere (its lock is held): this kernel does item 1 first, then reads item 0."""
+    order: list[str] = []
+    path0 = shared._path(shared_dir / ("a" * 16), "x", [0])
+    path0.parent.mkdir(parents=True)
+    fd = os.open(path0.with_suffix(".lock"), os.O_RDWR | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    result: list[list[int]] = []
+    worker = threading.Thread(
+        target=lambda: result.append(
+            shared.values("x", [([0], lambda: order.append("0") or 0), ([1], lambda: order.append("1") or 1)])
+        )
+    )
+    worker.start()
+    deadline = time.monotonic() + 10
+    while order != ["1"] and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert order == ["1"], "the free item is done first"
+    shared._store(path0, 100)  # the other kernel finishes item 0
+    shared._memo.clear()
+    fcntl.flock(fd, fcntl.LOCK_UN)
+    os.close(fd)
+    worker.join(10)
+    assert result == [[100, 1]] and order == ["1"], "item 0 is read, not computed again"
