@@ -5,10 +5,13 @@ Run on an idle machine (a script, not a timed test):
     .venv/bin/python scripts/bench_build.py [--scale 1.0] [--skip-jb]
 
 Everything runs in a throw-away copy of the project. Printed:
-- cohort generation (separately) and the clean build of every page plus the HTML (the cohort already exists);
-- a no-op rebuild (nothing changed) and a one-page text edit (a sentence in the Länet idag template);
+- cohort generation on its own, and the clean build: nothing built before, so it generates the cohort, runs
+  every page and builds the HTML;
+- a no-op rebuild (nothing changed) and a one-page text edit (a sentence in the Länet i dag template);
+- the PDF editions from that HTML, on their own (they follow the HTML in ``make book``);
 - Jupyter Book executing the same pages serially itself (``execute_notebooks: force`` on the executed pages with
-  their outputs stripped, as a project without papermill would), and the ratio to the clean build;
+  their outputs stripped, as a project without papermill would: one fresh kernel per page and nothing shared
+  between pages), and the ratio to the clean build;
 - per-page execution times of the clean build, slowest first, with the slowest page named.
 """
 
@@ -29,6 +32,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 # The issue's targets (idle 2-core machine, default scale 1.0).
 JB_TIMEOUT_S = 1800
+EDIT_ANCHOR = "# Länet i dag"  # the one-page edit adds a sentence under this heading
 PAGE_TARGET_S, CLEAN_TARGET_S, NOOP_TARGET_S, EDIT_TARGET_S, RATIO_TARGET = 5.0, 40.0, 2.0, 10.0, 3.0
 sys.path.insert(0, str(REPO))
 
@@ -42,11 +46,11 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _timed(root: Path, *args: str) -> tuple[float, str]:
+def _timed(root: Path, *args: str, label: str = "") -> tuple[float, str]:
     start, cpu = time.perf_counter(), _children_cpu()
     result = run_cli(root, *args)
     seconds = time.perf_counter() - start
-    CPU[" ".join(args)] = _children_cpu() - cpu
+    CPU[label or " ".join(args)] = _children_cpu() - cpu
     if result.returncode != 0:
         raise SystemExit(f"`analysis {' '.join(args)}` failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
     return seconds, result.stdout
@@ -110,29 +114,34 @@ def main() -> int:
         plan = root / "book" / "runplan.yml"
         plan.write_text(plan.read_text(encoding="utf-8").replace("scale: 1.0", f"scale: {args.scale}"), encoding="utf-8")
         cohort, _ = _timed(root, "synth", "--scale", args.scale, "--out", str(Path(tmp) / "probe.parquet"))
-        _timed(root, "build", "--pages", "lanet", "--no-html")  # generates the default cohort once (not part of the clean build)
-        for sub in ("html", "html-versions", "cache", "results", "jb"):
-            shutil.rmtree(root / "_build" / sub, ignore_errors=True)
-        clean, out = _timed(root, "build", "--force")
+        shutil.rmtree(root / "_build", ignore_errors=True)
+        # the clean build: nothing built before, the cohort generated inside it, every page, the HTML
+        clean, out = _timed(root, "build", "--no-pdf", label="clean")
         pages = _page_times(out)
-        noop, _ = _timed(root, "build")
+        noop, _ = _timed(root, "build", "--no-pdf")
         template = root / "notebooks" / "lanet.md"
-        template.write_text(template.read_text(encoding="utf-8").replace("# Länet idag", "# Länet idag\n\nEn ändrad mening.", 1))
-        edit, _ = _timed(root, "build")
+        before = template.read_text(encoding="utf-8")
+        edited = before.replace(EDIT_ANCHOR, f"{EDIT_ANCHOR}\n\nEn ändrad mening.", 1)
+        if edited == before:
+            raise SystemExit(f"the one-page edit found no {EDIT_ANCHOR!r} in {template}")
+        template.write_text(edited, encoding="utf-8")
+        edit, edit_out = _timed(root, "build", "--no-pdf")
+        if "lanet: done in" not in edit_out:
+            raise SystemExit("the one-page edit did not run the edited page")
+        pdf = _timed(root, "pdf")[0] if shutil.which("chromium") else None
         serial = None if args.skip_jb else _jupyter_book_serial(root)
     load_after = os.getloadavg()
     print(
         f"load average (1, 5, 15 min) before: {load_before[0]:.1f} {load_before[1]:.1f} {load_before[2]:.1f}, "
         f"after: {load_after[0]:.1f} {load_after[1]:.1f} {load_after[2]:.1f} ({os.cpu_count()} cores)"
     )
-    print(
-        f"CPU seconds: clean build {CPU.get('build --force', 0):.1f}, "
-        f"Jupyter Book serial {CPU.get('jupyter-book', float('nan')):.1f}"
-    )
+    print(f"CPU seconds: clean build {CPU.get('clean', 0):.1f}, Jupyter Book serial {CPU.get('jupyter-book', float('nan')):.1f}")
     print(f"cohort generation (scale {args.scale}):   {cohort:6.1f} s")
-    print(f"clean build (all pages + HTML):       {clean:6.1f} s")
+    print(f"clean build (cohort, pages, HTML):    {clean:6.1f} s")
     print(f"no-op rebuild:                        {noop:6.1f} s")
     print(f"one-page text edit:                   {edit:6.1f} s")
+    if pdf is not None:
+        print(f"PDF editions (after the HTML):        {pdf:6.1f} s")
     if serial is not None:
         print(f"Jupyter Book serial execution:        {serial:6.1f} s  (clean build is {serial / clean:.2f}× faster)")
     print("page execution times (clean build):")
