@@ -25,8 +25,8 @@ def _notebook(path: Path, *cells: str) -> Path:
 
 
 def _run(pool: KernelPool, src: Path, out: Path) -> nbformat.NotebookNode:
-    with pool.kernel() as km:
-        pm.execute_notebook(str(src), str(out), engine_name=ENGINE, km=km, kernel_name="python3", progress_bar=False)
+    with pool.kernel() as kernel:
+        pm.execute_notebook(str(src), str(out), engine_name=ENGINE, km=kernel.km, kernel_name="python3", progress_bar=False)
     return nbformat.read(out, as_version=4)
 
 

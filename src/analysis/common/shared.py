@@ -117,6 +117,27 @@ def value(name: str, args: Any, compute: Callable[[], T]) -> T:
     return values(name, [(args, compute)])[0]
 
 
+def _marker(folder: Path, task: str) -> Path:
+    return folder / f"step-{task}.done"
+
+
+def step_done(base: Path, key: str, task: str) -> bool:
+    """Whether the run plan's shared step ``task`` already stored its values for inputs ``key``."""
+    return _marker(base / key[:16], task).exists()
+
+
+def run_step(task: str, call: str, params: dict[str, Any]) -> None:
+    """Run a shared step in a kernel of the build: ``call`` (``module:function``) with ``params``, then mark it done."""
+    import importlib
+
+    module, function = call.split(":")
+    getattr(importlib.import_module(module), function)(**params)
+    folder = _folder()
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        _marker(folder, task).write_text("done\n", encoding="utf-8")
+
+
 def prune(base: Path, key: str) -> None:
     """Remove stored values of other inputs than ``key`` (call only while holding the build lock)."""
     keep = key[:16]

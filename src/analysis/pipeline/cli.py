@@ -124,7 +124,10 @@ def _build(args: argparse.Namespace, build_id: str, min_cell: int) -> int:
             return 2
         pages = [p for p in pages if p.name in wanted]
     try:
-        outcomes, stage_nb, stage_results = runner.execute_pages(pages, inputs, build_id, force=args.force, jobs=args.jobs)
+        tasks = runplan.load_shared(plan_path, all_pages)
+        outcomes, stage_nb, stage_results = runner.execute_pages(
+            pages, inputs, build_id, force=args.force, jobs=args.jobs, tasks=tasks
+        )
     except runner.PageFailed as exc:
         print(f"error: {exc}\nThe previously built book is unchanged.", file=sys.stderr)
         return 1

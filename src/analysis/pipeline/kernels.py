@@ -202,7 +202,7 @@ class KernelPool:
                     raise RuntimeError("the kernel pool is closed") from None
 
     @contextlib.contextmanager
-    def kernel(self) -> Iterator[KernelManager]:
+    def kernel(self) -> Iterator[WarmKernel]:
         """A warm kernel for one page (reset if it ran a page before); discarded if the page raised."""
         kernel = self._acquire()
         try:
@@ -214,7 +214,7 @@ class KernelPool:
                 if error is not None:
                     raise RuntimeError(f"could not reset a reused kernel: {error}")
             kernel.used = True
-            yield kernel.km
+            yield kernel
         except BaseException:
             self._discard(kernel)
             raise

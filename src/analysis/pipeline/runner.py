@@ -30,7 +30,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 from analysis.common.disclosure import stream_tracebacks
 from analysis.common.paths import PACKAGE_DIR, build_dir, project_root
 from analysis.pipeline.params import read_template
-from analysis.pipeline.runplan import Page
+from analysis.pipeline.runplan import Page, SharedTask
 from analysis.pipeline.scheduler import run_in_dependency_order
 
 if TYPE_CHECKING:
@@ -312,8 +312,8 @@ def _execute(page: Page, out_path: Path, births: Path | None, pool: KernelPool |
         else:
             from analysis.pipeline.kernels import ENGINE
 
-            with pool.kernel() as km:
-                pm.execute_notebook(read_template(root / page.template), str(out_path), engine_name=ENGINE, km=km, **options)
+            with pool.kernel() as kernel:
+                pm.execute_notebook(read_template(root / page.template), str(out_path), engine_name=ENGINE, km=kernel.km, **options)
     except PapermillExecutionError as exc:
         source = (exc.source or "").strip().splitlines()
         first = source[0] if source else ""
@@ -365,18 +365,6 @@ def _log(message: str) -> None:
     print(message, flush=True)
 
 
-def share_intermediates(fingerprint: str, force: bool) -> None:
-    """Let the pages share intermediate results (:mod:`analysis.common.shared`) under ``_build/cache/shared``,
-    keyed by the inputs' fingerprint like the pages; results of other inputs are removed, and all of them
-    when the build is forced."""
-    from analysis.common import shared
-
-    folder = build_dir() / "cache" / "shared"
-    shared.prune(folder, "" if force else fingerprint)
-    os.environ[shared.DIR_VARIABLE] = str(folder)
-    os.environ[shared.KEY_VARIABLE] = fingerprint
-
-
 def limit_kernel_threads() -> None:
     """One BLAS/OpenMP thread per kernel (the kernels inherit this environment; a value the user set is kept).
 
@@ -393,8 +381,12 @@ def execute_pages(
     build_id: str,
     force: bool = False,
     jobs: int | None = None,
+    tasks: Sequence[SharedTask] = (),
 ) -> tuple[list[PageOutcome], Path, Path]:
-    """Run every page into this build's own staging folder; return outcomes and the staged notebook/results dirs."""
+    """Run every page (and the shared ``tasks`` they need first) into this build's own staging folder; return
+    the pages' outcomes and the staged notebook/results dirs."""
+    from analysis.pipeline import steps
+
     root = project_root()
     births = inputs.births
     stage = build_dir() / f"stage-{build_id}"
@@ -412,12 +404,17 @@ def execute_pages(
     os.environ["ANALYSIS_ROOT"] = str(root)
     limit_kernel_threads()
     fingerprint = input_fingerprint(births)
-    share_intermediates(fingerprint, force)
+    shared_dir = steps.share_intermediates(build_dir(), fingerprint, force)
     jobs = jobs or max(1, os.cpu_count() or 1)
     total = len(pages)
     outcomes: list[PageOutcome] = []
     counter = {"done": 0}
     lock = threading.Lock()
+
+    def run_job(node: steps.Node[Page | SharedTask]) -> PageOutcome | float | None:
+        if isinstance(node.item, SharedTask):
+            return steps.run_step(node.item, pool, steps.marker_check(shared_dir, fingerprint), force, _log)
+        return run_one(node.item)
 
     def run_one(page: Page) -> PageOutcome:
         key = page_key(page, fingerprint, stage_results)
@@ -449,15 +446,18 @@ def execute_pages(
             _log(f"[{counter['done']}/{total}] {page.name}: done in {seconds:.1f} s")
         return PageOutcome(page, "ran", seconds, key)
 
+    nodes = steps.schedule(pages, tasks)
     estimate = {p.name: _recorded_seconds(published_record(p)) or 10.0 for p in pages}
-    from analysis.pipeline.kernels import KernelPool
-
-    pool = KernelPool(min(jobs, total), root, KERNEL)  # kernels start when the first page has to run
+    estimate.update({t.name: steps.STEP_ESTIMATE_S for t in tasks})
+    pool = steps.KernelPool(min(jobs, len(nodes)), root, KERNEL)  # kernels start when the first job has to run
     try:
-        by_name = run_in_dependency_order(pages, run_one, jobs, estimate)
+        by_name = run_in_dependency_order(nodes, run_job, jobs, estimate)
     finally:
         pool.close()
-    outcomes.extend(by_name[p.name] for p in pages)
+    for p in pages:
+        outcome = by_name[p.name]
+        assert isinstance(outcome, PageOutcome)
+        outcomes.append(outcome)
     return outcomes, stage_nb, stage_results
 
 

@@ -42,6 +42,22 @@ class Page:
     declared: dict[str, Parameter] = field(default_factory=dict, compare=False, repr=False)
 
 
+@dataclass(frozen=True)
+class SharedTask:
+    """An intermediate result several pages read, computed once per build before them (``shared:`` in the plan).
+
+    ``call`` (``module:function``) is run with ``params`` in one of the build's kernels and stores its values
+    with :mod:`analysis.common.shared`; the pages in ``needed_by`` start after it. Pages built without it
+    (a partial build, a notebook run by hand) compute the same values themselves.
+    """
+
+    name: str
+    call: str
+    params: dict[str, Any]
+    needed_by: tuple[str, ...]
+    depends_on: tuple[str, ...] = ()
+
+
 def _expand(entry: dict[str, Any]) -> list[dict[str, Any]]:
     """``foreach: {option: [A, B]}`` -> one entry per combination, names formatted with the values."""
     foreach = entry.get("foreach")
@@ -54,7 +70,8 @@ def _expand(entry: dict[str, Any]) -> list[dict[str, Any]]:
         fmt = {k: str(v).lower() for k, v in values.items()}
         item = {k: v for k, v in entry.items() if k != "foreach"}
         item["name"] = entry["name"].format(**fmt)
-        item["output"] = entry["output"].format(**fmt)
+        if "output" in entry:
+            item["output"] = entry["output"].format(**fmt)
         item["params"] = {**entry.get("params", {}), **values}
         out.append(item)
     return out
@@ -116,6 +133,34 @@ def load(path: Path | None = None, overrides: dict[str, Any] | None = None) -> l
         if unknown:
             raise RunPlanError(f"{path}: page {page.name!r} depends on unknown page(s) {unknown}")
     return pages
+
+
+def load_shared(path: Path | None = None, pages: list[Page] | None = None) -> list[SharedTask]:
+    """The plan's ``shared:`` steps (expanded like pages), each naming an importable ``module:function``
+    and pages of the plan that need it."""
+    root = project_root()
+    path = path or root / DEFAULT_PLAN
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise RunPlanError(f"{path}: cannot read run plan ({exc})") from exc
+    names = {p.name for p in pages} if pages is not None else {p.name for p in load(path)}
+    out: list[SharedTask] = []
+    for i, entry in enumerate(raw.get("shared", []) or [], start=1):
+        for key in ("name", "call", "needed_by"):
+            if key not in (entry or {}):
+                raise RunPlanError(f"{path}: shared step #{i}: missing key {key!r}")
+        for item in _expand(entry):
+            name, call = str(item["name"]), str(item["call"])
+            if name in names or any(t.name == name for t in out):
+                raise RunPlanError(f"{path}: shared step {name!r}: the name is already used")
+            if call.count(":") != 1 or not all(call.split(":")):
+                raise RunPlanError(f"{path}: shared step {name!r}: call must be 'module:function', got {call!r}")
+            unknown = [n for n in item["needed_by"] if n not in names]
+            if unknown:
+                raise RunPlanError(f"{path}: shared step {name!r} is needed by unknown page(s) {unknown}")
+            out.append(SharedTask(name, call, dict(item.get("params", {}) or {}), tuple(item["needed_by"])))
+    return out
 
 
 def waves(pages: list[Page]) -> list[list[Page]]:

@@ -7,16 +7,41 @@ run) orders the ready pages so the pages others wait for are not queued behind i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
-from analysis.pipeline.runplan import Page, check_acyclic
+from analysis.pipeline.runplan import RunPlanError
+
+
+class Job(Protocol):
+    """A page or a shared step: a name and the names it waits for."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def depends_on(self) -> tuple[str, ...]: ...
+
 
 T = TypeVar("T")
+J = TypeVar("J", bound=Job)
 
 
-def _critical_path(pages: list[Page], estimate: Mapping[str, float]) -> dict[str, float]:
+def check_acyclic(pages: Sequence[Job]) -> None:
+    """Raise :class:`RunPlanError` when the jobs' dependencies (within ``pages``) form a cycle."""
+    names = {p.name for p in pages}
+    done: set[str] = set()
+    remaining = list(pages)
+    while remaining:
+        ready = [p for p in remaining if set(p.depends_on) & names <= done]
+        if not ready:
+            raise RunPlanError(f"circular dependencies among pages {[p.name for p in remaining]}")
+        done |= {p.name for p in ready}
+        remaining = [p for p in remaining if p.name not in done]
+
+
+def _critical_path(pages: Sequence[Job], estimate: Mapping[str, float]) -> dict[str, float]:
     """Each page's own estimated time plus the longest chain of pages that wait for it."""
     dependents: dict[str, list[str]] = {p.name: [] for p in pages}
     for p in pages:
@@ -34,7 +59,7 @@ def _critical_path(pages: list[Page], estimate: Mapping[str, float]) -> dict[str
 
 
 def run_in_dependency_order(
-    pages: list[Page], run_one: Callable[[Page], T], jobs: int, estimate: Mapping[str, float] | None = None
+    pages: Sequence[J], run_one: Callable[[J], T], jobs: int, estimate: Mapping[str, float] | None = None
 ) -> dict[str, T]:
     """Run every page as soon as the pages it depends on are done (not in waves), ``jobs`` at a time.
 

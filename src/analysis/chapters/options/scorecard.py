@@ -102,6 +102,12 @@ def all_scenario_figures(config: Config | None = None, model: str = "graph") -> 
     return dict(zip(cases, shared.values("option-scenarios", items), strict=True))
 
 
+def prepare_scenarios(option: str, model: str = "graph") -> None:
+    """The run plan's shared step: store :func:`scenario_figures` of every case of ``option`` for the build's pages."""
+    for case in load_config().options[option].cases:
+        scenario_figures(option, case.key, model=model)
+
+
 def scenario_values(option: str, case: str, config: Config | None = None, model: str = "graph") -> pd.DataFrame:
     """Every ranked metric in the base scenario and with one assumption at a time at its low or high
     value: index ``base``, ``<key>:low``, ``<key>:high``; columns the metrics of options.yml."""
