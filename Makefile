@@ -27,7 +27,7 @@ pdf: setup
 
 # The suite without the slow tests (statistical simulations, a second whole-book build on a CSV extract).
 test: setup
-	$(PY) -m pytest -m "not slow"
+	$(PY) -m pytest -n auto -m "not slow"
 
 test-slow: setup
 	$(PY) -m pytest -m slow

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -50,15 +51,33 @@ def build_small_book(target: Path) -> Path:
     text = plan.read_text(encoding="utf-8")
     assert "scale: 1.0" in text, "the run plan's synthetic scale moved; update build_small_book"
     plan.write_text(text.replace("scale: 1.0", f"scale: {SMALL_BOOK_SCALE}"), encoding="utf-8")
-    result = run_cli(root, "build")
+    result = run_cli(root, "build", "--no-pdf")  # no test reads its PDF; tests/test_pdf.py prints a book of its own
     assert result.returncode == 0, f"build failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
     return root
 
 
 @pytest.fixture(scope="session")
 def small_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The whole book built once per test run on the small fixed cohort."""
-    return build_small_book(tmp_path_factory.mktemp("e2e") / "project")
+    """The whole book built once per test run on the small fixed cohort (read-only for the tests).
+
+    With parallel test workers (pytest-xdist) the first worker that needs it builds it in the run's shared
+    temporary folder while the others wait on a lock, so it is built once per run, not once per worker.
+    """
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the folder all workers of this run share
+    target = base / "e2e-small-book" / "project"
+    fd = os.open(base / "e2e-small-book.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        done = target.parent / "built"
+        if not done.exists():
+            shutil.rmtree(target.parent, ignore_errors=True)
+            build_small_book(target)
+            done.write_text("ok\n")
+    finally:
+        os.close(fd)
+    return target
 
 
 def own_traceback(stderr: str) -> bool:

@@ -13,7 +13,11 @@ import papermill as pm
 import pytest
 
 from analysis.common import shared
-from analysis.pipeline.kernels import ENGINE, KernelPool
+from analysis.pipeline import runplan, steps
+from analysis.pipeline.kernels import KernelPool
+from analysis.pipeline.warm_engine import ENGINE
+
+from .conftest import REPO
 
 
 def _notebook(path: Path, *cells: str) -> Path:
@@ -111,3 +115,50 @@ def test_items_another_kernel_computes_are_waited_for_last(shared_dir: Path) -> 
     os.close(fd)
     worker.join(10)
     assert result == [[100, 1]] and order == ["1"], "item 0 is read, not computed again"
+
+
+# --------------------------------------------------------------------------- the run plan's shared steps
+
+
+def test_the_book_plan_has_one_scenarios_step_per_option_before_the_option_pages() -> None:
+    tasks = runplan.load_shared(REPO / "book" / "runplan.yml")
+    assert [t.name for t in tasks] == ["scenarios_a", "scenarios_b", "scenarios_c", "scenarios_d"]
+    assert tasks[3].params == {"option": "D"} and tasks[0].call == "analysis.chapters.options.scorecard:prepare_scenarios"
+    pages = runplan.load(REPO / "book" / "runplan.yml")
+    nodes = {n.name: n for n in steps.schedule(pages, tasks)}
+    assert set(nodes["comparison"].depends_on) == {"riskmix", "nullipara", "travel", *(t.name for t in tasks)}
+    assert nodes["lanet"].depends_on == ()
+    only_lanet = steps.schedule([p for p in pages if p.name == "lanet"], tasks)
+    assert [n.name for n in only_lanet] == ["lanet"], "a step none of whose pages is built is left out"
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("  - {name: s, call: 'm:f'}", "missing key 'needed_by'"),
+        ("  - {name: s, call: 'm.f', needed_by: [lanet]}", "call must be 'module:function'"),
+        ("  - {name: s, call: 'm:f', needed_by: [nowhere]}", "needed by unknown page(s) ['nowhere']"),
+        ("  - {name: lanet, call: 'm:f', needed_by: [lanet]}", "the name is already used"),
+    ],
+)
+def test_a_malformed_shared_step_names_the_plan_and_the_step(tmp_path: Path, entry: str, message: str) -> None:
+    plan = tmp_path / "plan.yml"
+    original = (REPO / "book" / "runplan.yml").read_text(encoding="utf-8")
+    plan.write_text(original.split("shared:")[0] + "shared:\n" + entry + "\n\npages:" + original.split("\npages:")[1])
+    with pytest.raises(runplan.RunPlanError) as err:
+        runplan.load_shared(plan, runplan.load(REPO / "book" / "runplan.yml"))
+    assert str(plan) in str(err.value) and message in str(err.value)
+
+
+def test_a_stored_step_is_not_run_again(shared_dir: Path) -> None:
+    task = runplan.SharedTask("s", "m:f", {}, ("lanet",))
+    logged: list[str] = []
+
+    class NoKernels:
+        def kernel(self) -> None:
+            raise AssertionError("no kernel is started for a step already done")
+
+    assert steps.run_step(task, NoKernels(), lambda name: name == "s", False, logged.append) is None  # type: ignore[arg-type]
+    assert logged == ["[shared] s: unchanged, reused"]
+    shared.run_step("s", "analysis.common.shared:_folder", {})  # any importable function; the marker is written
+    assert shared.step_done(shared_dir, "a" * 64, "s") and not shared.step_done(shared_dir, "b" * 64, "s")

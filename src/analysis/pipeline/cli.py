@@ -94,14 +94,33 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace, build_id: str, min_cell: int) -> int:
+    """Build with one pool of warm kernels. A first or forced build starts them at once, so that they start and
+    import while the cohort is generated and checked; otherwise they start when a page has to run."""
+    from analysis.pipeline import runner, runplan
+    from analysis.pipeline.kernels import KernelPool
+
+    plan_path = Path(args.plan).resolve() if args.plan else None
+    plan_pages = runplan.load(plan_path)
+    runner.limit_kernel_threads()
+    pool = KernelPool(args.jobs or os.cpu_count() or 1, project_root(), runner.KERNEL)
+    if args.force or any(runner.published_record(p) is None for p in plan_pages):
+        pool.start()
+    try:
+        return _build_pages(args, build_id, min_cell, plan_path, plan_pages, pool)
+    finally:
+        pool.close()
+
+
+def _build_pages(
+    args: argparse.Namespace, build_id: str, min_cell: int, plan_path: Path | None, plan_pages: list[Any], pool: Any
+) -> int:
     from analysis.pipeline import runner, runplan
     from analysis.pipeline.provenance import write_provenance_page
 
     start = time.perf_counter()
-    plan_path = Path(args.plan).resolve() if args.plan else None
     births: Path | None = None
     synthetic = False
-    if any(p.uses_births for p in runplan.load(plan_path)) or args.births:
+    if any(p.uses_births for p in plan_pages) or args.births:
         births, synthetic = resolve_births(args.births, plan_path)
         print(f"births data: {births} ({'synthetic cohort' if synthetic else 'register extract'})", flush=True)
         if not runner.births_known_valid(births):  # a file that passed before (same content, same code) is not reread
@@ -126,7 +145,7 @@ def _build(args: argparse.Namespace, build_id: str, min_cell: int) -> int:
     try:
         tasks = runplan.load_shared(plan_path, all_pages)
         outcomes, stage_nb, stage_results = runner.execute_pages(
-            pages, inputs, build_id, force=args.force, jobs=args.jobs, tasks=tasks
+            pages, inputs, build_id, force=args.force, jobs=args.jobs, tasks=tasks, pool=pool
         )
     except runner.PageFailed as exc:
         print(f"error: {exc}\nThe previously built book is unchanged.", file=sys.stderr)

@@ -3,7 +3,7 @@
 A fresh kernel per page costs its start plus the imports every page needs (pandas, Altair,
 statsmodels, geopandas and the analysis package): 1,5–3 s of CPU per page, about a third of a
 clean build on two cores. A build therefore keeps one kernel per parallel job and runs its pages
-one after another in it, papermill still executing every page (:data:`ENGINE`).
+one after another in it, papermill still executing every page (:mod:`analysis.pipeline.warm_engine`).
 
 What a page may rely on is the same as in a fresh kernel: before each page after the first, the
 kernel's namespace is emptied, its execution count restarts at 1 (the published notebook is the
@@ -23,16 +23,10 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from jupyter_client.manager import KernelManager
-from papermill.clientwrap import PapermillNotebookClient
-from papermill.engines import NBClientEngine, papermill_engines
-from papermill.log import logger
-from papermill.utils import merge_kwargs, remove_args
-
-# papermill engine name: nbclient on a kernel the build started (``km``), kept alive after the page.
-ENGINE = "analysis-warm"
+if TYPE_CHECKING:
+    from jupyter_client.manager import KernelManager
 # Imported right after a kernel starts, while the build is busy elsewhere: what every page imports first.
 WARM_UP = "import analysis.render.page\n"
 # Run before every page but a kernel's first: an empty namespace, counts from 1, per-page state reset.
@@ -47,50 +41,13 @@ START_TIMEOUT_S = 120
 RESET_TIMEOUT_S = 60
 
 
-class WarmEngine(NBClientEngine):
-    """papermill's nbclient engine on a kernel it is given (``km``); the kernel outlives the page."""
-
-    @classmethod
-    def execute_managed_notebook(
-        cls,
-        nb_man: Any,
-        kernel_name: str,
-        log_output: bool = False,
-        stdout_file: Any = None,
-        stderr_file: Any = None,
-        start_timeout: int = 60,
-        execution_timeout: int | None = None,
-        **kwargs: Any,
-    ) -> Any:
-        kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
-        client = PapermillNotebookClient(
-            nb_man,
-            **merge_kwargs(
-                kwargs,
-                timeout=execution_timeout,
-                startup_timeout=start_timeout,
-                kernel_name=kernel_name,
-                log=logger,
-                log_output=log_output,
-                stdout_file=stdout_file,
-                stderr_file=stderr_file,
-            ),
-        )
-        try:
-            return client.execute()
-        finally:
-            if client.kc is not None:  # the client's channels are the page's; the kernel stays
-                client.kc.stop_channels()
-
-
-papermill_engines.register(ENGINE, WarmEngine)
-
-
 class WarmKernel:
     """One kernel process with its manager; ``used`` once it has run a page."""
 
     def __init__(self, kernel_name: str, cwd: Path) -> None:
-        self.km = KernelManager(kernel_name=kernel_name)
+        from jupyter_client.manager import KernelManager  # imported only when a page has to run
+
+        self.km: KernelManager = KernelManager(kernel_name=kernel_name)
         self.km.start_kernel(cwd=str(cwd), extra_arguments=["--HistoryManager.hist_file=:memory:"])
         self.used = False
         self.ready = threading.Event()
@@ -149,6 +106,26 @@ class KernelPool:
         self._count = 0  # kernels started or starting, not discarded
         self._lock = threading.Lock()
         self._closed = False
+        self._env: dict[str, str] = {}
+
+    def set_environment(self, variables: dict[str, str]) -> None:
+        """Environment variables every page sees, set in the kernel before each page (kernels may have
+        started before the build knew them, e.g. while the cohort was generated)."""
+        self._env = dict(variables)
+
+    def _env_code(self) -> str:
+        if not self._env:
+            return ""
+        return f"import os as _os\n_os.environ.update({self._env!r})\ndel _os\n"
+
+    def start(self) -> None:
+        """Start every kernel now, in the background (when the build will surely run pages)."""
+        with self._lock:
+            if self._count or self._closed:
+                return
+            self._count = self.size
+        for _ in range(self.size):
+            self._start_in_background()
 
     def _start_one(self) -> WarmKernel:
         try:
@@ -209,10 +186,11 @@ class KernelPool:
             while not kernel.ready.wait(0.2):
                 if self._closed:
                     raise RuntimeError("the kernel pool is closed")
-            if kernel.used:
-                error = kernel.run(RESET, RESET_TIMEOUT_S)
+            code = (RESET if kernel.used else "") + self._env_code()
+            if code:
+                error = kernel.run(code, RESET_TIMEOUT_S)
                 if error is not None:
-                    raise RuntimeError(f"could not reset a reused kernel: {error}")
+                    raise RuntimeError(f"could not prepare a kernel for the next page: {error}")
             kernel.used = True
             yield kernel
         except BaseException:

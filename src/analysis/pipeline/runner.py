@@ -310,10 +310,12 @@ def _execute(page: Page, out_path: Path, births: Path | None, pool: KernelPool |
         if pool is None:
             pm.execute_notebook(read_template(root / page.template), str(out_path), **options)
         else:
-            from analysis.pipeline.kernels import ENGINE
+            from analysis.pipeline.warm_engine import ENGINE
 
             with pool.kernel() as kernel:
-                pm.execute_notebook(read_template(root / page.template), str(out_path), engine_name=ENGINE, km=kernel.km, **options)
+                pm.execute_notebook(
+                    read_template(root / page.template), str(out_path), engine_name=ENGINE, km=kernel.km, **options
+                )
     except PapermillExecutionError as exc:
         source = (exc.source or "").strip().splitlines()
         first = source[0] if source else ""
@@ -382,6 +384,7 @@ def execute_pages(
     force: bool = False,
     jobs: int | None = None,
     tasks: Sequence[SharedTask] = (),
+    pool: KernelPool | None = None,
 ) -> tuple[list[PageOutcome], Path, Path]:
     """Run every page (and the shared ``tasks`` they need first) into this build's own staging folder; return
     the pages' outcomes and the staged notebook/results dirs."""
@@ -405,6 +408,7 @@ def execute_pages(
     limit_kernel_threads()
     fingerprint = input_fingerprint(births)
     shared_dir = steps.share_intermediates(build_dir(), fingerprint, force)
+    variables = ("ANALYSIS_RESULTS_DIR", "ANALYSIS_ROOT", steps.shared.DIR_VARIABLE, steps.shared.KEY_VARIABLE)
     jobs = jobs or max(1, os.cpu_count() or 1)
     total = len(pages)
     outcomes: list[PageOutcome] = []
@@ -413,7 +417,7 @@ def execute_pages(
 
     def run_job(node: steps.Node[Page | SharedTask]) -> PageOutcome | float | None:
         if isinstance(node.item, SharedTask):
-            return steps.run_step(node.item, pool, steps.marker_check(shared_dir, fingerprint), force, _log)
+            return steps.run_step(node.item, kernels, steps.marker_check(shared_dir, fingerprint), force, _log)
         return run_one(node.item)
 
     def run_one(page: Page) -> PageOutcome:
@@ -437,7 +441,7 @@ def execute_pages(
             return PageOutcome(page, "cached", 0.0, key, _recorded_seconds(record))
         _log(f"[ .. /{total}] {page.name}: running {page.template} {page.params}")
         start = time.perf_counter()
-        _execute(page, staged_nb, births, pool)
+        _execute(page, staged_nb, births, kernels)
         seconds = time.perf_counter() - start
         if not (stage_results / f"{page.name}.json").exists():
             raise PageFailed(f"page {page.name!r} ran but wrote no results file {page.name}.json")
@@ -449,11 +453,14 @@ def execute_pages(
     nodes = steps.schedule(pages, tasks)
     estimate = {p.name: _recorded_seconds(published_record(p)) or 10.0 for p in pages}
     estimate.update({t.name: steps.STEP_ESTIMATE_S for t in tasks})
-    pool = steps.KernelPool(min(jobs, len(nodes)), root, KERNEL)  # kernels start when the first job has to run
+    own_pool = pool is None
+    kernels = pool or steps.KernelPool(min(jobs, len(nodes)), root, KERNEL)  # they start when a job has to run
+    kernels.set_environment({name: os.environ[name] for name in variables})
     try:
         by_name = run_in_dependency_order(nodes, run_job, jobs, estimate)
     finally:
-        pool.close()
+        if own_pool:
+            kernels.close()
     for p in pages:
         outcome = by_name[p.name]
         assert isinstance(outcome, PageOutcome)

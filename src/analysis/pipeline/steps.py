@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from analysis.common import shared
 from analysis.pipeline.kernels import KernelPool
 from analysis.pipeline.runner import PageFailed
 from analysis.pipeline.runplan import Page, SharedTask
@@ -69,8 +70,6 @@ def run_step(
 
 
 def marker_check(base: Path, fingerprint: str) -> Callable[[str], bool]:
-    from analysis.common import shared
-
     return lambda name: shared.step_done(base, fingerprint, name)
 
 
@@ -78,7 +77,6 @@ def share_intermediates(build: Path, fingerprint: str, force: bool) -> Path:
     """Let the pages share intermediate results (:mod:`analysis.common.shared`) under ``_build/cache/shared``,
     keyed by the inputs' fingerprint like the pages; results of other inputs are removed, and all of them
     when the build is forced."""
-    from analysis.common import shared
 
     folder = build / "cache" / "shared"
     shared.prune(folder, "" if force else fingerprint)
