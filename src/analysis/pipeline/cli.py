@@ -21,20 +21,25 @@ from typing import Any
 from analysis.common.paths import build_dir, project_root
 
 
-def _default_synthetic(plan_path: Path | None) -> Path:
-    """Generate (or reuse) the embedded default cohort described in the run plan."""
+def _synthetic_spec(plan_path: Path | None) -> dict[str, Any]:
+    """The embedded default cohort's settings in the run plan (``synthetic:``)."""
     import yaml
-
-    from analysis.pipeline import synthetic_default
 
     root = project_root()
     plan = yaml.safe_load((plan_path or root / "book" / "runplan.yml").read_text(encoding="utf-8"))
     spec = plan.get("synthetic", {}) or {}
-    return synthetic_default.ensure(
-        years=str(spec.get("years", "2019-2023")),
-        seed=int(spec.get("seed", 1)),
-        scale=float(spec.get("scale", 1.0)),
-    )
+    return {
+        "years": str(spec.get("years", "2019-2023")),
+        "seed": int(spec.get("seed", 1)),
+        "scale": float(spec.get("scale", 1.0)),
+    }
+
+
+def _default_synthetic(plan_path: Path | None) -> Path:
+    """Generate (or reuse) the embedded default cohort described in the run plan."""
+    from analysis.pipeline import synthetic_default
+
+    return synthetic_default.ensure(**_synthetic_spec(plan_path))
 
 
 def resolve_births(cli_value: str | None, plan_path: Path | None) -> tuple[Path, bool]:
@@ -49,6 +54,30 @@ def resolve_births(cli_value: str | None, plan_path: Path | None) -> tuple[Path,
         return path, is_synthetic(path)
     path = _default_synthetic(plan_path)
     return path, True
+
+
+def _check_births(births: Path) -> None:
+    """Validate ``births`` (raises ``BirthsValidationError``) unless this very file passed with this very code."""
+    from analysis.births import load_births
+    from analysis.pipeline import runner
+
+    if not runner.births_known_valid(births):
+        load_births(births)
+        runner.remember_valid_births(births)
+
+
+def _cohort_job(spec: dict[str, Any], births: Path, min_cell: int) -> Any:
+    """Generate the default cohort, validate it and hash it: run by the build beside the pages that need no births."""
+
+    def prepare() -> Any:
+        from analysis.pipeline import runner, synthetic_default
+
+        if synthetic_default.ensure(**spec) != births:
+            raise RuntimeError(f"the default cohort was expected at {births}")
+        _check_births(births)
+        return runner.BuildInputs.of(births, True, min_cell)
+
+    return prepare
 
 
 def _disclosure_threshold() -> int:
@@ -114,25 +143,34 @@ def _build(args: argparse.Namespace, build_id: str, min_cell: int) -> int:
 def _build_pages(
     args: argparse.Namespace, build_id: str, min_cell: int, plan_path: Path | None, plan_pages: list[Any], pool: Any
 ) -> int:
-    from analysis.pipeline import runner, runplan
+    from analysis.births import BirthsValidationError
+    from analysis.pipeline import runner, runplan, synthetic_default
     from analysis.pipeline.provenance import write_provenance_page
 
     start = time.perf_counter()
     births: Path | None = None
     synthetic = False
+    prepare: Any = None  # the default cohort still to be generated: a job beside the first pages
     if any(p.uses_births for p in plan_pages) or args.births:
-        births, synthetic = resolve_births(args.births, plan_path)
-        print(f"births data: {births} ({'synthetic cohort' if synthetic else 'register extract'})", flush=True)
-        if not runner.births_known_valid(births):  # a file that passed before (same content, same code) is not reread
-            from analysis.births import BirthsValidationError, load_births
+        spec = _synthetic_spec(plan_path)
+        if not (args.births or os.environ.get("ANALYSIS_BIRTHS")) and not synthetic_default.is_ready(
+            synthetic_default.target(**spec)
+        ):
+            births, synthetic = synthetic_default.target(**spec), True
+            print(f"births data: {births} (synthetic cohort, generated while the first pages run)", flush=True)
+            prepare = _cohort_job(spec, births, min_cell)
+            from analysis.pipeline.params import expect_file
 
+            expect_file(births)
+        else:
+            births, synthetic = resolve_births(args.births, plan_path)
+            print(f"births data: {births} ({'synthetic cohort' if synthetic else 'register extract'})", flush=True)
             try:
-                load_births(births)
+                _check_births(births)
             except BirthsValidationError as exc:
                 print(f"error: {births} failed validation; nothing was built or published.\n{exc}", file=sys.stderr)
                 return 2
-            runner.remember_valid_births(births)
-    inputs = runner.BuildInputs.of(births, synthetic, min_cell)
+    inputs = runner.BuildInputs(births, synthetic, min_cell) if prepare else runner.BuildInputs.of(births, synthetic, min_cell)
     all_pages = runplan.load(plan_path, overrides={"births": str(births)} if births else None)
     pages = all_pages
     if args.pages:
@@ -144,13 +182,18 @@ def _build_pages(
         pages = [p for p in pages if p.name in wanted]
     try:
         tasks = runplan.load_shared(plan_path, all_pages)
+        done: dict[str, Any] = {}
         outcomes, stage_nb, stage_results = runner.execute_pages(
-            pages, inputs, build_id, force=args.force, jobs=args.jobs, tasks=tasks, pool=pool
-        )
+            pages, inputs, build_id, force=args.force, jobs=args.jobs, tasks=tasks, pool=pool,
+            prepare_births=(lambda: done.setdefault("inputs", prepare())) if prepare else None,
+        )  # fmt: skip
     except runner.PageFailed as exc:
         print(f"error: {exc}\nThe previously built book is unchanged.", file=sys.stderr)
         return 1
-    runner.publish(outcomes, stage_nb, stage_results, inputs)
+    except BirthsValidationError as exc:
+        print(f"error: {births} failed validation; nothing was built or published.\n{exc}", file=sys.stderr)
+        return 2
+    runner.publish(outcomes, stage_nb, stage_results, done.get("inputs", inputs))
     write_provenance_page(all_pages)
     print(runner.timing_summary(outcomes), flush=True)
     if args.no_html:

@@ -30,13 +30,16 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from analysis.common.disclosure import stream_tracebacks
 from analysis.common.paths import PACKAGE_DIR, build_dir, project_root
+from analysis.pipeline.files import births_known_valid, remember_valid_births  # noqa: F401  (the build's API)
+from analysis.pipeline.files import hash_files as _hash_files
+from analysis.pipeline.files import write_atomic as _write_atomic
 from analysis.pipeline.params import read_template
 from analysis.pipeline.runplan import Page, SharedTask
 from analysis.pipeline.scheduler import run_in_dependency_order
@@ -186,13 +189,6 @@ def sigint_deferred() -> Iterator[None]:
         raise KeyboardInterrupt
 
 
-def _hash_files(paths: list[Path], h: hashlib._Hash, root: Path) -> None:
-    for path in sorted(paths):
-        if path.is_file() and "__pycache__" not in path.parts:
-            h.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode())
-            h.update(hashlib.sha256(path.read_bytes()).digest())
-
-
 def input_fingerprint(births: Path | None) -> str:
     """Hash of everything a page may read besides its template: package code and data, geodata, births."""
     root = project_root()
@@ -208,44 +204,14 @@ def input_fingerprint(births: Path | None) -> str:
     return h.hexdigest()
 
 
-def _validated_births_file() -> Path:
-    return build_dir() / "cache" / "births-validated.json"
-
-
-def _births_validation_key(births: Path) -> str | None:
-    """The births file's SHA-256 with the package code and lock file that validated it (None: unreadable)."""
-    root = project_root()
-    h = hashlib.sha256()
-    try:
-        h.update(hashlib.sha256(births.read_bytes()).digest())
-    except OSError:
-        return None
-    _hash_files(list(PACKAGE_DIR.rglob("*")), h, root)
-    _hash_files([root / "requirements.lock"], h, root)
-    return h.hexdigest()
-
-
-def births_known_valid(births: Path) -> bool:
-    """True when this very file (by content) passed validation with this very code before: no need to read it again."""
-    key = _births_validation_key(births)
-    try:
-        record = json.loads(_validated_births_file().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return key is not None and isinstance(record, dict) and record.get("key") == key
-
-
-def remember_valid_births(births: Path) -> None:
-    """Record that ``births`` passed validation (only call after it did)."""
-    key = _births_validation_key(births)
-    if key is not None:
-        _write_atomic(_validated_births_file(), (json.dumps({"key": key}) + "\n").encode())
-
-
-def page_key(page: Page, fingerprint: str, results: Path) -> str:
+def page_key(page: Page, fingerprint: str, results: Path, births_sha256: str | None = None) -> str:
+    """A page's cache key: the inputs' fingerprint, its template and parameters, the results of the pages it
+    depends on, and the births file's hash for a page that reads it."""
     root = project_root()
     h = hashlib.sha256()
     h.update(fingerprint.encode())
+    if page.uses_births:
+        h.update(f"births={births_sha256}".encode())
     h.update(hashlib.sha256((root / page.template).read_bytes()).digest())
     h.update(json.dumps(page.params, sort_keys=True, default=str).encode())
     for dep in page.depends_on:
@@ -271,13 +237,6 @@ def published_record(page: Page) -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     return record if isinstance(record, dict) else None
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
 
 
 def _notebook_errors(path: Path) -> list[str]:
@@ -385,9 +344,13 @@ def execute_pages(
     jobs: int | None = None,
     tasks: Sequence[SharedTask] = (),
     pool: KernelPool | None = None,
+    prepare_births: Callable[[], BuildInputs] | None = None,
 ) -> tuple[list[PageOutcome], Path, Path]:
     """Run every page (and the shared ``tasks`` they need first) into this build's own staging folder; return
-    the pages' outcomes and the staged notebook/results dirs."""
+    the pages' outcomes and the staged notebook/results dirs.
+
+    ``prepare_births`` (the default cohort still to be generated and checked) runs in this process while the
+    pages that do not read births already run; the pages that do wait for it, and ``inputs`` is its result."""
     from analysis.pipeline import steps
 
     root = project_root()
@@ -406,7 +369,8 @@ def execute_pages(
     os.environ["ANALYSIS_RESULTS_DIR"] = str(stage_results)
     os.environ["ANALYSIS_ROOT"] = str(root)
     limit_kernel_threads()
-    fingerprint = input_fingerprint(births)
+    fingerprint = input_fingerprint(None)  # the births file's hash enters the keys of the pages that read it
+    state = {"inputs": inputs}
     shared_dir = steps.share_intermediates(build_dir(), fingerprint, force)
     variables = ("ANALYSIS_RESULTS_DIR", "ANALYSIS_ROOT", steps.shared.DIR_VARIABLE, steps.shared.KEY_VARIABLE)
     jobs = jobs or max(1, os.cpu_count() or 1)
@@ -415,13 +379,17 @@ def execute_pages(
     counter = {"done": 0}
     lock = threading.Lock()
 
-    def run_job(node: steps.Node[Page | SharedTask]) -> PageOutcome | float | None:
+    def run_job(node: steps.Node[Any]) -> PageOutcome | float | None:
+        if node.item is steps.BIRTHS and prepare_births is not None:
+            state["inputs"] = steps.prepare_births(prepare_births, _log)
+            return None
         if isinstance(node.item, SharedTask):
             return steps.run_step(node.item, kernels, steps.marker_check(shared_dir, fingerprint), force, _log)
         return run_one(node.item)
 
     def run_one(page: Page) -> PageOutcome:
-        key = page_key(page, fingerprint, stage_results)
+        inputs = state["inputs"]
+        key = page_key(page, fingerprint, stage_results, inputs.births_sha256)
         record = published_record(page)
         published_nb = root / page.output
         staged_nb = stage_nb / page.output.name
@@ -429,7 +397,7 @@ def execute_pages(
             not force
             and record is not None
             and record.get("key") == key
-            and record.get("births_sha256") == inputs.births_sha256
+            and (not page.uses_births or record.get("births_sha256") == inputs.births_sha256)
             and published_nb.exists()
             and (published_results / f"{page.name}.json").exists()
         ):
@@ -450,9 +418,9 @@ def execute_pages(
             _log(f"[{counter['done']}/{total}] {page.name}: done in {seconds:.1f} s")
         return PageOutcome(page, "ran", seconds, key)
 
-    nodes = steps.schedule(pages, tasks)
+    nodes = steps.schedule(pages, tasks, births_first=prepare_births is not None)
     estimate = {p.name: _recorded_seconds(published_record(p)) or 10.0 for p in pages}
-    estimate.update({t.name: steps.STEP_ESTIMATE_S for t in tasks})
+    estimate.update({t.name: steps.STEP_ESTIMATE_S for t in tasks} | {steps.BIRTHS: steps.STEP_ESTIMATE_S})
     own_pool = pool is None
     kernels = pool or steps.KernelPool(min(jobs, len(nodes)), root, KERNEL)  # they start when a job has to run
     kernels.set_environment({name: os.environ[name] for name in variables})

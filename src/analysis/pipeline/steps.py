@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from analysis.common import shared
 from analysis.pipeline.kernels import KernelPool
@@ -20,6 +20,7 @@ from analysis.pipeline.runner import PageFailed
 from analysis.pipeline.runplan import Page, SharedTask
 
 P = TypeVar("P")
+T = TypeVar("T")
 
 STEP_TIMEOUT_S = 1800
 STEP_ESTIMATE_S = 3.0  # seconds, for ordering the schedule (a step is on the path of every page that needs it)
@@ -38,15 +39,33 @@ class Node(Generic[P]):
     item: P
 
 
-def schedule(pages: Sequence[Page], tasks: Sequence[SharedTask]) -> list[Node[Page | SharedTask]]:
-    """Pages and the shared steps some of them need, each page also waiting for its steps."""
+# The job that generates and checks the default cohort while other pages run (see :func:`prepare_births`).
+BIRTHS = "births data"
+
+
+def prepare_births(prepare: Callable[[], T], log: Callable[[str], None]) -> T:
+    """Run ``prepare`` (generate and check the default cohort) as a job of the schedule, timed in the log."""
+    start = time.perf_counter()
+    out = prepare()
+    log(f"[data] {BIRTHS}: ready in {time.perf_counter() - start:.1f} s")
+    return out
+
+
+def schedule(pages: Sequence[Page], tasks: Sequence[SharedTask], births_first: bool = False) -> list[Node[Any]]:
+    """Pages and the shared steps some of them need, each page also waiting for its steps; with ``births_first``
+    a job that prepares the births data comes first and the pages that read births wait for it."""
     names = {p.name for p in pages}
     wanted = [t for t in tasks if names & set(t.needed_by)]
     extra: dict[str, list[str]] = {}
     for t in wanted:
         for page in t.needed_by:
             extra.setdefault(page, []).append(t.name)
-    nodes: list[Node[Page | SharedTask]] = [Node(t.name, t.depends_on, t) for t in wanted]
+    if births_first:
+        for p in pages:
+            if p.uses_births:
+                extra.setdefault(p.name, []).append(BIRTHS)
+    nodes: list[Node[Any]] = [Node(BIRTHS, (), BIRTHS)] if births_first else []
+    nodes += [Node(t.name, t.depends_on, t) for t in wanted]
     nodes += [Node(p.name, (*p.depends_on, *extra.get(p.name, ())), p) for p in pages]
     return nodes
 

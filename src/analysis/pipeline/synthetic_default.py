@@ -32,11 +32,21 @@ def write(out: Path, years: str = "2019-2023", seed: int = 1, scale: float = 1.0
     return out
 
 
+def target(years: str = "2019-2023", seed: int = 1, scale: float = 1.0) -> Path:
+    """Where the default cohort of these settings and this generator code lives (it may not exist yet)."""
+    tag = f"{years}_seed{seed}_scale{scale:g}_{_generator_fingerprint()}"
+    return build_dir() / "data" / f"synthetic_births_{tag}.parquet"
+
+
+def is_ready(path: Path) -> bool:
+    """Whether the cohort at ``path`` (from :func:`target`) is complete: the file and its truth file."""
+    return path.exists() and Path(str(path) + ".truth.json").exists()
+
+
 def ensure(years: str = "2019-2023", seed: int = 1, scale: float = 1.0) -> Path:
     """Path to the default cohort, generating it only when missing or out of date."""
-    tag = f"{years}_seed{seed}_scale{scale:g}_{_generator_fingerprint()}"
-    path = build_dir() / "data" / f"synthetic_births_{tag}.parquet"
-    if path.exists() and Path(str(path) + ".truth.json").exists():
+    path = target(years, seed, scale)
+    if is_ready(path):
         return path
     for old in (build_dir() / "data").glob("synthetic_births_*"):
         old.unlink()
