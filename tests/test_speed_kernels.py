@@ -162,3 +162,12 @@ def test_a_stored_step_is_not_run_again(shared_dir: Path) -> None:
     assert logged == ["[shared] s: unchanged, reused"]
     shared.run_step("s", "analysis.common.shared:_folder", {})  # any importable function; the marker is written
     assert shared.step_done(shared_dir, "a" * 64, "s") and not shared.step_done(shared_dir, "b" * 64, "s")
+
+
+def test_pages_that_read_births_wait_for_the_cohort_job_and_the_others_do_not() -> None:
+    pages = runplan.load(REPO / "book" / "runplan.yml")
+    nodes = {n.name: n for n in steps.schedule(pages, [], births_first=True)}
+    assert nodes[steps.BIRTHS].depends_on == ()
+    for page in pages:
+        assert (steps.BIRTHS in nodes[page.name].depends_on) == page.uses_births, page.name
+    assert nodes["nullipara"].depends_on == (steps.BIRTHS,) and nodes["travel"].depends_on == ()

@@ -1,10 +1,14 @@
 """Build the book: validate, execute pages with papermill, then publish atomically.
 
 Order of work, and why:
-1. validate the run plan and the births data first, so bad input never starts a build;
-2. execute pages into a staging folder, in parallel (one kernel per core), skipping
-   pages whose inputs are unchanged (content hash of template, parameters, data,
-   package code and the results of pages they depend on);
+1. validate the run plan and a given births file first, so bad input never starts a build
+   (the default cohort, when it must be generated, is generated and checked as a job beside
+   the pages that read no births);
+2. execute pages into a staging folder, in parallel on warm kernels reused from page to page
+   (:mod:`analysis.pipeline.kernels`), after the shared steps they need
+   (:mod:`analysis.pipeline.steps`), skipping pages whose inputs are unchanged (content hash
+   of template, parameters, package code and data, the births file for pages that read it,
+   and the results of pages they depend on);
 3. stop at the first failing page with its name, cell and error, and leave the
    published book untouched: a page with a traceback is never published;
 4. only then copy executed notebooks and results into place, recording each page's
