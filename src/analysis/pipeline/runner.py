@@ -268,6 +268,7 @@ def _execute(page: Page, out_path: Path, births: Path | None, pool: KernelPool |
         "progress_bar": False,
         "log_output": False,
         "execution_timeout": EXECUTION_TIMEOUT_S,
+        "request_save_on_cell_execute": False,  # written once at the end (or with the error), not twice per cell
     }
     try:
         if pool is None:
