@@ -90,11 +90,20 @@ def synthetic_banner(synthetic: bool) -> None:
     notice(texts("synthetic_banner.title"), texts("synthetic_banner.body"), kind="warning synthetic-data")
 
 
+def stable_styler(frame: pd.DataFrame, caption: str = "") -> Any:
+    """``frame.style`` with element ids from the table's content instead of a random one, so that an unchanged
+    table gives byte-identical HTML in every build (and an unchanged page is not reprinted in the PDF)."""
+    import hashlib
+
+    payload = caption + "\n" + frame.to_json(orient="split", date_format="iso", default_handler=str)
+    return frame.style.set_uuid(hashlib.sha256(payload.encode("utf-8")).hexdigest()[:10])
+
+
 def show_table(df: pd.DataFrame, caption: str | None = None) -> None:
     """A plain HTML table (index hidden), for already formatted display frames."""
     from IPython.display import HTML, display
 
-    styler = df.style.hide(axis="index")
+    styler = stable_styler(df, caption or "").hide(axis="index")
     if caption:
         styler = styler.set_caption(caption)
     display(HTML(styler.to_html()))
@@ -111,7 +120,7 @@ class Table:
     caption: str = ""
 
     def to_html(self) -> str:
-        styler = self.frame.style.hide(axis="index")
+        styler = stable_styler(self.frame, self.caption).hide(axis="index")
         if self.caption:
             styler = styler.set_caption(self.caption)
         return str(styler.to_html()) + self.download_link()
