@@ -15,6 +15,7 @@ from analysis.chapters.nullipara.model import (
     aggregate,
     code_covariates,
     collapse,
+    is_value,
 )
 from analysis.chapters.nullipara.oe import displayable, poisson_ratio_ci
 from analysis.chapters.nullipara.outcomes import (
@@ -198,7 +199,7 @@ def indirect_comparison(births: pd.DataFrame, region: str, outcomes: Sequence[st
     if coded.absent:
         raise OutcomeUnavailable(f"strata columns absent: {list(coded.absent)}")
     group_codes = _text_codes(births["region"])
-    home_rows = np.asarray(births["region"].astype(str) == region)
+    home_rows = is_value(births["region"], region)
     own = births[home_rows]
     own_coded = _restricted(coded, home_rows)
     for key in outcomes:
