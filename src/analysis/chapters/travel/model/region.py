@@ -150,15 +150,21 @@ class RegionCost:
         )
 
 
-# The matrices of :class:`RegionCost` at unchanged speeds, by the content of the origins and sites they were
-# made for (the speed variants and every page of a build ask for the same pairs again). The rest of what they
-# depend on (the region's published minutes, the sites file, the fitted parameters) is fixed for a process.
+# The matrices of :class:`RegionCost` at unchanged speeds, by the content of what they were made from (the speed
+# variants and every page of a build ask for the same pairs again): the origins and sites, the fitted parameters,
+# the hub sites and the region's published minutes. The road graph and the assumptions file are fixed files.
 _REGION_MATRICES: dict[str, tuple[TravelMatrix, np.ndarray, np.ndarray]] = {}
 
 
 def _content_key(origins: pd.DataFrame, sites: pd.DataFrame) -> str:
-    """A digest of every input of :func:`_region_matrix` the caller passes (ids, coordinates, site types, towns)."""
+    """A digest of every input of :func:`_region_matrix` but the fixed files (see ``_REGION_MATRICES``)."""
     h = hashlib.sha256()
+    h.update(np.asarray(region_fit().values, float).tobytes())
+    hubs = hub_sites()
+    h.update("\x1f".join(f"{t}:{x!r}:{y!r}" for t, x, y in zip(hubs["town"], hubs["x"], hubs["y"], strict=True)).encode())
+    published = region_minutes()
+    h.update("\x1f".join(map(str, published.columns)).encode() + "\x1f".join(map(str, published.index)).encode())
+    h.update(published.to_numpy(float).tobytes())
     for frame, columns in ((origins, ("origin_id", "x", "y")), (sites, ("site_id", "x", "y", "site_type", "town"))):
         h.update(f"|{len(frame)}|".encode())
         for column in columns:
