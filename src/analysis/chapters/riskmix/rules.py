@@ -255,12 +255,11 @@ def no_risk_flag(flags: pd.DataFrame, factors: Sequence[str]) -> pd.Series:
     if not factors:
         return pd.Series(pd.array([pd.NA] * len(flags), dtype="boolean"), index=flags.index)
     sub = flags[list(factors)]
-    any_true = sub.fillna(False).astype(bool).any(axis=1)
-    all_known = sub.notna().all(axis=1)
-    out = pd.Series(pd.array([pd.NA] * len(flags), dtype="boolean"), index=flags.index)
-    out[all_known & any_true] = False
-    out[all_known & ~any_true] = True
-    return out
+    any_true = sub.fillna(False).astype(bool).any(axis=1).to_numpy(dtype=bool)
+    all_known = sub.notna().all(axis=1).to_numpy(dtype=bool)
+    # built at once: True where known and no factor, False where known and a factor, NA (value False) elsewhere
+    values = pd.arrays.BooleanArray(all_known & ~any_true, ~all_known)
+    return pd.Series(values, index=flags.index)
 
 
 def add_strata(births: pd.DataFrame, config: RiskConfig | None = None) -> pd.DataFrame:
