@@ -150,6 +150,16 @@ METRICS: dict[str, tuple[str, Metric]] = {
 }
 
 
+def as_text(series: pd.Series) -> pd.Series:
+    """``series.astype("string")``; a categorical's categories are converted and looked up by code (far faster)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        names = pd.array(np.asarray(series.cat.categories.astype(str), dtype=object), dtype="string")
+        return pd.Series(names.take(series.cat.codes.to_numpy(), allow_fill=True), index=series.index, name=series.name)
+    return series.astype("string")
+
+
+TEXT_COLUMNS = ("mode", "presentation", "onset", "country_of_birth", "education")  # read as text by the metrics
+
 # Swedish descriptions for the book's calibration appendix (same definitions as METRICS), from data/calibration_labels.yml.
 LABELS_FILE = PACKAGE_DATA / "calibration_labels.yml"
 LABELS_SV: dict[str, str] = {str(k): str(v) for k, v in read_yaml(LABELS_FILE, "labels").items()}
@@ -171,13 +181,16 @@ def calibration_table(
     generator's scale, needed to compare delivery counts. Region "00" is the whole cohort (Riket).
     """
     frame = load_births(data) if isinstance(data, (str, Path)) else data
+    # The metrics compare codes as text: each coded column is turned into text once here, not once per metric
+    # and region (the values, and so every figure, are the same).
+    frame = frame.assign(**{c: as_text(frame[c]) for c in TEXT_COLUMNS if c in frame.columns})
     cfg = config or load_config()
     cal = cfg["calibration"]
     default_regions = list(regions) if regions is not None else [str(r) for r in cal["regions"]]
     n_years = max(int(frame["year"].nunique()), 1)
     vol = cfg["volume"]
     riket_total = published.value(vol["indicator"], published.RIKET, vol["year"])
-    region_col = frame["region"].astype("string")
+    region_col = as_text(frame["region"])
     rows: list[dict[str, Any]] = []
     for target in cal["targets"]:
         indicator = target["indicator"]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
+import io
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +19,23 @@ DEFAULT_CONFIG = PACKAGE_DATA / "synth_config.yml"
 
 
 def load_config(path: str | Path | None = None) -> dict[str, Any]:
-    """The parsed YAML; ``path`` defaults to the package's ``synth_config.yml``."""
+    """The parsed YAML; ``path`` defaults to the package's ``synth_config.yml``.
+
+    Parsed once per file content (keyed by the file's bytes) and handed out as a fresh copy, so a caller
+    may change its dict without touching anyone else's.
+    """
     p = Path(path) if path is not None else DEFAULT_CONFIG
-    with p.open(encoding="utf-8") as fh:
-        config: dict[str, Any] = yaml.safe_load(fh)
+    raw = p.read_bytes()
+    config = copy.deepcopy(_parsed(raw))
     config["_path"] = str(p)
-    config["_sha256"] = hashlib.sha256(p.read_bytes()).hexdigest()
+    config["_sha256"] = hashlib.sha256(raw).hexdigest()
+    return config
+
+
+@lru_cache(maxsize=4)
+def _parsed(raw: bytes) -> dict[str, Any]:
+    """The YAML document of ``raw`` (never handed out itself: :func:`load_config` copies it)."""
+    config: dict[str, Any] = yaml.safe_load(io.StringIO(raw.decode("utf-8")))
     return config
 
 

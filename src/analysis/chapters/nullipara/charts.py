@@ -6,7 +6,7 @@ and labels in Swedish (outcome names from ``outcomes.yml``, titles from the text
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import altair as alt
@@ -18,7 +18,7 @@ from analysis.chapters.nullipara.funnel import Funnel
 from analysis.chapters.nullipara.labels import outcome_label
 from analysis.chapters.nullipara.outcomes import OUTCOME_KEYS
 from analysis.common import disclosure
-from analysis.common.regions import region_name
+from analysis.common.regions import region_name, regions
 from analysis.render.charts import HOME_COLOUR, NATION_COLOUR, OTHER_COLOUR
 
 if TYPE_CHECKING:
@@ -34,6 +34,13 @@ COMPONENTS: tuple[str, ...] = ("Total skillnad", "Fallmix", "Praxis")
 COMPONENT_COLOURS: tuple[str, ...] = ("#7f7f7f", "#2166ac", HOME_COLOUR)
 
 
+def _region_names(codes: Iterable[str]) -> list[str]:
+    """``[region_name(c) for c in codes]`` with the names looked up in one table (an unknown code still raises)."""
+    table = regions()
+    names = dict(zip(table["code"], table["name_mfr"].map(str), strict=True))
+    return [names[c] if c in names else region_name(c) for c in codes]
+
+
 def crude_frame(crude: pd.DataFrame, region: str, pooled: bool = True) -> pd.DataFrame:
     """Displayable crude rates in percent with Swedish labels; suppressed rows dropped.
 
@@ -42,7 +49,10 @@ def crude_frame(crude: pd.DataFrame, region: str, pooled: bool = True) -> pd.Dat
     rows = crude[crude["year"].isna()] if pooled else crude[crude["year"].notna()]
     rows = rows[rows["rate"].notna()].copy()
     rows["Utfall"] = [outcome_label(k) for k in rows["outcome"]]
-    rows["Område"] = [NATION_LABEL if a == "nation" else region_name(str(a)) for a in rows["area"]]
+    areas = [str(a) for a in rows["area"]]
+    codes = sorted({a for a in areas if a != "nation"})
+    names = dict(zip(codes, _region_names(codes), strict=True))
+    rows["Område"] = [NATION_LABEL if a == "nation" else names[a] for a in areas]
     for col in ("rate", "low", "high"):
         rows[col] = 100 * rows[col].astype(float)
     if not pooled:
@@ -142,7 +152,7 @@ def funnel_frames(funnel: Funnel, region: str, thin: int = 5, hidden: Collection
     drop = funnel.points["suppressed"].astype(bool) | funnel.points["region"].astype(str).isin(list(hidden))
     pts = funnel.points[~drop].copy()
     pts["region"] = pts["region"].astype(str)
-    pts["Region"] = [region_name(r) for r in pts["region"]]
+    pts["Region"] = _region_names(pts["region"])
     pts["Hemregion"] = pts["region"] == region
     pts["Läge"] = [str(text.position_text(p, False)) for p in pts["position"]]
     pts = pts[["region", "Region", "Hemregion", "observed", "expected", "oe", "Läge"]].reset_index(drop=True)

@@ -185,15 +185,26 @@ def bootstrap_parts(inp: BootstrapInputs, n_boot: int, rng: np.random.Generator)
 def distinct_rows(x: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Identical design rows pooled, their women summed: the national model has no region term, so the patterns
     of different regions share rows and every bootstrap draw needs each distinct row only once (about 5x fewer)."""
-    rows, inverse = np.unique(x, axis=0, return_inverse=True)
-    return rows, np.bincount(inverse.ravel(), weights=n, minlength=len(rows))
+    if len(x) == 0:
+        return x.reshape(0, x.shape[1] if x.ndim == 2 else 0), np.zeros(0)
+    # ``np.unique(x, axis=0, return_inverse=True)`` by a lexicographic sort of the columns (first column first,
+    # as ``np.unique`` orders the rows) instead of a sort of the rows as records, which is far slower.
+    order = np.lexsort(x.T[::-1])
+    ordered = x[order]
+    starts = np.ones(len(x), dtype=bool)
+    starts[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+    inverse = np.empty(len(x), dtype=np.intp)
+    inverse[order] = np.cumsum(starts) - 1
+    rows = ordered[starts]
+    return rows, np.bincount(inverse, weights=n, minlength=len(rows))
 
 
 def percentile_mc_error(draws: np.ndarray, q: Sequence[float], rng: np.random.Generator, reps: int = 200) -> np.ndarray:
     """Monte Carlo standard error of percentile limits (columns x limits), by resampling the draws."""
     idx = rng.integers(0, len(draws), size=(reps, len(draws)))
-    resampled = np.percentile(draws[idx], q, axis=1)  # limits x reps x columns
-    return resampled.std(axis=1, ddof=1).T
+    # column by column: the same percentiles as of ``draws[idx]`` along its draws axis, on contiguous rows
+    resampled = np.stack([np.percentile(draws[:, j][idx], q, axis=1) for j in range(draws.shape[1])], axis=-1)
+    return resampled.std(axis=1, ddof=1).T  # resampled: limits x reps x columns
 
 
 def decompose(

@@ -80,6 +80,23 @@ def _text_codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes.astype(np.int64), np.asarray(labels).astype(str)
 
 
+def text_values(series: pd.Series, missing: str) -> np.ndarray:
+    """``series.astype("string").fillna(missing)`` as an object array of Python strings; a categorical of text
+    converts its few categories once instead of every row."""
+    if _text_categorical(series):
+        names = np.append(np.asarray(series.cat.categories.astype(str), dtype=object), missing)
+        return names[series.cat.codes.to_numpy()]  # code -1 (missing) picks the appended ``missing``
+    return np.asarray(series.astype("string").fillna(missing).to_numpy(dtype=object), dtype=object)
+
+
+def is_value(series: pd.Series, value: str) -> np.ndarray:
+    """``(series.astype(str) == value).to_numpy()`` (a missing value is never equal), the test for a region's rows."""
+    if _text_categorical(series):
+        hit = np.append(np.asarray(series.cat.categories.astype(str), dtype=object) == value, False)
+        return np.asarray(hit[series.cat.codes.to_numpy()], dtype=bool)
+    return np.asarray((series.astype(str) == value).to_numpy(), dtype=bool)
+
+
 def _code_one(series: pd.Series, spec: CovariateSpec, missing_label: str) -> np.ndarray:
     levels = spec.levels(missing_label)
     position = {lab: levels.index(lab) for lab in spec.labels}

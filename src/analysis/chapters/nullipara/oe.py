@@ -11,6 +11,7 @@ from scipy import stats
 from analysis.chapters.nullipara.model import (
     CasemixFit,
     PreparedOutcome,
+    is_value,
 )
 from analysis.chapters.nullipara.outcomes import (
     OUTCOME_KEYS,
@@ -128,7 +129,7 @@ def crude_rates(
     cfg = resolve_config(config)
     data = births if years is None else births[births["year"].isin(list(years))]
     rows = []
-    home = (data[region_column].astype(str) == region).to_numpy()
+    home = is_value(data[region_column], region)
     year = data["year"].to_numpy()
     for key in outcomes or OUTCOME_KEYS:
         try:

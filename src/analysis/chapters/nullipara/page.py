@@ -13,6 +13,7 @@ from analysis.chapters.nullipara import robson, sources, text
 from analysis.chapters.nullipara.analysis import OutcomeAnalysis, nullipara_analysis
 from analysis.chapters.nullipara.funnel import DEFAULT_LEVELS
 from analysis.chapters.nullipara.labels import labels, outcome_kinds, outcome_label
+from analysis.chapters.nullipara.model import is_value
 from analysis.chapters.nullipara.oe import COMMON_RATE, crude_rates, displayable, hide_outcomes
 from analysis.chapters.nullipara.outcomes import OUTCOME_KEYS
 from analysis.chapters.nullipara.standardisation import indirect_comparison
@@ -80,7 +81,7 @@ def compute_page(
     data = births[births["year"].isin(list(years))]
     if data.empty:
         raise ValueError(f"no deliveries in years {list(years)}")
-    if region not in set(data["region"].astype(str).unique()):
+    if not is_value(data["region"], region).any():
         raise ValueError(f"region {region!r} has no deliveries in years {list(years)}")
     analysis = nullipara_analysis(data, region, outcomes=list(outcomes), n_boot=n_boot, seed=seed)
     return NulliparaPage(

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.chapters.nullipara.model import is_value, text_values
 from analysis.common.disclosure import suppress
 
 GROUPS: tuple[str, ...] = ("1", "2a", "2b", "3", "4a", "4b", "5", "6", "7", "8", "9", "10")
@@ -61,8 +62,8 @@ def robson_group(births: pd.DataFrame) -> pd.Series:
     prev = births["previous_cs"].astype("boolean")
     prev_known = prev.notna().to_numpy()
     prev_cs = prev.fillna(False).to_numpy(dtype=bool)
-    presentation = births["presentation"].astype("string").fillna("").to_numpy(dtype=object)
-    onset = births["onset"].astype("string").fillna("").to_numpy(dtype=object)
+    presentation = text_values(births["presentation"], "")
+    onset = text_values(births["onset"], "")
 
     nulli = parity == 0
     multi = parity >= 1
@@ -156,7 +157,7 @@ def robson_comparison(
 ) -> pd.DataFrame:
     """Region and nation side by side (long format, ``area`` = region code or 'nation')."""
     data = births if years is None else births[births["year"].isin(list(years))]
-    home = robson_table(data[data[region_column].astype(str) == region]).assign(area=region)
+    home = robson_table(data[is_value(data[region_column], region)]).assign(area=region)
     nation = robson_table(data).assign(area="nation")
     return pd.concat([home, nation], ignore_index=True)
 

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from analysis.chapters.nullipara.model import (
+    CodedCovariates,
+    _text_codes,
     aggregate,
     code_covariates,
     collapse,
+    is_value,
 )
 from analysis.chapters.nullipara.oe import displayable, poisson_ratio_ci
 from analysis.chapters.nullipara.outcomes import (
     DEFAULT_STRATA,
     OutcomeConfig,
+    OutcomeRows,
     OutcomeUnavailable,
     outcome_rows,
     resolve_config,
@@ -32,6 +36,8 @@ def national_reference_rates(
     outcome: str,
     strata: Sequence[str] = DEFAULT_STRATA,
     config: OutcomeConfig | None = None,
+    rows: OutcomeRows | None = None,
+    coded: CodedCovariates | None = None,
 ) -> pd.DataFrame:
     """National stratum-specific rates (CSV-able): outcome, strata labels, n, events, rate.
 
@@ -84,13 +90,15 @@ def indirect_standardise(
     outcome: str | None = None,
     config: OutcomeConfig | None = None,
     alpha: float = 0.05,
+    rows: OutcomeRows | None = None,
+    coded: CodedCovariates | None = None,
 ) -> IndirectStandardisation:
     """Indirect standardisation with only the region's microdata and a national rate table.
 
     E = sum over strata of (region's women) x (national rate). Women in strata
     the table lacks (or whose rate is suppressed) are excluded from O and E and
     counted in ``n_unmatched``. The adjusted rate is SR x the reference table's
-    overall rate.
+    overall rate. ``rows`` and ``coded`` (for ``region_births``) may be passed when already computed.
     """
     cfg = resolve_config(config)
     if outcome is None:
@@ -99,8 +107,8 @@ def indirect_standardise(
             raise ValueError("indirect_standardise: pass outcome= (reference table has no single outcome)")
         outcome = str(found[0])
     strata = tuple(strata) if strata is not None else tuple(c for c in reference_rates.columns if c in cfg.covariates)
-    rows = outcome_rows(region_births, outcome, cfg)
-    coded = code_covariates(region_births, strata, cfg)
+    rows = outcome_rows(region_births, outcome, cfg) if rows is None else rows
+    coded = code_covariates(region_births, strata, cfg) if coded is None else coded
     if coded.absent:
         raise OutcomeUnavailable(f"indirect_standardise: strata columns absent: {list(coded.absent)}")
     own = collapse(coded, rows.event, rows.in_denominator, list(strata))
@@ -145,18 +153,24 @@ def stratum_oe_all_regions(
     outcome: str,
     strata: Sequence[str] = DEFAULT_STRATA,
     region_column: str = "region",
+    rows: OutcomeRows | None = None,
+    coded: CodedCovariates | None = None,
+    group_codes: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """Stratified O/E for every region computed from the full national microdata.
 
     E for a region = sum over strata of (its women) x (national rate in the
     stratum). This is the reference computation for ``indirect_standardise``,
-    which needs only the region's rows plus a national rate table.
+    which needs only the region's rows plus a national rate table. ``rows``, ``coded`` and ``group_codes``
+    (the region column factorised as ``collapse`` takes it) may be passed when already computed.
     """
-    rows = outcome_rows(births, outcome)
-    coded = code_covariates(births, list(strata))
+    rows = outcome_rows(births, outcome) if rows is None else rows
+    coded = code_covariates(births, list(strata)) if coded is None else coded
     if coded.absent:
         raise OutcomeUnavailable(f"strata columns absent: {list(coded.absent)}")
-    pat = collapse(coded, rows.event, rows.in_denominator, list(strata), group=births[region_column].astype(str).to_numpy())
+    if group_codes is None:
+        group_codes = _text_codes(births[region_column])
+    pat = collapse(coded, rows.event, rows.in_denominator, list(strata), group_codes=group_codes)
     national = aggregate(pat, list(strata))
     national["rate"] = national["events"] / national["n"]
     merged = pat.merge(national[[*strata, "rate"]], on=list(strata), how="left")
@@ -176,21 +190,32 @@ def indirect_comparison(births: pd.DataFrame, region: str, outcomes: Sequence[st
     or non-events are left out: their O/E times the expected count gives the observed
     count back (``indirect_suppressed`` lists them for the table's '<5' rows).
     """
-    own = births[births["region"].astype(str) == region]
     limit = threshold()
     rows = []
+    # Computed once for every outcome: the strata coded, the region factorised, the region's rows (each row's
+    # codes and flags depend on that row alone, so the region's are the nation's restricted to its rows).
+    strata = list(DEFAULT_STRATA)
+    coded = code_covariates(births, strata)
+    if coded.absent:
+        raise OutcomeUnavailable(f"strata columns absent: {list(coded.absent)}")
+    group_codes = _text_codes(births["region"])
+    home_rows = is_value(births["region"], region)
+    own = births[home_rows]
+    own_coded = _restricted(coded, home_rows)
     for key in outcomes:
         if key not in results["outcomes"]:
             continue
-        full = stratum_oe_all_regions(births, key)
+        all_rows = outcome_rows(births, key)
+        full = stratum_oe_all_regions(births, key, rows=all_rows, coded=coded, group_codes=group_codes)
         full_row = full[full["region"] == region].iloc[0]
         home = results["outcomes"][key]["regions"][region]
         if home.get("suppressed") or min(full_row["n"], full_row["observed"], full_row["n"] - full_row["observed"]) < limit:
             continue  # hidden in the results (perhaps as another region's complement): hidden here too
-        reference = national_reference_rates(births, key)
-        via_table = indirect_standardise(own, reference, outcome=key)
+        reference = national_reference_rates(births, key, rows=all_rows, coded=coded)
+        own_rows = replace(all_rows, in_denominator=all_rows.in_denominator[home_rows], event=all_rows.event[home_rows])
+        via_table = indirect_standardise(own, reference, outcome=key, rows=own_rows, coded=own_coded)
         published_ref = displayable(reference)
-        via_published = indirect_standardise(own, published_ref, outcome=key)
+        via_published = indirect_standardise(own, published_ref, outcome=key, rows=own_rows, coded=own_coded)
         rows.append(
             {
                 "outcome": key,
@@ -210,6 +235,11 @@ def indirect_comparison(births: pd.DataFrame, region: str, outcomes: Sequence[st
             }
         )
     return pd.DataFrame(rows, columns=INDIRECT_COLUMNS)
+
+
+def _restricted(coded: CodedCovariates, mask: np.ndarray) -> CodedCovariates:
+    """The coding of the rows ``mask`` selects (codes only: ``missing`` still counts the whole frame)."""
+    return replace(coded, codes={k: v[mask] for k, v in coded.codes.items()}, _groups={})
 
 
 INDIRECT_COLUMNS = [

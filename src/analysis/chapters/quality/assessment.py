@@ -67,16 +67,27 @@ def _flags(df: pd.DataFrame, variables: tuple[VariableRule, ...]) -> pd.DataFram
         bad = implausible_mask(df, v.implausible) if v.implausible is not None else np.zeros(len(df), dtype=bool)
         cols[f"implausible|{v.column}"] = bad & present
     flags = pd.DataFrame(cols, index=df.index)
-    flags["region"] = df["region"].astype(str).to_numpy()
+    flags["region"] = _text(df["region"])
     flags["year"] = df["year"].astype(int).to_numpy()
     return flags
+
+
+def _text(series: pd.Series) -> np.ndarray:
+    """``series.astype(str).to_numpy()``; a categorical without missing values converts its categories once."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes = series.cat.codes.to_numpy()
+        if not (codes < 0).any():
+            return np.asarray(np.asarray(series.cat.categories.astype(str), dtype=object)[codes], dtype=object)
+    return np.asarray(series.astype(str).to_numpy(), dtype=object)
 
 
 def unit_table(df: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
     """Counts, shares and verdicts per unit and variable (tidy; sorted by region, year, variable order)."""
     variables = thresholds.variables
-    sums = _flags(df, variables).groupby(UNIT, sort=True).sum()
-    sizes = df.groupby([df["region"].astype(str), df["year"].astype(int)], sort=True).size()
+    flags = _flags(df, variables)
+    grouped = flags.groupby(UNIT, sort=True)
+    sums = grouped.sum()
+    sizes = grouped.size()  # the rows per unit, grouped by the same region and year text as the sums
     frames = []
     for order, v in enumerate(variables):
         part = pd.DataFrame(
@@ -155,8 +166,11 @@ def drop_excluded(df: pd.DataFrame, excluded: pd.DataFrame) -> pd.DataFrame:
     if excluded.empty:
         return df
     units = set(zip(excluded["region"].astype(str), excluded["year"].astype(int), strict=True))
-    keys = pd.Series(list(zip(df["region"].astype(str), df["year"].astype(int), strict=True)), index=df.index)
-    return df[~keys.isin(units)]
+    region, year = _text(df["region"]), df["year"].astype(int).to_numpy()
+    drop = np.zeros(len(df), dtype=bool)
+    for r, y in units:  # a few units: one comparison each instead of a tuple per row
+        drop |= (region == r) & (year == y)
+    return df[~drop]
 
 
 @dataclass(frozen=True)

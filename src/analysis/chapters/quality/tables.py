@@ -6,12 +6,14 @@ values is replaced by a ``<5`` mark (see :func:`analysis.chapters.quality.assess
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 
 from analysis.chapters.quality import text
 from analysis.chapters.quality.page import QualityPage, reason_text
 from analysis.chapters.quality.thresholds import Thresholds, VariableRule, load_thresholds
-from analysis.common.regions import region_name
+from analysis.common.regions import region_name, regions
 from analysis.render.page import Table, notice
 
 
@@ -81,6 +83,13 @@ def _cell(share: float, hidden: bool, fails: bool, mark: str) -> str:
     return f"<strong>{value}</strong>" if fails else value
 
 
+def _region_names(codes: Iterable[str]) -> list[str]:
+    """``[region_name(c) for c in codes]`` with the names looked up in one table (an unknown code still raises)."""
+    table = regions()
+    names = dict(zip(table["code"], table["name_mfr"].map(str), strict=True))
+    return [names[c] if c in names else region_name(c) for c in codes]
+
+
 def _grid(data: QualityPage, kind: str) -> pd.DataFrame:
     """Region and year down, variables across; ``kind`` is ``complete`` or ``implausible``."""
     units = data.assessment.units
@@ -89,7 +98,7 @@ def _grid(data: QualityPage, kind: str) -> pd.DataFrame:
     base = units[units["column"] == variables[0].column][["region", "year"]].reset_index(drop=True)
     out = pd.DataFrame(
         {
-            text.label("units_heading.region"): [region_name(r) for r in base["region"]],
+            text.label("units_heading.region"): _region_names(base["region"]),
             text.label("units_heading.year"): base["year"].astype(str).tolist(),
         }
     )

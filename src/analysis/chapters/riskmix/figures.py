@@ -66,7 +66,7 @@ def _key_figures(
     result: dict[str, Any] = {
         "region": code,
         "region_name": region_name(code),
-        "years": sorted({int(y) for y in sel["year"]}),
+        "years": sorted(int(y) for y in pd.unique(sel["year"].to_numpy())),
         "deliveries_region": int((codes == code).sum()),
         "deliveries_nation": len(sel),
         "no_risk_definition": list(definition.factors),

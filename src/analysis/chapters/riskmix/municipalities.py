@@ -64,8 +64,9 @@ def by_municipality(
         if used:
             series.append((NO_RISK_KEY, cfg.no_risk_label_sv, cfg.no_risk_label_en, no_risk_flag(flags, used)))
     parts = []
+    by_municipality_codes = pd.factorize(groups, sort=False)  # once for every factor
     for key, lsv, len_, flag in series:
-        counts = count_flags(flag, groups).reindex(order, fill_value=0)
+        counts = count_flags(flag, groups, by_municipality_codes).reindex(order, fill_value=0)
         counts.index.name = "municipality"
         counts = counts.reset_index()
         counts.insert(1, "factor", key)

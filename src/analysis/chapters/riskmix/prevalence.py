@@ -31,17 +31,20 @@ from analysis.common.regions import region_name
 PREVALENCE_COLUMNS = ["n", "cases", "pct", "ci_low", "ci_high", "missing", "suppressed", "status"]
 
 
-def count_flags(flag: pd.Series, groups: pd.Series | None = None) -> pd.DataFrame:
+def count_flags(
+    flag: pd.Series, groups: pd.Series | None = None, factorized: tuple[np.ndarray, Any] | None = None
+) -> pd.DataFrame:
     """n (known), cases and missing, overall or per group (groups in order of first appearance, NA groups left out).
 
     One pass over integer group codes (``np.bincount``): grouping by the values themselves turned a categorical
-    into half a million Python strings for every factor.
+    into half a million Python strings for every factor. ``factorized`` is ``pd.factorize(groups, sort=False)``
+    when the caller counts several flags by the same groups (factorised once).
     """
     known = flag.notna().to_numpy()
     case = flag.fillna(False).astype(bool).to_numpy()
     if groups is None:
         return pd.DataFrame({"n": [int(known.sum())], "cases": [int(case.sum())], "missing": [int((~known).sum())]})
-    codes, uniques = pd.factorize(groups, sort=False)
+    codes, uniques = pd.factorize(groups, sort=False) if factorized is None else factorized
     in_group = codes >= 0
     size = len(uniques)
     n = np.bincount(codes[in_group & known], minlength=size)

@@ -106,9 +106,25 @@ def _boolean(s: pd.Series, column: str) -> pd.Series:
 
 
 def categorical(s: pd.Series, column: str) -> pd.Series:
+    """Lower-case text, empty as missing; a value outside the column's fixed categories raises.
+
+    A categorical of text is cleaned on its few categories, then every row looks its category up (the same values).
+    """
+    allowed = FIXED_CATEGORIES.get(column)
+    if isinstance(s.dtype, pd.CategoricalDtype) and pd.api.types.is_string_dtype(s.cat.categories.dtype):
+        names = categorical(pd.Series(s.cat.categories.astype(str), dtype="string"), "")  # no check on the names
+        codes = s.cat.codes.to_numpy()
+        text = pd.Series(names.array.take(codes, allow_fill=True), index=s.index, name=s.name)
+        if allowed is not None:
+            bad_name = (names.notna() & ~names.isin(allowed)).to_numpy(dtype=bool)
+            bad = pd.Series(np.append(bad_name, False)[codes], index=s.index)  # code -1 (missing) is never bad
+            if bad.any():
+                raise ValueError(
+                    f"column {column!r}: unknown value(s) {text[bad].unique()[:5].tolist()} (allowed: {sorted(allowed)})"
+                )
+        return text
     text = as_text(s).str.lower()
     text = text.mask(text == "")
-    allowed = FIXED_CATEGORIES.get(column)
     if allowed is not None:
         bad = text.notna() & ~text.isin(allowed)
         if bad.any():
@@ -239,12 +255,11 @@ def no_risk_flag(flags: pd.DataFrame, factors: Sequence[str]) -> pd.Series:
     if not factors:
         return pd.Series(pd.array([pd.NA] * len(flags), dtype="boolean"), index=flags.index)
     sub = flags[list(factors)]
-    any_true = sub.fillna(False).astype(bool).any(axis=1)
-    all_known = sub.notna().all(axis=1)
-    out = pd.Series(pd.array([pd.NA] * len(flags), dtype="boolean"), index=flags.index)
-    out[all_known & any_true] = False
-    out[all_known & ~any_true] = True
-    return out
+    any_true = sub.fillna(False).astype(bool).any(axis=1).to_numpy(dtype=bool)
+    all_known = sub.notna().all(axis=1).to_numpy(dtype=bool)
+    # built at once: True where known and no factor, False where known and a factor, NA (value False) elsewhere
+    values = pd.arrays.BooleanArray(all_known & ~any_true, ~all_known)
+    return pd.Series(values, index=flags.index)
 
 
 def add_strata(births: pd.DataFrame, config: RiskConfig | None = None) -> pd.DataFrame:

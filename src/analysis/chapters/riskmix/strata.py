@@ -87,8 +87,9 @@ def stratified(
     parts = []
     for area, area_code, mask in (("region", code, in_region), ("nation", NATION_CODE, np.ones(len(sel), bool))):
         s = stratum[mask]  # every value is in ``order``: the strata themselves group the counts
+        by_stratum = pd.factorize(s, sort=False)  # once for every factor
         for k in keys:
-            counts = count_flags(flags[k][mask], s).reindex(order, fill_value=0)
+            counts = count_flags(flags[k][mask], s, by_stratum).reindex(order, fill_value=0)
             counts.index.name = "stratum"
             counts = counts.reset_index()
             counts["area"], counts["area_code"], counts["factor"] = area, area_code, k

@@ -209,35 +209,73 @@ def _subset(obs: Observations, mask: np.ndarray) -> Observations:
     )
 
 
-def _hub_geometry(net: RoadNetwork, obs: Observations) -> list[tuple[np.ndarray, Geometry]]:
+def _hub_geometry(net: RoadNetwork, obs: Observations, whole: Geometry | None = None) -> list[tuple[np.ndarray, Geometry]]:
+    """Per hub: the observations of that hub and their geometry. ``whole`` (from :func:`_observation_geometry`
+    of these observations) gives the same geometry by taking rows, as every row's attachment is its own."""
     out = []
     for j in range(len(obs.hub_names)):
         m = np.flatnonzero(obs.hub == j)
-        out.append((m, geometry(net, obs.x[m], obs.y[m], obs.hub_x[j : j + 1], obs.hub_y[j : j + 1])))
+        if whole is None:
+            out.append((m, geometry(net, obs.x[m], obs.y[m], obs.hub_x[j : j + 1], obs.hub_y[j : j + 1])))
+            continue
+        a = whole.origins
+        origins = Attachment(node=a.node[m], km=a.km[m], radius_km=a.radius_km[m])
+        sites = attach(net, obs.hub_x[j : j + 1], obs.hub_y[j : j + 1])
+        out.append((m, Geometry(origins, sites, whole.straight_km[m, j : j + 1])))
     return out
 
 
+def _observation_geometry(net: RoadNetwork, obs: Observations) -> Geometry:
+    """Every observation's attachment, and its straight-line km to every hub (rows: observations)."""
+    return geometry(net, obs.x, obs.y, obs.hub_x, obs.hub_y)
+
+
+class _NodeMinutes:
+    """``net.node_minutes`` remembered for the last few speed factors (a numerical Jacobian varies the other
+    parameters at the same factors, and each call gives the same matrix for the same factors)."""
+
+    def __init__(self, net: RoadNetwork) -> None:
+        self.net = net
+        self.seen: dict[bytes, np.ndarray] = {}
+
+    def __call__(self, factors: np.ndarray) -> np.ndarray:
+        key = np.asarray(factors, float).tobytes()
+        if key not in self.seen:
+            if len(self.seen) >= 16:
+                self.seen.clear()
+            self.seen[key] = self.net.node_minutes(np.asarray(factors, float))
+        return self.seen[key]
+
+
 def predict_observations(
-    net: RoadNetwork, p: np.ndarray, obs: Observations, geo: list[tuple[np.ndarray, Geometry]] | None = None
+    net: RoadNetwork,
+    p: np.ndarray,
+    obs: Observations,
+    geo: list[tuple[np.ndarray, Geometry]] | None = None,
+    dnode: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Predicted minutes of each observation (cell × its hub)."""
+    """Predicted minutes of each observation (cell × its hub); ``dnode``: ``net.node_minutes(p[:4])`` if known."""
     geo = _hub_geometry(net, obs) if geo is None else geo
-    dnode = net.node_minutes(np.asarray(p, float)[:4])
+    dnode = net.node_minutes(np.asarray(p, float)[:4]) if dnode is None else dnode
     out = np.empty(len(obs.minutes))
     for rows, g in geo:
         out[rows] = predict_geometry(net, np.asarray(p, float), g, dnode)[:, 0]
     return out
 
 
-def fit(obs: Observations, net: RoadNetwork | None = None, start: RoadParams | None = None) -> RoadParams:
-    """Least-squares fit of the free parameters to the observed minutes (soft-L1 loss, bounded)."""
+def fit(
+    obs: Observations, net: RoadNetwork | None = None, start: RoadParams | None = None, whole: Geometry | None = None
+) -> RoadParams:
+    """Least-squares fit of the free parameters to the observed minutes (soft-L1 loss, bounded); ``whole``: see
+    :func:`_hub_geometry`."""
     net = net or default_network()
     x0 = np.array((start or RoadParams.initial()).values, float)
     lo = np.array([float(v) for v in param("calibrated_road.lower")])
     hi = np.array([float(v) for v in param("calibrated_road.upper")])
-    geo = _hub_geometry(net, obs)
+    geo = _hub_geometry(net, obs, whole)
+    node_minutes = _NodeMinutes(net)
     res = least_squares(
-        lambda p: predict_observations(net, p, obs, geo) - obs.minutes,
+        lambda p: predict_observations(net, p, obs, geo, node_minutes(np.asarray(p, float)[:4])) - obs.minutes,
         np.clip(x0, lo, hi),
         bounds=(lo, hi),
         loss="soft_l1",
@@ -274,12 +312,20 @@ def leave_one_municipality_out(
 ) -> dict[str, np.ndarray]:
     """Per municipality: the errors (model − region) of its observations predicted by a fit that never saw them."""
     net = net or default_network()
+    whole = _observation_geometry(net, obs)  # attached once; each subset takes its rows
     out = {}
     for code in sorted(set(obs.municipality_code)):
         held = obs.municipality_code == code
-        p = fit(_subset(obs, ~held), net, start)
-        out[code] = predict_observations(net, np.array(p.values), _subset(obs, held)) - obs.minutes[held]
+        p = fit(_subset(obs, ~held), net, start, _take(whole, ~held))
+        geo = _hub_geometry(net, _subset(obs, held), _take(whole, held))
+        out[code] = predict_observations(net, np.array(p.values), _subset(obs, held), geo) - obs.minutes[held]
     return out
+
+
+def _take(geo: Geometry, mask: np.ndarray) -> Geometry:
+    """The rows ``mask`` selects of a geometry whose rows are points."""
+    a = geo.origins
+    return Geometry(Attachment(a.node[mask], a.km[mask], a.radius_km[mask]), geo.sites, geo.straight_km[mask])
 
 
 def calibrate(obs: Observations | None = None, net: RoadNetwork | None = None, params: RoadParams | None = None) -> Calibration:

@@ -191,11 +191,12 @@ def enumerate_all(
     means = np.empty(len(combos))
     shares = np.empty(len(combos))
     batch = max(1, 2_000_000 // max(n, 1))
+    by_site = np.ascontiguousarray(cost_k.T)  # a site's column as one row: gathering whole rows is far faster
     for start in range(0, len(combos), batch):
         part = combos[start : start + batch]
         best = np.broadcast_to(base, (len(part), n)).copy()
         for t in range(part.shape[1]):
-            np.minimum(best, cost_k[:, part[:, t]].T, out=best)
+            np.minimum(best, by_site[part[:, t]], out=best)
         means[start : start + len(part)] = best @ w
         shares[start : start + len(part)] = (best <= radius) @ w
     sets = [tuple(sorted([*forced, *map(int, row)])) for row in combos]

@@ -10,6 +10,7 @@ town's hospital (or the town's point), where the region publishes one; the calib
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -134,28 +135,72 @@ class RegionCost:
         return replace(self, speed_factor=factor, name=f"{self.name}, speeds ×{factor:g}")
 
     def matrix(self, origins: pd.DataFrame, sites: pd.DataFrame) -> TravelMatrix:
-        hubs = _hub_town(sites)
-        at = hub_sites().set_index("town")
-        placed = sites.copy()
-        for col in ("x", "y"):  # a hub town's point is modelled from its hospital, as the published minutes are
-            placed[col] = [float(at.loc[t, col]) if t else float(v) for t, v in zip(hubs, sites[col], strict=True)]
-        tm = CalibratedCost().matrix(origins, placed)
-        minutes, source = tm.minutes.copy(), tm.source.copy()
-        published = region_minutes()
-        ids = pd.Index(_ids(origins, "origin_id"))
-        rows = published.reindex(ids)
-        for j, town in enumerate(hubs):
-            if town:
-                values = rows[town].to_numpy(float)
-                has = np.isfinite(values)
-                minutes[has, j] = values[has]
-                source[has, j] = "region"
+        tm, minutes, source = _region_matrix(origins, sites)
         n_region = int((source == "region").sum())
         return replace(
             tm,
+            origin_ids=tm.origin_ids.copy(),
+            site_ids=tm.site_ids.copy(),
+            km=tm.km.copy(),
             minutes=minutes / self.speed_factor,
-            source=source,
+            source=source.copy(),
             model=self.name,
             note=f"{n_region} cell-hub pairs: Region Västmanland's GIS minutes (2024, posted limits); "
             f"{source.size - n_region} pairs: {tm.note}",
         )
+
+
+# The matrices of :class:`RegionCost` at unchanged speeds, by the content of what they were made from (the speed
+# variants and every page of a build ask for the same pairs again): the origins and sites, the fitted parameters,
+# the hub sites and the region's published minutes. The road graph and the assumptions file are fixed files.
+_REGION_MATRICES: dict[str, tuple[TravelMatrix, np.ndarray, np.ndarray]] = {}
+
+
+def _content_key(origins: pd.DataFrame, sites: pd.DataFrame) -> str:
+    """A digest of every input of :func:`_region_matrix` but the fixed files (see ``_REGION_MATRICES``)."""
+    h = hashlib.sha256()
+    h.update(np.asarray(region_fit().values, float).tobytes())
+    hubs = hub_sites()
+    h.update("\x1f".join(f"{t}:{x!r}:{y!r}" for t, x, y in zip(hubs["town"], hubs["x"], hubs["y"], strict=True)).encode())
+    published = region_minutes()
+    h.update("\x1f".join(map(str, published.columns)).encode() + "\x1f".join(map(str, published.index)).encode())
+    h.update(published.to_numpy(float).tobytes())
+    for frame, columns in ((origins, ("origin_id", "x", "y")), (sites, ("site_id", "x", "y", "site_type", "town"))):
+        h.update(f"|{len(frame)}|".encode())
+        for column in columns:
+            if column not in frame.columns:
+                h.update(f"<no {column}>".encode())
+            elif column in ("x", "y"):
+                h.update(frame[column].to_numpy(float).tobytes())
+            else:
+                h.update("\x1f".join(frame[column].astype(str)).encode())
+            h.update(b"\x1e")
+    return h.hexdigest()
+
+
+def _region_matrix(origins: pd.DataFrame, sites: pd.DataFrame) -> tuple[TravelMatrix, np.ndarray, np.ndarray]:
+    """The calibrated model's matrix and, before any speed factor, the minutes and sources with the region's
+    published minutes in place (computed once per content of the origins and sites; never modified)."""
+    key = _content_key(origins, sites)
+    if key in _REGION_MATRICES:
+        return _REGION_MATRICES[key]
+    hubs = _hub_town(sites)
+    at = hub_sites().set_index("town")
+    placed = sites.copy()
+    for col in ("x", "y"):  # a hub town's point is modelled from its hospital, as the published minutes are
+        placed[col] = [float(at.loc[t, col]) if t else float(v) for t, v in zip(hubs, sites[col], strict=True)]
+    tm = CalibratedCost().matrix(origins, placed)
+    minutes, source = tm.minutes.copy(), tm.source.copy()
+    published = region_minutes()
+    ids = pd.Index(_ids(origins, "origin_id"))
+    rows = published.reindex(ids)
+    for j, town in enumerate(hubs):
+        if town:
+            values = rows[town].to_numpy(float)
+            has = np.isfinite(values)
+            minutes[has, j] = values[has]
+            source[has, j] = "region"
+    if len(_REGION_MATRICES) >= 8:
+        _REGION_MATRICES.clear()
+    _REGION_MATRICES[key] = (tm, minutes, source)
+    return tm, minutes, source

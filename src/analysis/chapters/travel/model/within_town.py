@@ -59,16 +59,21 @@ def split_origins(origins: pd.DataFrame) -> pd.DataFrame:
 
     sites = geodata.sites().set_index("site_id")
     weights = [c for c in ("population", "women_15_44", "births", "weight") if c in origins.columns]
-    parts = []
     towns = set(split_towns())
-    for _, r in origins.iterrows():
+    vc = vardcentraler()
+    town_vcs = {t: tuple(sorted(str(x) for x in vc.loc[vc["town"] == t, "site_id"])) for t in towns}
+    parts = []
+    columns = list(origins.columns)
+    # each row as ``iterrows`` and ``Series.to_dict`` give it (the frame's values, numpy numbers made native)
+    for values in origins.to_numpy(dtype=object):
+        r = {c: _native(v) for c, v in zip(columns, values, strict=True)}
         town = str(r["node"]) if r.get("kind") == "tatort" and isinstance(r.get("node"), str) else ""
         if town not in towns:
-            parts.append(r.to_dict())
+            parts.append(r)
             continue
-        vcs = town_vardcentraler(town)
+        vcs = town_vcs[town]
         for vc_id in vcs:
-            row = r.to_dict()
+            row = dict(r)
             row["origin_id"] = f"{r['origin_id']} @ {vc_id}"
             row["x"], row["y"] = float(sites.loc[vc_id, "sweref99tm_x"]), float(sites.loc[vc_id, "sweref99tm_y"])
             for c in weights:
@@ -77,6 +82,19 @@ def split_origins(origins: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(parts, columns=origins.columns).reset_index(drop=True)
     out.attrs.update(origins.attrs)
     return out
+
+
+def _native(value: Any) -> Any:
+    """One value as ``Series.to_dict`` of an object row gives it: numpy numbers as Python numbers, NA as None."""
+    if isinstance(value, (np.bool_, np.integer, np.floating)):
+        return value.item()
+    if isinstance(value, np.datetime64):
+        return pd.Timestamp(value)
+    if isinstance(value, np.timedelta64):
+        return pd.Timedelta(value)
+    if value is pd.NA:
+        return None
+    return value
 
 
 @dataclass(frozen=True, eq=False)
