@@ -57,7 +57,13 @@ def _timed(root: Path, *args: str, label: str = "") -> tuple[float, str]:
 
 
 def _page_times(stdout: str) -> dict[str, float]:
-    return {m.group(1): float(m.group(2)) for m in re.finditer(r"\] (\S+): done in ([\d.]+) s", stdout)}
+    return {m.group(1): float(m.group(2)) for m in re.finditer(r"\[\s*\d+/\d+\] (\S+): done in ([\d.]+) s", stdout)}
+
+
+def _step_times(stdout: str) -> dict[str, float]:
+    """The shared steps' and the cohort job's times (not pages: they run before the pages that need them)."""
+    found = re.finditer(r"\[(?:shared|data)\] (.+?): (?:done|ready) in ([\d.]+) s", stdout)
+    return {m.group(1): float(m.group(2)) for m in found}
 
 
 def _jupyter_book_serial(root: Path) -> float:
@@ -117,7 +123,7 @@ def main() -> int:
         shutil.rmtree(root / "_build", ignore_errors=True)
         # the clean build: nothing built before, the cohort generated inside it, every page, the HTML
         clean, out = _timed(root, "build", "--no-pdf", label="clean")
-        pages = _page_times(out)
+        pages, shared_steps = _page_times(out), _step_times(out)
         noop, _ = _timed(root, "build", "--no-pdf")
         template = root / "notebooks" / "lanet.md"
         before = template.read_text(encoding="utf-8")
@@ -150,6 +156,9 @@ def main() -> int:
     if pages:
         slowest = max(pages, key=lambda k: pages[k])
         print(f"slowest page: {slowest} ({pages[slowest]:.1f} s)")
+    print("jobs before the pages (clean build): the cohort, and the run plan's shared steps")
+    for name, seconds in sorted(shared_steps.items(), key=lambda kv: -kv[1]):
+        print(f"  {name:<14} {seconds:6.1f} s")
     print("targets (idle 2-core machine):")
     for name, ok in _targets(pages, clean, noop, edit, serial):
         print(f"  {'met    ' if ok else 'NOT MET'}  {name}")

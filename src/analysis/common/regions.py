@@ -20,12 +20,18 @@ def region_codes() -> list[str]:
     return regions()["code"].tolist()
 
 
+@lru_cache(maxsize=1)
+def _mfr_names() -> dict[str, str]:
+    table = regions()
+    return dict(zip(table["code"], table["name_mfr"].map(str), strict=True))
+
+
 def region_name(code: str) -> str:
     """Short name (as in MFR tables), e.g. ``"19"`` -> ``"Västmanland"``."""
-    table = regions().set_index("code")
-    if code not in table.index:
+    names = _mfr_names()
+    if code not in names:
         raise ValueError(f"unknown region code {code!r}; allowed: {', '.join(region_codes())}")
-    return str(table.loc[code, "name_mfr"])
+    return names[code]
 
 
 def code_for_mfr_name(name: str) -> str:

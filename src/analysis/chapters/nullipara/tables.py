@@ -21,7 +21,7 @@ from analysis.common.disclosure import threshold
 from analysis.common.formatting import sv_number, sv_pct
 from analysis.common.home import home
 from analysis.common.regions import region_name
-from analysis.render.page import Table
+from analysis.render.page import Table, stable_styler
 
 
 def _short_source(source: str) -> str:
@@ -114,7 +114,7 @@ def robson_html(table: pd.DataFrame, region: str, caption: str) -> str:
             return ["border-top:2px solid #1b1b1b;font-weight:600"] * len(row)
         return [""] * len(row)
 
-    styler = frame.style.apply(style, axis=1).hide(axis="index").set_caption(html.escape(caption))
+    styler = stable_styler(frame, caption).apply(style, axis=1).hide(axis="index").set_caption(html.escape(caption))
     return styler.to_html()
 
 
