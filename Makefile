@@ -30,10 +30,10 @@ test: setup
 	$(PY) -m pytest -n auto -m "not slow"
 
 test-slow: setup
-	$(PY) -m pytest -m slow
+	$(PY) -m pytest -n auto -m slow
 
 test-all: setup
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 test-fast: setup
 	$(PY) -m pytest -m "not e2e and not slow"
