@@ -171,3 +171,22 @@ def test_pages_that_read_births_wait_for_the_cohort_job_and_the_others_do_not() 
     for page in pages:
         assert (steps.BIRTHS in nodes[page.name].depends_on) == page.uses_births, page.name
     assert nodes["nullipara"].depends_on == (steps.BIRTHS,) and nodes["travel"].depends_on == ()
+
+
+def test_template_parameters_are_parsed_once_per_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from analysis.pipeline import params
+
+    monkeypatch.setenv("ANALYSIS_ROOT", str(tmp_path))
+    template = tmp_path / "t.md"
+    body = "---\nanalysis:\n  chapter: lanet\n---\n\n```{code-cell}\n:tags: [parameters]\n\nregion: str = \"19\"  # county\n```\n"
+    template.write_text(body, encoding="utf-8")
+    first = params.template_parameters(template)
+    assert first["region"] == params.Parameter("region", "str", "19", "county")
+    params._TEMPLATE_INFO.clear()  # a new build: read back from the record, not parsed
+    monkeypatch.setattr(params, "read_template", lambda path: pytest.fail("parsed again"))
+    assert params.template_parameters(template) == first
+    monkeypatch.undo()
+    monkeypatch.setenv("ANALYSIS_ROOT", str(tmp_path))
+    template.write_text(body.replace('"19"', '"01"'), encoding="utf-8")  # changed content: parsed again
+    params._TEMPLATE_INFO.clear()
+    assert params.template_parameters(template)["region"].default == "01"

@@ -90,7 +90,7 @@ class WarmKernel:
 
 
 class KernelPool:
-    """Up to ``size`` warm kernels, all started when the first page needs one.
+    """Up to ``size`` warm kernels: started one by one as pages need them, or all at once by :meth:`start`.
 
     :meth:`kernel` lends a kernel for one page: a used kernel is reset first; a kernel whose page
     raised (or that died) is shut down instead of returned, and replaced when a page needs it.
@@ -151,24 +151,17 @@ class KernelPool:
         threading.Thread(target=start, name="kernel-start", daemon=True).start()
 
     def _acquire(self) -> WarmKernel:
+        """An idle kernel, else a new one while fewer than ``size`` exist, else the next one that becomes idle."""
         with self._lock:
             if self._closed:
                 raise RuntimeError("the kernel pool is closed")
-            first = self._count == 0
-            if first:  # the first page: start the others too, they warm up while it runs
-                self._count = self.size
-            else:
-                try:
-                    return self._idle.get_nowait()
-                except queue.Empty:
-                    pass
-                start_new = self._count < self.size  # one was discarded after a failure
-                if start_new:
-                    self._count += 1
-        if first:
-            for _ in range(self.size - 1):
-                self._start_in_background()
-            return self._start_one()
+            try:
+                return self._idle.get_nowait()
+            except queue.Empty:
+                pass
+            start_new = self._count < self.size
+            if start_new:
+                self._count += 1
         if start_new:
             return self._start_one()
         while True:  # every kernel is busy: wait for one (or for the build to stop)

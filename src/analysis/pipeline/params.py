@@ -57,12 +57,61 @@ def _template_info(template: Path) -> tuple[dict[str, Parameter], str | None]:
     stat = path.stat()
     key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
     if key not in _TEMPLATE_INFO:
-        nb = read_template(path)
-        meta = nb.metadata.get("analysis", {}) or {}
-        chapter = meta.get("chapter")
-        _TEMPLATE_INFO[key] = (_parameters_of(template, nb), str(chapter) if chapter else None)
+        _TEMPLATE_INFO[key] = _stored_template_info(path) or _parse_template_info(path)
     params, chapter = _TEMPLATE_INFO[key]
     return dict(params), chapter
+
+
+def _parse_template_info(path: Path) -> tuple[dict[str, Parameter], str | None]:
+    nb = read_template(path)
+    meta = nb.metadata.get("analysis", {}) or {}
+    chapter = meta.get("chapter")
+    info = (_parameters_of(path, nb), str(chapter) if chapter else None)
+    _store_template_info(path, info)
+    return info
+
+
+def _template_record(path: Path) -> Path | None:
+    """Where a template's parsed parameters are kept between builds: named by the template's content, this
+    module's code and the lock file (jupytext's and papermill's versions), so any change parses it again."""
+    import hashlib
+
+    from analysis.common.paths import build_dir, project_root
+
+    h = hashlib.sha256(path.read_bytes())
+    h.update(Path(__file__).read_bytes())
+    lock = project_root() / "requirements.lock"
+    h.update(lock.read_bytes() if lock.exists() else b"")
+    return build_dir() / "cache" / "templates" / f"{h.hexdigest()[:32]}.json"
+
+
+def _stored_template_info(path: Path) -> tuple[dict[str, Parameter], str | None] | None:
+    import json
+
+    try:
+        record = json.loads(_template_record(path).read_text(encoding="utf-8"))  # type: ignore[union-attr]
+        params = {p["name"]: Parameter(p["name"], p["type"], p["default"], p["help"]) for p in record["parameters"]}
+        return params, record["chapter"]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _store_template_info(path: Path, info: tuple[dict[str, Parameter], str | None]) -> None:
+    import json
+    import os
+
+    params, chapter = info
+    record = {"parameters": [vars(p) for p in params.values()], "chapter": chapter}
+    try:
+        target = _template_record(path)
+        if target is None:
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(record, ensure_ascii=False, default=str), encoding="utf-8")
+        os.replace(tmp, target)
+    except (OSError, TypeError, ValueError):
+        return  # a read-only build folder: parse again next time
 
 
 def template_parameters(template: Path) -> dict[str, Parameter]:
