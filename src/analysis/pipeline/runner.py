@@ -254,8 +254,11 @@ def _notebook_errors(path: Path) -> list[str]:
     return found
 
 
-def _execute(page: Page, out_path: Path, births: Path | None, pool: KernelPool | None = None) -> None:
-    """Execute ``page`` with papermill into ``out_path``: on a warm kernel from ``pool``, else a fresh one."""
+def _execute(page: Page, out_path: Path, births: Path | None, pool: KernelPool | None = None) -> float:
+    """Execute ``page`` with papermill into ``out_path``: on a warm kernel from ``pool``, else a fresh one.
+
+    Returns the page's execution seconds: from its kernel being ready (started and warmed up) to its
+    notebook written; with a fresh kernel, including the kernel's start."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -270,6 +273,7 @@ def _execute(page: Page, out_path: Path, births: Path | None, pool: KernelPool |
         "execution_timeout": EXECUTION_TIMEOUT_S,
         "request_save_on_cell_execute": False,  # written once at the end (or with the error), not twice per cell
     }
+    started = time.perf_counter()
     try:
         if pool is None:
             pm.execute_notebook(read_template(root / page.template), str(out_path), **options)
@@ -277,6 +281,7 @@ def _execute(page: Page, out_path: Path, births: Path | None, pool: KernelPool |
             from analysis.pipeline.warm_engine import ENGINE
 
             with pool.kernel() as kernel:
+                started = time.perf_counter()
                 pm.execute_notebook(
                     read_template(root / page.template), str(out_path), engine_name=ENGINE, km=kernel.km, **options
                 )
@@ -290,6 +295,7 @@ def _execute(page: Page, out_path: Path, births: Path | None, pool: KernelPool |
     if errors:
         raise PageFailed(f"page {page.name!r}: executed notebook contains error output(s): {errors[:3]}")
     _finalise_notebook(out_path, page.params, births)
+    return time.perf_counter() - started
 
 
 def _scrub_paths(text: str, births: Path | None) -> str:
@@ -414,13 +420,14 @@ def execute_pages(
             return PageOutcome(page, "cached", 0.0, key, _recorded_seconds(record))
         _log(f"[ .. /{total}] {page.name}: running {page.template} {page.params}")
         start = time.perf_counter()
-        _execute(page, staged_nb, births, kernels)
-        seconds = time.perf_counter() - start
+        seconds = _execute(page, staged_nb, births, kernels)
+        waited = time.perf_counter() - start - seconds
         if not (stage_results / f"{page.name}.json").exists():
             raise PageFailed(f"page {page.name!r} ran but wrote no results file {page.name}.json")
         with lock:
             counter["done"] += 1
-            _log(f"[{counter['done']}/{total}] {page.name}: done in {seconds:.1f} s")
+            wait = f" (after {waited:.1f} s for its kernel to start)" if waited >= 0.1 else ""
+            _log(f"[{counter['done']}/{total}] {page.name}: done in {seconds:.1f} s{wait}")
         return PageOutcome(page, "ran", seconds, key)
 
     nodes = steps.schedule(pages, tasks, births_first=prepare_births is not None)

@@ -77,9 +77,9 @@ def run_step(
     if not force and done(task.name):
         log(f"[shared] {task.name}: unchanged, reused")
         return None
-    start = time.perf_counter()
     code = f"from analysis.common import shared as _shared\n_shared.run_step({task.name!r}, {task.call!r}, {task.params!r})\n"
     with pool.kernel() as kernel:
+        start = time.perf_counter()  # from its kernel being ready, like a page
         error = kernel.run(code, STEP_TIMEOUT_S)
         if error is not None:
             raise StepFailed(f"shared step {task.name!r} ({task.call} {task.params}) failed: {error}")

@@ -38,12 +38,15 @@ def next_name() -> str:
 
 
 def _cell(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if isinstance(value, float):  # the commonest value first (numpy floats are floats too)
+        if math.isnan(value):
+            return ""
+        text = f"{value:.10g}"
+        return (text if "e" not in text else f"{value:.12f}".rstrip("0")).replace(".", ",")
+    if value is None:
         return ""
     if isinstance(value, bool):
         return "ja" if value else "nej"
-    if isinstance(value, float):
-        return (f"{value:.10g}" if "e" not in f"{value:.10g}" else f"{value:.12f}".rstrip("0")).replace(".", ",")
     text = str(value)
     # A formatted number '1 234' reads as a number in Excel only without the no-break space.
     stripped = text.replace(NBSP, "")
@@ -53,7 +56,7 @@ def _cell(value: Any) -> str:
 
 
 def _quoted(text: str) -> str:
-    if any(ch in text for ch in ';"\n\r'):
+    if ";" in text or '"' in text or "\n" in text or "\r" in text:
         return '"' + text.replace('"', '""') + '"'
     return text
 
@@ -61,7 +64,7 @@ def _quoted(text: str) -> str:
 def to_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     """Semicolon-separated CSV with decimal commas and a byte-order mark (Excel, Swedish settings)."""
     lines = [";".join(_quoted(str(c)) for c in columns)]
-    lines += [";".join(_quoted(_cell(v)) for v in row) for row in rows]
+    lines += [";".join([_quoted(_cell(v)) for v in row]) for row in rows]
     return BOM + "\r\n".join(lines) + "\r\n"
 
 
@@ -72,9 +75,7 @@ def frame_csv(frame: pd.DataFrame) -> str:
 def records_csv(records: Sequence[Mapping[str, Any]]) -> str:
     """Rows of a chart dataset; GeoJSON features contribute their properties (not the geometry)."""
     flat = [dict(r.get("properties") or {}) if r.get("type") == "Feature" else dict(r) for r in records]
-    columns: list[str] = []
-    for r in flat:
-        columns += [k for k in r if k not in columns]
+    columns = list(dict.fromkeys(k for r in flat for k in r))  # first appearance order
     return to_csv(columns, ([r.get(c) for c in columns] for r in flat))
 
 
