@@ -30,7 +30,9 @@ def _notebook(path: Path, *cells: str) -> Path:
 
 def _run(pool: KernelPool, src: Path, out: Path) -> nbformat.NotebookNode:
     with pool.kernel() as kernel:
-        pm.execute_notebook(str(src), str(out), engine_name=ENGINE, km=kernel.km, kernel_name="python3", progress_bar=False)
+        pm.execute_notebook(
+            str(src), str(out), engine_name=ENGINE, km=kernel.km, kc=kernel.client(), kernel_name="python3", progress_bar=False
+        )
     return nbformat.read(out, as_version=4)
 
 
@@ -178,7 +180,7 @@ def test_template_parameters_are_parsed_once_per_content(tmp_path: Path, monkeyp
 
     monkeypatch.setenv("ANALYSIS_ROOT", str(tmp_path))
     template = tmp_path / "t.md"
-    body = "---\nanalysis:\n  chapter: lanet\n---\n\n```{code-cell}\n:tags: [parameters]\n\nregion: str = \"19\"  # county\n```\n"
+    body = '---\nanalysis:\n  chapter: lanet\n---\n\n```{code-cell}\n:tags: [parameters]\n\nregion: str = "19"  # county\n```\n'
     template.write_text(body, encoding="utf-8")
     first = params.template_parameters(template)
     assert first["region"] == params.Parameter("region", "str", "19", "county")

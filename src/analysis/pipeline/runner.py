@@ -283,7 +283,12 @@ def _execute(page: Page, out_path: Path, births: Path | None, pool: KernelPool |
             with pool.kernel() as kernel:
                 started = time.perf_counter()
                 pm.execute_notebook(
-                    read_template(root / page.template), str(out_path), engine_name=ENGINE, km=kernel.km, **options
+                    read_template(root / page.template),
+                    str(out_path),
+                    engine_name=ENGINE,
+                    km=kernel.km,
+                    kc=kernel.client(),
+                    **options,
                 )
     except PapermillExecutionError as exc:
         source = (exc.source or "").strip().splitlines()

@@ -28,6 +28,7 @@ class WarmEngine(NBClientEngine):
         execution_timeout: int | None = None,
         **kwargs: Any,
     ) -> Any:
+        kc = kwargs.pop("kc", None)  # the kernel's own, ready client (see WarmKernel.client)
         kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
         client = PapermillNotebookClient(
             nb_man,
@@ -42,10 +43,11 @@ class WarmEngine(NBClientEngine):
                 stderr_file=stderr_file,
             ),
         )
+        client.kc = kc
         try:
             return client.execute()
         finally:
-            if client.kc is not None:  # the client's channels are the page's; the kernel stays
+            if kc is None and client.kc is not None:  # a client made for this page: its channels go, the kernel stays
                 client.kc.stop_channels()
 
 
