@@ -124,11 +124,14 @@ def test_items_another_kernel_computes_are_waited_for_last(shared_dir: Path) -> 
 
 def test_the_book_plan_has_one_scenarios_step_per_option_before_the_option_pages() -> None:
     tasks = runplan.load_shared(REPO / "book" / "runplan.yml")
-    assert [t.name for t in tasks] == ["scenarios_a", "scenarios_b", "scenarios_c", "scenarios_d"]
+    assert [t.name for t in tasks] == ["scenarios_a", "scenarios_b", "scenarios_c", "scenarios_d", "casemix"]
     assert tasks[3].params == {"option": "D"} and tasks[0].call == "analysis.chapters.options.scorecard:prepare_scenarios"
     pages = runplan.load(REPO / "book" / "runplan.yml")
-    nodes = {n.name: n for n in steps.schedule(pages, tasks)}
-    assert set(nodes["comparison"].depends_on) == {"riskmix", "nullipara", "travel", *(t.name for t in tasks)}
+    nullipara = next(p for p in pages if p.name == "nullipara")
+    assert tasks[4].params == nullipara.params and tasks[4].uses_births, "the case-mix step takes the page's parameters"
+    nodes = {n.name: n for n in steps.schedule(pages, tasks, births_first=True)}
+    assert set(nodes["comparison"].depends_on) == {"riskmix", "nullipara", "travel", *(t.name for t in tasks[:4])}
+    assert set(nodes["casemix"].depends_on) == {steps.BIRTHS} and "casemix" in nodes["nullipara"].depends_on
     assert nodes["lanet"].depends_on == ()
     only_lanet = steps.schedule([p for p in pages if p.name == "lanet"], tasks)
     assert [n.name for n in only_lanet] == ["lanet"], "a step none of whose pages is built is left out"

@@ -117,6 +117,24 @@ def value(name: str, args: Any, compute: Callable[[], T]) -> T:
     return values(name, [(args, compute)])[0]
 
 
+_digests: dict[tuple[str, int, int], str] = {}
+
+
+def file_digest(path: str | Path) -> str:
+    """SHA-256 of a data file's content (remembered per path, size and modification time in this process):
+    the argument that ties a shared value to the data it was computed from."""
+    p = Path(path)
+    stat = p.stat()
+    key = (str(p.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key not in _digests:
+        h = hashlib.sha256()
+        with p.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+        _digests[key] = h.hexdigest()
+    return _digests[key]
+
+
 def _marker(folder: Path, task: str) -> Path:
     return folder / f"step-{task}.done"
 

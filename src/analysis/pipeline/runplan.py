@@ -56,6 +56,7 @@ class SharedTask:
     params: dict[str, Any]
     needed_by: tuple[str, ...]
     depends_on: tuple[str, ...] = ()
+    uses_births: bool = False  # its parameters name the births file: it waits for the cohort job
 
 
 def _expand(entry: dict[str, Any]) -> list[dict[str, Any]]:
@@ -144,7 +145,8 @@ def load_shared(path: Path | None = None, pages: list[Page] | None = None) -> li
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise RunPlanError(f"{path}: cannot read run plan ({exc})") from exc
-    names = {p.name for p in pages} if pages is not None else {p.name for p in load(path)}
+    by_name = {p.name: p for p in (pages if pages is not None else load(path))}
+    names = set(by_name)
     out: list[SharedTask] = []
     for i, entry in enumerate(raw.get("shared", []) or [], start=1):
         for key in ("name", "call", "needed_by"):
@@ -159,7 +161,14 @@ def load_shared(path: Path | None = None, pages: list[Page] | None = None) -> li
             unknown = [n for n in item["needed_by"] if n not in names]
             if unknown:
                 raise RunPlanError(f"{path}: shared step {name!r} is needed by unknown page(s) {unknown}")
-            out.append(SharedTask(name, call, dict(item.get("params", {}) or {}), tuple(item["needed_by"])))
+            params = dict(item.get("params", {}) or {})
+            source = item.get("params_from")  # a page's own parameters (births file included): one place for them
+            if source is not None:
+                if source not in by_name:
+                    raise RunPlanError(f"{path}: shared step {name!r} takes its parameters from unknown page {source!r}")
+                params = {**by_name[source].params, **params}
+            uses_births = "births" in params
+            out.append(SharedTask(name, call, params, tuple(item["needed_by"]), uses_births=uses_births))
     return out
 
 

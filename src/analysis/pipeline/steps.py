@@ -65,7 +65,7 @@ def schedule(pages: Sequence[Page], tasks: Sequence[SharedTask], births_first: b
             if p.uses_births:
                 extra.setdefault(p.name, []).append(BIRTHS)
     nodes: list[Node[Any]] = [Node(BIRTHS, (), BIRTHS)] if births_first else []
-    nodes += [Node(t.name, t.depends_on, t) for t in wanted]
+    nodes += [Node(t.name, (*t.depends_on, *((BIRTHS,) if births_first and t.uses_births else ())), t) for t in wanted]
     nodes += [Node(p.name, (*p.depends_on, *extra.get(p.name, ())), p) for p in pages]
     return nodes
 

@@ -105,14 +105,29 @@ def _hidden(results: Mapping[str, Any], region: str) -> list[str]:
 
 
 def compute(region: str, years: str, births: str, outcomes: str) -> NulliparaPage:
-    """The page's parameters as the template passes them: load the births file and run the page."""
+    """The page's parameters as the template passes them: load the births file and run the page.
+
+    Within a build the result is the run plan's shared step ``casemix`` (:func:`prepare`), computed once
+    per births file, code and threshold; elsewhere it is computed here."""
+    from analysis.common import shared
+
+    if not births:
+        raise ValueError("births: give the path to a births file (the build fills it with the synthetic cohort)")
+    args = [region, years, shared.file_digest(births), outcomes]
+    return shared.value("nullipara-page", args, lambda: _compute(region, years, births, outcomes))
+
+
+def prepare(region: str, years: str, births: str, outcomes: str) -> None:
+    """The run plan's shared step: the page's analysis (fits, bootstrap, tables' data), stored for the page."""
+    compute(region, years, births, outcomes)
+
+
+def _compute(region: str, years: str, births: str, outcomes: str) -> NulliparaPage:
     from analysis.births import load_births
     from analysis.chapters.quality.assessment import gate
     from analysis.pipeline.params import year_range
     from analysis.render.page import is_synthetic
 
-    if not births:
-        raise ValueError("births: give the path to a births file (the build fills it with the synthetic cohort)")
     gated = gate(load_births(births), "nullipara")  # units failing the Datakvalitet thresholds leave the comparison
     page = compute_page(gated.frame, region, year_range(years), parse_outcomes(outcomes), synthetic=is_synthetic(births))
     return replace(page, excluded=gated.excluded)
