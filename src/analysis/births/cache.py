@@ -11,13 +11,12 @@ extract is never copied.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 from pathlib import Path
 
 import pandas as pd
 
-from analysis.common.paths import build_dir
+from analysis.common.paths import build_dir, write_atomic
 
 _CODE = Path(__file__).resolve().parent
 
@@ -64,9 +63,6 @@ def store_frame(path: str | Path, frame: pd.DataFrame) -> None:
         for old in target.parent.glob("*.pkl"):  # one cohort at a time: the cache never grows
             if old != target:
                 old.unlink(missing_ok=True)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        with tmp.open("wb") as f:
-            pickle.dump(frame, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, target)
+        write_atomic(target, pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         return

@@ -13,6 +13,14 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 PACKAGE_DATA = PACKAGE_DIR / "data"
 
 
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` through a temporary file and a rename: a reader never sees half a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
+
+
 def project_root() -> Path:
     """The repository root (holds ``_config.yml``)."""
     env = os.environ.get("ANALYSIS_ROOT")

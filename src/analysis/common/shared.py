@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+from analysis.common.paths import write_atomic
+
 T = TypeVar("T")
 
 DIR_VARIABLE = "ANALYSIS_SHARED_DIR"
@@ -58,10 +60,7 @@ def _load(path: Path) -> tuple[bool, Any]:
 
 
 def _store(path: Path, value: Any) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with tmp.open("wb") as f:
-        pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)  # readers never see a half-written file
+    write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))  # readers never see half a file
     _memo[path] = value
 
 

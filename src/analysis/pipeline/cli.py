@@ -15,10 +15,16 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analysis.common.paths import build_dir, project_root
+
+if TYPE_CHECKING:
+    from analysis.pipeline.kernels import KernelPool
+    from analysis.pipeline.runner import BuildInputs
+    from analysis.pipeline.runplan import Page
 
 
 def _synthetic_spec(plan_path: Path | None) -> dict[str, Any]:
@@ -66,10 +72,10 @@ def _check_births(births: Path) -> None:
         runner.remember_valid_births(births)
 
 
-def _cohort_job(spec: dict[str, Any], births: Path, min_cell: int) -> Any:
+def _cohort_job(spec: dict[str, Any], births: Path, min_cell: int) -> Callable[[], BuildInputs]:
     """Generate the default cohort, validate it and hash it: run by the build beside the pages that need no births."""
 
-    def prepare() -> Any:
+    def prepare() -> BuildInputs:
         from analysis.pipeline import runner, synthetic_default
 
         if synthetic_default.ensure(**spec) != births:
@@ -141,7 +147,7 @@ def _build(args: argparse.Namespace, build_id: str, min_cell: int) -> int:
 
 
 def _build_pages(
-    args: argparse.Namespace, build_id: str, min_cell: int, plan_path: Path | None, plan_pages: list[Any], pool: Any
+    args: argparse.Namespace, build_id: str, min_cell: int, plan_path: Path | None, plan_pages: list[Page], pool: KernelPool
 ) -> int:
     from analysis.births import BirthsValidationError
     from analysis.pipeline import runner, runplan, synthetic_default
@@ -150,7 +156,7 @@ def _build_pages(
     start = time.perf_counter()
     births: Path | None = None
     synthetic = False
-    prepare: Any = None  # the default cohort still to be generated: a job beside the first pages
+    prepare: Callable[[], BuildInputs] | None = None  # the default cohort still to be generated: a job beside the first pages
     if any(p.uses_births for p in plan_pages) or args.births:
         spec = _synthetic_spec(plan_path)
         if not (args.births or os.environ.get("ANALYSIS_BIRTHS")) and not synthetic_default.is_ready(
@@ -182,7 +188,7 @@ def _build_pages(
         pages = [p for p in pages if p.name in wanted]
     try:
         tasks = runplan.load_shared(plan_path, all_pages)
-        done: dict[str, Any] = {}
+        done: dict[str, BuildInputs] = {}
         outcomes, stage_nb, stage_results = runner.execute_pages(
             pages, inputs, build_id, force=args.force, jobs=args.jobs, tasks=tasks, pool=pool,
             prepare_births=(lambda: done.setdefault("inputs", prepare())) if prepare else None,

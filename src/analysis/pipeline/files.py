@@ -1,14 +1,13 @@
-"""Content hashes of input files, atomic writes, and which births files already passed validation (a file with
+"""Content hashes of input files, and which births files already passed validation (a file with
 the same content, checked by the same code, is not read again: the check of a 500 000-row cohort takes seconds)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
-from analysis.common.paths import PACKAGE_DIR, build_dir, project_root
+from analysis.common.paths import PACKAGE_DIR, build_dir, project_root, write_atomic
 
 
 def hash_files(paths: list[Path], h: hashlib._Hash, root: Path) -> None:
@@ -16,13 +15,6 @@ def hash_files(paths: list[Path], h: hashlib._Hash, root: Path) -> None:
         if path.is_file() and "__pycache__" not in path.parts:
             h.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode())
             h.update(hashlib.sha256(path.read_bytes()).digest())
-
-
-def write_atomic(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
 
 
 def _validated_births_file() -> Path:

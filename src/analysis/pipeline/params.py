@@ -71,7 +71,7 @@ def _parse_template_info(path: Path) -> tuple[dict[str, Parameter], str | None]:
     return info
 
 
-def _template_record(path: Path) -> Path | None:
+def _template_record(path: Path) -> Path:
     """Where a template's parsed parameters are kept between builds: named by the template's content, this
     module's code and the lock file (jupytext's and papermill's versions), so any change parses it again."""
     import hashlib
@@ -89,27 +89,22 @@ def _stored_template_info(path: Path) -> tuple[dict[str, Parameter], str | None]
     import json
 
     try:
-        record = json.loads(_template_record(path).read_text(encoding="utf-8"))  # type: ignore[union-attr]
+        record = json.loads(_template_record(path).read_text(encoding="utf-8"))
         params = {p["name"]: Parameter(p["name"], p["type"], p["default"], p["help"]) for p in record["parameters"]}
         return params, record["chapter"]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
 def _store_template_info(path: Path, info: tuple[dict[str, Parameter], str | None]) -> None:
     import json
-    import os
+
+    from analysis.common.paths import write_atomic
 
     params, chapter = info
     record = {"parameters": [vars(p) for p in params.values()], "chapter": chapter}
     try:
-        target = _template_record(path)
-        if target is None:
-            return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(record, ensure_ascii=False, default=str), encoding="utf-8")
-        os.replace(tmp, target)
+        write_atomic(_template_record(path), json.dumps(record, ensure_ascii=False, default=str).encode("utf-8"))
     except (OSError, TypeError, ValueError):
         return  # a read-only build folder: parse again next time
 

@@ -41,9 +41,9 @@ from typing import TYPE_CHECKING, Any
 
 from analysis.common.disclosure import stream_tracebacks
 from analysis.common.paths import PACKAGE_DIR, build_dir, project_root
+from analysis.common.paths import write_atomic as _write_atomic
 from analysis.pipeline.files import births_known_valid, remember_valid_births  # noqa: F401  (the build's API)
 from analysis.pipeline.files import hash_files as _hash_files
-from analysis.pipeline.files import write_atomic as _write_atomic
 from analysis.pipeline.params import read_template
 from analysis.pipeline.runplan import Page, SharedTask
 from analysis.pipeline.scheduler import run_in_dependency_order

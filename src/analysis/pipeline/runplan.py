@@ -8,9 +8,10 @@ validated against the templates' ``parameters`` cells before anything runs.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import yaml
 
@@ -172,7 +173,20 @@ def load_shared(path: Path | None = None, pages: list[Page] | None = None) -> li
     return out
 
 
-def waves(pages: list[Page]) -> list[list[Page]]:
+class Job(Protocol):
+    """A page or a shared step, as the schedule sees it: a name and the names it waits for."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def depends_on(self) -> tuple[str, ...]: ...
+
+
+J = TypeVar("J", bound=Job)
+
+
+def waves(pages: Sequence[J]) -> list[list[J]]:
     """Group pages so each group only depends on earlier groups (for parallel execution).
 
     A dependency outside ``pages`` (a partial build with ``--pages``) is already built:
@@ -181,7 +195,7 @@ def waves(pages: list[Page]) -> list[list[Page]]:
     names = {p.name for p in pages}
     done: set[str] = set()
     remaining = list(pages)
-    out: list[list[Page]] = []
+    out: list[list[J]] = []
     while remaining:
         ready = [p for p in remaining if set(p.depends_on) & names <= done]
         if not ready:
@@ -192,6 +206,6 @@ def waves(pages: list[Page]) -> list[list[Page]]:
     return out
 
 
-def check_acyclic(pages: list[Page]) -> None:
+def check_acyclic(pages: Sequence[Job]) -> None:
     """Raise :class:`RunPlanError` when the pages' dependencies (within ``pages``) form a cycle."""
     waves(pages)

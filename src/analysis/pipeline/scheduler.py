@@ -9,36 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
-from analysis.pipeline.runplan import RunPlanError
-
-
-class Job(Protocol):
-    """A page or a shared step: a name and the names it waits for."""
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def depends_on(self) -> tuple[str, ...]: ...
-
+from analysis.pipeline.runplan import J, Job, check_acyclic
 
 T = TypeVar("T")
-J = TypeVar("J", bound=Job)
-
-
-def check_acyclic(pages: Sequence[Job]) -> None:
-    """Raise :class:`RunPlanError` when the jobs' dependencies (within ``pages``) form a cycle."""
-    names = {p.name for p in pages}
-    done: set[str] = set()
-    remaining = list(pages)
-    while remaining:
-        ready = [p for p in remaining if set(p.depends_on) & names <= done]
-        if not ready:
-            raise RunPlanError(f"circular dependencies among pages {[p.name for p in remaining]}")
-        done |= {p.name for p in ready}
-        remaining = [p for p in remaining if p.name not in done]
 
 
 def _critical_path(pages: Sequence[Job], estimate: Mapping[str, float]) -> dict[str, float]:
