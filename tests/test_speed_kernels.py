@@ -64,6 +64,27 @@ def test_reused_kernel_starts_each_page_clean_and_failed_kernel_is_replaced(tmp_
         pool.close()
 
 
+@pytest.mark.e2e
+def test_a_page_whose_kernel_dies_fails_at_once_instead_of_waiting(tmp_path: Path) -> None:
+    """The pool's client checks the kernel between waits: a killed kernel ends its page within seconds (Ctrl-C)."""
+    dying = _notebook(tmp_path / "d.ipynb", "import os, time\ntime.sleep(0.5)\nos._exit(1)")
+    pool = KernelPool(1, tmp_path)
+    errors: list[BaseException] = []
+
+    def page() -> None:
+        try:
+            _run(pool, dying, tmp_path / "d.out.ipynb")
+        except BaseException as exc:
+            errors.append(exc)
+
+    worker = threading.Thread(target=page, daemon=True)
+    worker.start()
+    worker.join(30)
+    pool.close()
+    assert not worker.is_alive(), "the page still waits for a dead kernel"
+    assert len(errors) == 1 and "died" in str(errors[0])
+
+
 @pytest.fixture
 def shared_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv(shared.DIR_VARIABLE, str(tmp_path / "shared"))

@@ -22,6 +22,7 @@ import queue
 import threading
 import time
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -59,6 +60,9 @@ class WarmKernel:
         self.used = False
         self._kc: Any = None
         self.ready = threading.Event()
+        self.busy = True  # warming up; then True while lent to a page
+        self._killed = False
+        self._shutdown_lock = threading.Lock()
         self.warm_up_error: str | None = None
 
     def run(self, code: str, timeout: float) -> str | None:
@@ -82,9 +86,12 @@ class WarmKernel:
         """The kernel's one client, shared by the build's own requests and the pages' executions: a new client
         per page would wait about 0.2 s for the kernel to answer before the page's first cell."""
         if self._kc is None:
-            kc = self.km.client()
-            kc.start_channels()
+            kc = _watched_client_class()(
+                **self.km.get_connection_info(session=True), connection_file=self.km.connection_file, parent=self.km
+            )
+            kc.start_channels(hb=False)  # liveness is checked on the process (km.is_alive), not by heartbeat
             kc.allow_stdin = False
+            kc.shell_channel.alive = kc.iopub_channel.alive = self.km.is_alive
             self._kc = kc
         return self._kc
 
@@ -94,16 +101,64 @@ class WarmKernel:
         except Exception as exc:  # the page that uses the kernel reports the real problem
             self.warm_up_error = f"{type(exc).__name__}: {exc}"
         finally:
+            self.busy = False
             self.ready.set()
 
     def shutdown(self) -> None:
-        if self._kc is not None:
-            with contextlib.suppress(Exception):
-                self._kc.stop_channels()
-        with contextlib.suppress(Exception):
-            self.km.shutdown_kernel(now=True)
-        with contextlib.suppress(Exception):
-            self.km.cleanup_resources()
+        """Kill the kernel (once, whichever thread asks first); close the client only when no thread is using it.
+
+        Closing a client whose sockets another thread is polling hangs (the build's Ctrl-C closes the pool
+        while a page runs): that thread sees the kernel die, leaves its page and closes the client itself.
+        """
+        with self._shutdown_lock:
+            if not self._killed:
+                self._killed = True
+                with contextlib.suppress(Exception):
+                    self.km.shutdown_kernel(now=True)
+                with contextlib.suppress(Exception):
+                    self.km.cleanup_resources()
+            if self._kc is not None and not self.busy:
+                kc, self._kc = self._kc, None
+                with contextlib.suppress(Exception):
+                    kc.stop_channels()
+
+
+WATCH_SLICE_S = 0.5
+
+
+@lru_cache(maxsize=1)
+def _watched_client_class() -> type:
+    """A blocking kernel client whose shell and IOPub waits check every half second that the kernel still runs.
+
+    nbclient drives a blocking client from its event loop: a wait for a message (up to the cell timeout, or without
+    end for the output after a reply) blocks that loop, so its own kernel-alive check never runs and a page whose
+    kernel was killed (Ctrl-C, a crash) would wait forever. Here such a wait raises nbclient's ``DeadKernelError``.
+    """
+    from jupyter_client.blocking.client import BlockingKernelClient
+    from jupyter_client.channels import ZMQSocketChannel
+    from nbclient.exceptions import DeadKernelError
+    from traitlets import Type
+
+    class WatchedChannel(ZMQSocketChannel):
+        alive: Any = None  # the kernel manager's is_alive, set by WarmKernel.client
+
+        def get_msg(self, timeout: float | None = None) -> dict[str, Any]:
+            deadline = None if timeout is None else time.monotonic() + timeout
+            while True:
+                left = WATCH_SLICE_S if deadline is None else max(0.0, deadline - time.monotonic())
+                try:
+                    return super().get_msg(timeout=min(WATCH_SLICE_S, left))
+                except queue.Empty:
+                    if deadline is not None and time.monotonic() >= deadline:
+                        raise
+                    if self.alive is not None and not self.alive():
+                        raise DeadKernelError("the kernel died") from None
+
+    class WatchedClient(BlockingKernelClient):
+        shell_channel_class = Type(WatchedChannel)
+        iopub_channel_class = Type(WatchedChannel)
+
+    return WatchedClient
 
 
 class KernelPool:
@@ -197,6 +252,7 @@ class KernelPool:
                 if self._closed:
                     raise RuntimeError("the kernel pool is closed")
             code = (RESET if kernel.used else "") + self._env_code()
+            kernel.busy = True
             if code:
                 error = kernel.run(code, RESET_TIMEOUT_S)
                 if error is not None:
@@ -204,8 +260,10 @@ class KernelPool:
             kernel.used = True
             yield kernel
         except BaseException:
+            kernel.busy = False
             self._discard(kernel)
             raise
+        kernel.busy = False
         if kernel.km.is_alive():
             self._idle.put(kernel)
         else:
